@@ -1,0 +1,30 @@
+package dev.latchkey.core.client;
+
+import java.util.Optional;
+
+/** Token endpoint client authentication methods (RFC 7591 §2, RFC 6749 §2.3.1). */
+public enum AuthMethod {
+    /** HTTP Basic with the form-urlencoded client id and secret. */
+    CLIENT_SECRET_BASIC("client_secret_basic"),
+    /** {@code client_id} and {@code client_secret} in the form body. */
+    CLIENT_SECRET_POST("client_secret_post");
+
+    private final String wireName;
+
+    AuthMethod(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<AuthMethod> fromWire(String name) {
+        for (AuthMethod method : values()) {
+            if (method.wireName.equals(name)) {
+                return Optional.of(method);
+            }
+        }
+        return Optional.empty();
+    }
+}

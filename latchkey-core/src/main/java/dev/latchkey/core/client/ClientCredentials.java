@@ -1,0 +1,8 @@
+package dev.latchkey.core.client;
+
+/**
+ * What a request presented to authenticate its client (RFC 6749 §2.3.1), and how.
+ * The HTTP layer builds it; {@link ClientAuthenticator} checks it.
+ */
+public record ClientCredentials(String clientId, ClientSecret secret, AuthMethod method) {
+}

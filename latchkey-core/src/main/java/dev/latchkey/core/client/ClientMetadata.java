@@ -1,0 +1,187 @@
+package dev.latchkey.core.client;
+
+import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.scope.Scope;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a client registers (RFC 7591 §2) plus Latchkey's extensions. Wire example:
+ * <pre>{
+ *   "client_name": "billing-service",
+ *   "grant_types": ["client_credentials", "refresh_token"],
+ *   "scope": "read write",
+ *   "token_endpoint_auth_method": "client_secret_basic",
+ *   "access_token_format": "jwt",
+ *   "access_token_ttl": 3600,
+ *   "refresh_token_ttl": 2592000,
+ *   "refresh_token_grace_seconds": 0,
+ *   "resources": ["https://api.example.com/"]
+ * }</pre>
+ *
+ * <p>Deviation from RFC 7591 §2: {@code grant_types} defaults to {@code client_credentials}, as
+ * Latchkey has no authorization endpoint. Unknown members are ignored, as §2 requires.
+ * Immutable and thread-safe.
+ */
+public record ClientMetadata(
+        String clientName,
+        Set<GrantType> grantTypes,
+        Scope scope,
+        AuthMethod authMethod,
+        TokenFormat accessTokenFormat,
+        Duration accessTokenTtl,
+        Duration refreshTokenTtl,
+        Duration refreshTokenGrace,
+        List<URI> resources,
+        ResponseProfile responseProfile) {
+
+    public ClientMetadata {
+        grantTypes = Set.copyOf(grantTypes);
+        resources = List.copyOf(resources);
+    }
+
+    public boolean allows(GrantType grantType) {
+        return grantTypes.contains(grantType);
+    }
+
+    /**
+     * Parses registration JSON (already decoded to maps, lists, strings, numbers and booleans).
+     *
+     * @throws dev.latchkey.core.error.OAuthException {@code invalid_client_metadata} naming the bad member
+     */
+    public static ClientMetadata parse(Map<String, ?> json, ClientLimits limits) {
+        Set<GrantType> grants = EnumSet.noneOf(GrantType.class);
+        for (String name : stringList(json, "grant_types", List.of("client_credentials"))) {
+            grants.add(GrantType.fromWire(name).orElseThrow(() -> invalid("grant_types has an unsupported value")));
+        }
+        if (grants.isEmpty()) {
+            throw invalid("grant_types must not be empty");
+        }
+        if (!grants.contains(GrantType.CLIENT_CREDENTIALS)) {
+            // RFC 7591 §2.1: metadata must be consistent; with no code flow, only
+            // client_credentials can start a refresh token family.
+            throw invalid("refresh_token needs client_credentials, the only grant that issues a first refresh token");
+        }
+        List<String> responseTypes = stringList(json, "response_types", List.of());
+        if (!responseTypes.isEmpty()) {
+            throw invalid("response_types must be empty: this server has no authorization endpoint");
+        }
+        String method = string(json, "token_endpoint_auth_method", AuthMethod.CLIENT_SECRET_BASIC.wireName());
+        AuthMethod authMethod = AuthMethod.fromWire(method)
+                .orElseThrow(() -> invalid("token_endpoint_auth_method must be client_secret_basic or client_secret_post"));
+        String format = string(json, "access_token_format", TokenFormat.JWT.wireName());
+        TokenFormat tokenFormat = TokenFormat.fromWire(format)
+                .orElseThrow(() -> invalid("access_token_format must be jwt or opaque"));
+        Duration accessTtl = seconds(json, "access_token_ttl",
+                min(ClientLimits.DEFAULT_ACCESS_TOKEN_TTL, limits.maxAccessTokenTtl()), 1, limits.maxAccessTokenTtl());
+        Duration refreshTtl = seconds(json, "refresh_token_ttl",
+                min(ClientLimits.DEFAULT_REFRESH_TOKEN_TTL, limits.maxRefreshTokenTtl()), 1, limits.maxRefreshTokenTtl());
+        Duration grace = seconds(json, "refresh_token_grace_seconds", Duration.ZERO, 0, limits.maxRefreshGrace());
+        String profileName = string(json, "response_profile", ResponseProfile.RFC6749.wireName());
+        ResponseProfile profile = ResponseProfile.fromWire(profileName)
+                .orElseThrow(() -> invalid("response_profile must be one of " + ResponseProfile.wireNames()));
+        String name = string(json, "client_name", null);
+        if (name != null && name.length() > 200) {
+            throw invalid("client_name is longer than 200 characters");
+        }
+        Scope scope = Scope.parse(string(json, "scope", ""), OAuthError.INVALID_CLIENT_METADATA);
+        List<URI> resources = new ArrayList<>();
+        for (String resource : stringList(json, "resources", List.of())) {
+            resources.add(resourceUri(resource, OAuthError.INVALID_CLIENT_METADATA));
+        }
+        return new ClientMetadata(name, grants, scope, authMethod, tokenFormat, accessTtl, refreshTtl, grace,
+                resources, profile);
+    }
+
+    /**
+     * A resource indicator: RFC 8707 §2 requires an absolute URI without a fragment.
+     */
+    public static URI resourceUri(String value, OAuthError onInvalid) {
+        try {
+            URI uri = new URI(value);
+            if (!uri.isAbsolute() || uri.getRawFragment() != null) {
+                throw onInvalid.toException("resource must be an absolute URI without a fragment");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw onInvalid.toException("resource is not a valid URI");
+        }
+    }
+
+    /** The RFC 7591 §3.2.1 JSON members for this metadata, in a stable order. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (clientName != null) {
+            json.put("client_name", clientName);
+        }
+        json.put("grant_types", grantTypes.stream().sorted().map(GrantType::wireName).toList());
+        json.put("scope", scope.toString());
+        json.put("token_endpoint_auth_method", authMethod.wireName());
+        json.put("access_token_format", accessTokenFormat.wireName());
+        json.put("access_token_ttl", accessTokenTtl.toSeconds());
+        json.put("refresh_token_ttl", refreshTokenTtl.toSeconds());
+        json.put("refresh_token_grace_seconds", refreshTokenGrace.toSeconds());
+        json.put("resources", resources.stream().map(URI::toString).toList());
+        json.put("response_profile", responseProfile.wireName());
+        return json;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String string(Map<String, ?> json, String name, String fallback) {
+        Object value = json.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof String text) {
+            return text;
+        }
+        throw invalid(name + " must be a string");
+    }
+
+    private static List<String> stringList(Map<String, ?> json, String name, List<String> fallback) {
+        Object value = json.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof List<?> list)) {
+            throw invalid(name + " must be an array of strings");
+        }
+        List<String> strings = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof String text)) {
+                throw invalid(name + " must be an array of strings");
+            }
+            strings.add(text);
+        }
+        return strings;
+    }
+
+    private static Duration seconds(Map<String, ?> json, String name, Duration fallback, long min, Duration max) {
+        Object value = json.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Integer || value instanceof Long)) {
+            throw invalid(name + " must be an integer number of seconds");
+        }
+        long seconds = ((Number) value).longValue();
+        if (seconds < min || seconds > max.toSeconds()) {
+            throw invalid(name + " must be between " + min + " and " + max.toSeconds() + " seconds");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static RuntimeException invalid(String description) {
+        return OAuthError.INVALID_CLIENT_METADATA.toException(description);
+    }
+}

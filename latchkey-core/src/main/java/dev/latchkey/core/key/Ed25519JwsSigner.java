@@ -1,0 +1,51 @@
+package dev.latchkey.core.key;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.jca.JCAContext;
+import com.nimbusds.jose.util.Base64URL;
+import java.util.Set;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * An EdDSA (Ed25519, RFC 8037) {@link JWSSigner} on BouncyCastle's lightweight API. Nimbus's own
+ * Ed25519 signer goes through Tink; signing is the floor of the token endpoint's cost, and this
+ * one is about twice as fast (DESIGN.md; the JMH benchmark in latchkey-bench measures both).
+ *
+ * <p>Thread-safe: Ed25519 signing is deterministic and the key parameters are immutable.
+ */
+public final class Ed25519JwsSigner implements JWSSigner {
+
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+
+    private final Ed25519PrivateKeyParameters privateKey;
+    private final JCAContext jcaContext = new JCAContext();
+
+    public Ed25519JwsSigner(byte[] privateKeyBytes) {
+        this.privateKey = new Ed25519PrivateKeyParameters(privateKeyBytes, 0);
+        this.privateKey.generatePublicKey(); // computes and caches the public key once, up front
+    }
+
+    @Override
+    public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
+        if (!ALGORITHMS.contains(header.getAlgorithm())) {
+            throw new JOSEException("Ed25519 keys sign only EdDSA, not " + header.getAlgorithm());
+        }
+        byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+        privateKey.sign(Ed25519.Algorithm.Ed25519, null, signingInput, 0, signingInput.length, signature, 0);
+        return Base64URL.encode(signature);
+    }
+
+    @Override
+    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+        return ALGORITHMS;
+    }
+
+    @Override
+    public JCAContext getJCAContext() {
+        return jcaContext;
+    }
+}

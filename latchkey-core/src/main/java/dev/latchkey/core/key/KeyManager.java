@@ -1,0 +1,124 @@
+package dev.latchkey.core.key;
+
+import com.nimbusds.jose.jwk.JWK;
+import dev.latchkey.core.store.KeyStore;
+import dev.latchkey.core.store.StoredKey;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, rotates and loads signing keys; holds the current {@link KeyRing}.
+ *
+ * <p>Rotation publishes a new key at once and lets it sign only after {@code activationDelay}.
+ * The JWKS is served with a {@code max-age} of at most half that delay, so a resource server that
+ * caches the JWKS as told has the new key before the first token signed with it. Private keys are
+ * sealed under the master key, bound to their kid.
+ *
+ * <p>Thread-safe: the ring is replaced whole on {@link #reload()}; readers see one snapshot.
+ */
+public final class KeyManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyManager.class);
+    private static final Duration MAX_JWKS_MAX_AGE = Duration.ofMinutes(5);
+
+    private final KeyStore store;
+    private final MasterKey masterKey;
+    private final Clock clock;
+    private final Duration activationDelay;
+    private final Duration maxTokenTtl;
+    private volatile KeyRing ring = new KeyRing(List.of());
+
+    public KeyManager(KeyStore store, MasterKey masterKey, Clock clock, Duration activationDelay, Duration maxTokenTtl) {
+        if (activationDelay.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw new IllegalArgumentException("key activation delay must be at least 2 seconds");
+        }
+        this.store = store;
+        this.masterKey = masterKey;
+        this.clock = clock;
+        this.activationDelay = activationDelay;
+        this.maxTokenTtl = maxTokenTtl;
+    }
+
+    public KeyRing ring() {
+        return ring;
+    }
+
+    public Duration maxTokenTtl() {
+        return maxTokenTtl;
+    }
+
+    /** Half the activation delay, at most five minutes: the JWKS {@code Cache-Control: max-age}. */
+    public Duration jwksMaxAge() {
+        Duration half = activationDelay.dividedBy(2);
+        return half.compareTo(MAX_JWKS_MAX_AGE) < 0 ? half : MAX_JWKS_MAX_AGE;
+    }
+
+    /** Reads every key from the store and replaces the ring. */
+    public void reload() {
+        List<KeyRing.Key> keys = new ArrayList<>();
+        for (StoredKey stored : store.all()) {
+            SigningAlgorithm algorithm = SigningAlgorithm.fromName(stored.algorithm())
+                    .orElseThrow(() -> new IllegalStateException("key " + stored.kid() + " has unknown algorithm"));
+            byte[] privateJson = masterKey.open(stored.sealedPrivateJwk(), aad(stored.kid()));
+            try {
+                JWK privateJwk = JWK.parse(new String(privateJson, StandardCharsets.UTF_8));
+                keys.add(KeyRing.key(privateJwk, algorithm, stored.createdAt(), stored.activatesAt()));
+            } catch (ParseException e) {
+                throw new IllegalStateException("key " + stored.kid() + " is not a valid JWK", e);
+            }
+        }
+        ring = new KeyRing(keys);
+    }
+
+    /**
+     * Makes sure a key of {@code algorithm} signs or will sign. On first start (no key at all) the
+     * new key signs at once, as nothing can have cached a JWKS yet; when the configured algorithm
+     * changes, the new key is rotated in with the usual delay.
+     */
+    public void ensureSigningKey(SigningAlgorithm algorithm) {
+        reload();
+        Instant now = clock.instant();
+        List<KeyRing.Key> keys = ring.all();
+        if (ring.signingKey(now).isEmpty()) {
+            add(algorithm, Duration.ZERO);
+            LOG.info("Created {} signing key; it signs from now", algorithm);
+        } else if (keys.get(keys.size() - 1).algorithm() != algorithm) {
+            StoredKey key = add(algorithm, activationDelay);
+            LOG.info("Signing algorithm changed to {}: key {} signs from {}", algorithm, key.kid(), key.activatesAt());
+        }
+    }
+
+    /** Adds a key that is published now and signs after the configured delay. */
+    public StoredKey rotate(SigningAlgorithm algorithm) {
+        return add(algorithm, activationDelay);
+    }
+
+    private StoredKey add(SigningAlgorithm algorithm, Duration delay) {
+        JWK privateJwk = algorithm.generate();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String kid = privateJwk.getKeyID();
+        byte[] sealed = masterKey.seal(privateJwk.toJSONString().getBytes(StandardCharsets.UTF_8), aad(kid));
+        StoredKey stored = new StoredKey(kid, algorithm.name(), privateJwk.toPublicJWK().toJSONString(), sealed,
+                now, now.plus(delay));
+        store.insert(stored, now);
+        reload();
+        return stored;
+    }
+
+    public Optional<KeyRing.Key> signingKey() {
+        return ring.signingKey(clock.instant());
+    }
+
+    private static byte[] aad(String kid) {
+        return ("latchkey-key:" + kid).getBytes(StandardCharsets.UTF_8);
+    }
+}

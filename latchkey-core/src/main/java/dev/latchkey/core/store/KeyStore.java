@@ -1,0 +1,13 @@
+package dev.latchkey.core.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Signing keys. Implementations are thread-safe. */
+public interface KeyStore {
+
+    List<StoredKey> all();
+
+    /** Adds a key and records a {@link Change.Kind#KEYS_CHANGED} in the same transaction. */
+    void insert(StoredKey key, Instant now);
+}

@@ -1,0 +1,43 @@
+package dev.latchkey.core.store;
+
+import dev.latchkey.core.token.TokenHash;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Issued tokens: opaque access tokens, refresh tokens and their families. Every method is one
+ * transaction; implementations are thread-safe and must make {@link #rotate} atomic, so that of
+ * two concurrent rotations of one token exactly one returns true.
+ */
+public interface TokenStore {
+
+    void saveAccessToken(OpaqueAccessTokenRecord token);
+
+    Optional<OpaqueAccessTokenRecord> findAccessToken(TokenHash hash);
+
+    /** Starts a family with its first refresh token and the access token issued with it (nullable). */
+    void saveRefreshToken(RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken);
+
+    Optional<RefreshTokenRecord> findRefreshToken(TokenHash hash);
+
+    /** The compare-and-set of {@link Rotation}; true if this call rotated the token. */
+    boolean rotate(Rotation rotation);
+
+    /**
+     * Revokes every refresh token and opaque access token of the family and records a
+     * {@link Change.Kind#FAMILY_REVOKED} (for JWTs) remembered until {@code rememberUntil}.
+     */
+    void revokeFamily(String familyId, Instant rememberUntil);
+
+    /** Marks an opaque access token revoked; false if unknown. */
+    boolean revokeAccessToken(TokenHash hash);
+
+    /** Records a {@link Change.Kind#JTI_REVOKED} for a JWT access token until it expires. */
+    void revokeJwt(String jti, Instant expiresAt);
+
+    /**
+     * Deletes at most {@code batchSize} expired rows of each kind, drops sealed successors whose
+     * grace window has passed, and returns how many rows it touched. Safe to run concurrently.
+     */
+    int purgeExpired(Instant now, int batchSize);
+}

@@ -1,0 +1,83 @@
+package dev.latchkey.core.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.client.TokenFormat;
+import dev.latchkey.core.key.KeyManager;
+import dev.latchkey.core.key.KeyRing;
+import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.store.OpaqueAccessTokenRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Makes access tokens in the client's format.
+ *
+ * <p>JWTs follow RFC 9068: header {@code typ: at+jwt} and {@code kid}; claims {@code iss sub aud
+ * exp iat jti client_id scope}. For client credentials the subject is the client itself (RFC 9068
+ * §2.2). Opaque tokens are 256 random bits; only their SHA-256 is stored.
+ *
+ * <p>The {@code jti} of a token issued with a refresh token is {@code <family>.<random>}: the
+ * family can be read off the token, so revoking a family revokes its JWTs without storing them.
+ * Thread-safe.
+ */
+public final class AccessTokenMinter {
+
+    private final IssuerPolicy policy;
+    private final KeyManager keys;
+
+    public AccessTokenMinter(IssuerPolicy policy, KeyManager keys) {
+        this.policy = policy;
+        this.keys = keys;
+    }
+
+    /**
+     * @param familyId the refresh token family this token is issued with, or null
+     * @param now      issue time, whole seconds
+     */
+    public MintedAccessToken mint(RegisteredClient client, Scope scope, List<String> audience, String familyId,
+            Instant now) {
+        Duration ttl = client.metadata().accessTokenTtl();
+        if (ttl.compareTo(policy.limits().maxAccessTokenTtl()) > 0) {
+            ttl = policy.limits().maxAccessTokenTtl(); // the limit may have been lowered since registration
+        }
+        Instant expiresAt = now.plus(ttl);
+        String jti = familyId == null ? Secrets.random128() : familyId + "." + Secrets.random128();
+        if (client.metadata().accessTokenFormat() == TokenFormat.OPAQUE) {
+            String value = Secrets.random256();
+            OpaqueAccessTokenRecord record = new OpaqueAccessTokenRecord(TokenHash.of(value), client.clientId(),
+                    client.clientId(), scope, audience, jti, familyId, now, expiresAt, false);
+            return new MintedAccessToken(new AccessToken(value), TokenFormat.OPAQUE, jti, now, expiresAt, record);
+        }
+        KeyRing.Key key = keys.ring().signingKey(now)
+                .orElseThrow(() -> new IllegalStateException("no signing key is active"));
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(policy.issuer())
+                .subject(client.clientId())
+                .audience(audience)
+                .expirationTime(Date.from(expiresAt))
+                .issueTime(Date.from(now))
+                .jwtID(jti)
+                .claim("client_id", client.clientId());
+        if (!scope.isEmpty()) {
+            claims.claim("scope", scope.toString());
+        }
+        SignedJWT jwt = new SignedJWT(key.header(), claims.build());
+        try {
+            jwt.sign(key.signer());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
+        }
+        return new MintedAccessToken(new AccessToken(jwt.serialize()), TokenFormat.JWT, jti, now, expiresAt, null);
+    }
+
+    /** The family a JWT belongs to, read off its jti; null if it was issued without a refresh token. */
+    public static String familyOf(String jti) {
+        int dot = jti.indexOf('.');
+        return dot < 0 ? null : jti.substring(0, dot);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.latchkey.core.token;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.latchkey.core.client.ClientDirectory;
+import dev.latchkey.core.store.OpaqueAccessTokenRecord;
+import dev.latchkey.core.store.RefreshTokenRecord;
+import dev.latchkey.core.store.TokenStore;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Token introspection, RFC 7662. A JWT is checked without the database: signature, issuer, expiry,
+ * the in-memory {@link RevocationList} and the client's existence. An opaque token is looked up by
+ * its hash, as an access token first unless the hint says refresh token (§2.1: the hint only
+ * orders the search). Anything else, including garbage, is {@code {"active":false}}.
+ * Thread-safe.
+ */
+public final class Introspector {
+
+    public static final String ACCESS_TOKEN_TYPE = "Bearer";
+    public static final String REFRESH_TOKEN_TYPE = "refresh_token";
+
+    private final JwtVerifier jwts;
+    private final TokenStore tokens;
+    private final ClientDirectory clients;
+    private final RevocationList revocations;
+    private final Clock clock;
+
+    public Introspector(JwtVerifier jwts, TokenStore tokens, ClientDirectory clients, RevocationList revocations,
+            Clock clock) {
+        this.jwts = jwts;
+        this.tokens = tokens;
+        this.clients = clients;
+        this.revocations = revocations;
+        this.clock = clock;
+    }
+
+    public Introspection introspect(String token, String tokenTypeHint) {
+        Instant now = clock.instant();
+        if (JwtVerifier.looksLikeJwt(token)) {
+            return jwts.verify(token, now).map(claims -> ofJwt(claims, now)).orElse(Introspection.INACTIVE);
+        }
+        TokenHash hash = TokenHash.of(token);
+        if (REFRESH_TOKEN_TYPE.equals(tokenTypeHint)) {
+            return refresh(hash, now).or(() -> access(hash, now)).orElse(Introspection.INACTIVE);
+        }
+        return access(hash, now).or(() -> refresh(hash, now)).orElse(Introspection.INACTIVE);
+    }
+
+    private Introspection ofJwt(JWTClaimsSet claims, Instant now) {
+        try {
+            String clientId = claims.getStringClaim("client_id");
+            boolean active = claims.getExpirationTime().toInstant().isAfter(now)
+                    && !revocations.isRevoked(claims.getJWTID())
+                    && clientId != null && clients.find(clientId).isPresent();
+            if (!active) {
+                return Introspection.INACTIVE;
+            }
+            return new Introspection(true, claims.getStringClaim("scope"), clientId, claims.getSubject(),
+                    claims.getExpirationTime().toInstant(), claims.getIssueTime().toInstant(), ACCESS_TOKEN_TYPE,
+                    claims.getAudience(), claims.getIssuer(), claims.getJWTID());
+        } catch (ParseException | NullPointerException e) {
+            return Introspection.INACTIVE;
+        }
+    }
+
+    // Empty means "not an access token", so the search moves on; a found but dead token is INACTIVE.
+    private Optional<Introspection> access(TokenHash hash, Instant now) {
+        Optional<OpaqueAccessTokenRecord> found = tokens.findAccessToken(hash);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        OpaqueAccessTokenRecord token = found.get();
+        if (token.revoked() || !token.expiresAt().isAfter(now) || clients.find(token.clientId()).isEmpty()) {
+            return Optional.of(Introspection.INACTIVE);
+        }
+        return Optional.of(new Introspection(true, nullIfEmpty(token.scope().toString()), token.clientId(),
+                token.subject(), token.expiresAt(), token.issuedAt(), ACCESS_TOKEN_TYPE, token.audience(), null,
+                token.jti()));
+    }
+
+    private Optional<Introspection> refresh(TokenHash hash, Instant now) {
+        Optional<RefreshTokenRecord> found = tokens.findRefreshToken(hash);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        RefreshTokenRecord token = found.get();
+        if (token.state() != RefreshTokenRecord.State.ACTIVE || token.isExpired(now)
+                || clients.find(token.clientId()).isEmpty()) {
+            return Optional.of(Introspection.INACTIVE);
+        }
+        return Optional.of(new Introspection(true, nullIfEmpty(token.scope().toString()), token.clientId(),
+                token.clientId(), token.expiresAt(), token.issuedAt(), REFRESH_TOKEN_TYPE, List.of(), null, null));
+    }
+
+    private static String nullIfEmpty(String value) {
+        return value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.latchkey.core.token;
+
+import dev.latchkey.core.client.TokenFormat;
+import dev.latchkey.core.store.OpaqueAccessTokenRecord;
+import java.time.Instant;
+
+/**
+ * A freshly minted access token. {@code record} is what must be stored before the token is handed
+ * out (opaque tokens), or null (JWTs, which need nothing stored).
+ */
+public record MintedAccessToken(AccessToken token, TokenFormat format, String jti, Instant issuedAt,
+        Instant expiresAt, OpaqueAccessTokenRecord record) {
+}

@@ -1,0 +1,75 @@
+package dev.latchkey.core.token;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Random secrets and their hashes. Every token, client secret and registration token Latchkey
+ * issues is 256 random bits, base64url without padding (43 characters), and is stored only as its
+ * SHA-256. With secrets that strong a slow password hash adds latency and no security.
+ *
+ * <p>Thread-safe.
+ */
+public final class Secrets {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private Secrets() {
+    }
+
+    /** 256 random bits, base64url. */
+    public static String random256() {
+        return randomBase64(32);
+    }
+
+    /** 128 random bits, base64url: identifiers (client ids, jti, families), not secrets. */
+    public static String random128() {
+        return randomBase64(16);
+    }
+
+    public static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String randomBase64(int bytes) {
+        return B64.encodeToString(randomBytes(bytes));
+    }
+
+    public static byte[] sha256(String value) {
+        return sha256(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static byte[] sha256(byte[] value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /** SHA-256 of the value, base64url: the form secrets are stored and looked up in. */
+    public static String hash(String value) {
+        return B64.encodeToString(sha256(value));
+    }
+
+    /** Constant-time comparison of a presented secret against a stored {@link #hash}. */
+    public static boolean matchesHash(String presented, String storedHash) {
+        byte[] expected = Base64.getUrlDecoder().decode(storedHash);
+        return MessageDigest.isEqual(sha256(presented), expected);
+    }
+
+    /** A short, non-reversible label for a secret, safe to print: {@code sha256:1a2b3c4d}. */
+    public static String fingerprint(String value) {
+        if (value == null) {
+            return "null";
+        }
+        return "sha256:" + HexFormat.of().formatHex(sha256(value), 0, 4);
+    }
+}

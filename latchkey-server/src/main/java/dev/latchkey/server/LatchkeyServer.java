@@ -1,0 +1,73 @@
+package dev.latchkey.server;
+
+import dev.latchkey.server.config.ServerConfig;
+import dev.latchkey.server.web.Routes;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running Latchkey: the assembled {@link Latchkey} behind Javalin. */
+public final class LatchkeyServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LatchkeyServer.class);
+
+    private final Latchkey latchkey;
+    private final Javalin app;
+    private final int port;
+
+    private LatchkeyServer(Latchkey latchkey, Javalin app, int port) {
+        this.latchkey = latchkey;
+        this.app = app;
+        this.port = port;
+    }
+
+    /**
+     * Starts a server. Port 0 picks a free port first, because the default issuer names the port
+     * and every token carries the issuer.
+     */
+    public static LatchkeyServer start(ServerConfig config, Clock clock) {
+        int port = config.port() == 0 ? freePort(config.host()) : config.port();
+        String issuer = config.issuerFor(port);
+        Latchkey latchkey = Latchkey.start(config, issuer, clock);
+        try {
+            Javalin app = Routes.create(latchkey, config.host(), port).start();
+            LOG.info("Latchkey listening on http://{}:{} (issuer {}, data in {})", config.host(), port, issuer,
+                    config.dbUrl() == null ? config.dataDir().toAbsolutePath().normalize() : "the configured database");
+            return new LatchkeyServer(latchkey, app, port);
+        } catch (RuntimeException e) {
+            latchkey.close();
+            throw e;
+        }
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port", e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String issuer() {
+        return latchkey.policy().issuer();
+    }
+
+    public Latchkey latchkey() {
+        return latchkey;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        latchkey.close();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.latchkey.server.cli;
+
+import dev.latchkey.core.client.ClientLimits;
+import dev.latchkey.core.key.SigningAlgorithm;
+import dev.latchkey.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * The settings every command shares, each from its option, else its environment variable, else
+ * the default. Secrets (master key, initial access token) come only from the environment or the
+ * data directory, never from the command line, where {@code ps} would show them.
+ */
+final class ConfigOptions {
+
+    @Option(names = "--host", defaultValue = "${env:LATCHKEY_HOST:-127.0.0.1}",
+            description = "Address to listen on (LATCHKEY_HOST; default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:LATCHKEY_PORT:-8080}",
+            description = "Port to listen on (LATCHKEY_PORT; default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "${env:LATCHKEY_DATA_DIR:-latchkey-data}",
+            description = "State directory: SQLite file, master key, initial access token (LATCHKEY_DATA_DIR; default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--issuer", defaultValue = "${env:LATCHKEY_ISSUER}",
+            description = "Issuer URL (LATCHKEY_ISSUER; default http://127.0.0.1:<port>).")
+    String issuer;
+
+    @Option(names = "--db-url", defaultValue = "${env:LATCHKEY_DB_URL}",
+            description = "JDBC URL of the store (LATCHKEY_DB_URL; default SQLite in the data directory).")
+    String dbUrl;
+
+    @Option(names = "--audience", defaultValue = "${env:LATCHKEY_AUDIENCE}",
+            description = "JWT aud when a request names no resource (LATCHKEY_AUDIENCE; default the issuer).")
+    String audience;
+
+    @Option(names = "--signing-alg", defaultValue = "${env:LATCHKEY_SIGNING_ALG:-EdDSA}",
+            description = "EdDSA, ES256 or RS256 (LATCHKEY_SIGNING_ALG; default ${DEFAULT-VALUE}).")
+    SigningAlgorithm signingAlgorithm;
+
+    @Option(names = "--key-activation-delay", defaultValue = "${env:LATCHKEY_KEY_ACTIVATION_DELAY:-3600}",
+            description = "Seconds between publishing a new key and signing with it (LATCHKEY_KEY_ACTIVATION_DELAY; default ${DEFAULT-VALUE}).")
+    long keyActivationDelaySeconds;
+
+    @Option(names = "--max-access-token-ttl", defaultValue = "${env:LATCHKEY_MAX_ACCESS_TOKEN_TTL:-86400}",
+            description = "Longest access token lifetime a client may register, seconds (LATCHKEY_MAX_ACCESS_TOKEN_TTL; default ${DEFAULT-VALUE}).")
+    long maxAccessTokenTtlSeconds;
+
+    ServerConfig toConfig() {
+        ServerConfig defaults = ServerConfig.defaults();
+        ClientLimits limits = new ClientLimits(Duration.ofSeconds(maxAccessTokenTtlSeconds),
+                defaults.limits().maxRefreshTokenTtl(), defaults.limits().maxRefreshGrace());
+        return new ServerConfig(host, port, dataDir, blankToNull(issuer), blankToNull(dbUrl), signingAlgorithm,
+                Duration.ofSeconds(keyActivationDelaySeconds), blankToNull(audience), limits,
+                blankToNull(System.getenv("LATCHKEY_INITIAL_ACCESS_TOKEN")),
+                blankToNull(System.getenv("LATCHKEY_MASTER_KEY")), defaults.maxBodyBytes(),
+                defaults.changePollInterval());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

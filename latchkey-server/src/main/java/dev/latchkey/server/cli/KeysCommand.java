@@ -1,0 +1,46 @@
+package dev.latchkey.server.cli;
+
+import dev.latchkey.core.store.StoredKey;
+import dev.latchkey.server.Latchkey;
+import dev.latchkey.server.config.ServerConfig;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code latchkey keys rotate}: adds a signing key. Running servers publish it within their change
+ * poll interval and sign with it once the activation delay has passed; the old key stays
+ * published until the tokens it signed have expired.
+ */
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage signing keys.",
+        subcommands = KeysCommand.Rotate.class)
+final class KeysCommand {
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Add a new signing key (of --signing-alg) that signs after --key-activation-delay.")
+    static final class Rotate implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            ServerConfig config = options.toConfig();
+            try (Latchkey latchkey = Latchkey.open(config, config.issuerFor(config.port()), Clock.systemUTC())) {
+                StoredKey key = latchkey.keys().rotate(config.signingAlgorithm());
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf("New %s key %s is published now and signs from %s%n", key.algorithm(), key.kid(),
+                        key.activatesAt());
+                out.flush();
+            }
+            return 0;
+        }
+    }
+}

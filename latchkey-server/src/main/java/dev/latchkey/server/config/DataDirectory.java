@@ -1,0 +1,94 @@
+package dev.latchkey.server.config;
+
+import dev.latchkey.core.key.MasterKey;
+import dev.latchkey.core.token.Secrets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's data directory: the SQLite file and the secrets generated on first start (the
+ * master key and the initial access token), each in a file only its owner can read (0600).
+ *
+ * <p>A secret file is written to a temporary file and hard-linked into place: the link is atomic
+ * and fails if the file exists, so a crash never leaves a half-written secret and two processes
+ * starting at once agree on one value.
+ */
+public final class DataDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
+    public static final String MASTER_KEY_FILE = "master.key";
+    public static final String INITIAL_ACCESS_TOKEN_FILE = "initial-access-token";
+
+    private final Path root;
+
+    private DataDirectory(Path root) {
+        this.root = root;
+    }
+
+    public static DataDirectory open(Path root) {
+        try {
+            if (!Files.isDirectory(root)) {
+                Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            return new DataDirectory(root.toAbsolutePath().normalize());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + root, e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The master key from the environment if given, else from (or newly into) the key file. */
+    public MasterKey masterKey(String fromEnvironment) {
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return MasterKey.parse(fromEnvironment);
+        }
+        return MasterKey.parse(secretFile(MASTER_KEY_FILE, () -> MasterKey.generate().encoded(), "master key"));
+    }
+
+    /** The RFC 7591 initial access token from the environment if given, else from (or into) its file. */
+    public String initialAccessToken(String fromEnvironment) {
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment.trim();
+        }
+        return secretFile(INITIAL_ACCESS_TOKEN_FILE, Secrets::random256, "initial access token");
+    }
+
+    private String secretFile(String name, java.util.function.Supplier<String> generator, String what) {
+        Path file = root.resolve(name);
+        try {
+            if (!Files.exists(file)) {
+                Path temp = Files.createTempFile(root, name, ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try {
+                    Files.writeString(temp, generator.get() + "\n", StandardCharsets.UTF_8);
+                    try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+                        channel.force(true);
+                    }
+                    Files.createLink(file, temp);
+                    LOG.info("Generated the {}: written to {} (mode 0600)", what, file);
+                } catch (FileAlreadyExistsException raced) {
+                    LOG.debug("Another process created {} first", file);
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            }
+            String value = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (value.isEmpty()) {
+                throw new IllegalStateException(file + " is empty; delete it to generate a new " + what);
+            }
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.latchkey.server.config;
+
+import dev.latchkey.core.client.ClientLimits;
+import dev.latchkey.core.key.SigningAlgorithm;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a server needs to start. Null {@code issuer}, {@code dbUrl} and {@code audience} mean
+ * the defaults: {@code http://127.0.0.1:<port>}, SQLite in the data directory, and the issuer.
+ * Null {@code initialAccessToken} and {@code masterKey} mean files in the data directory,
+ * generated on first start.
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Path dataDir,
+        String issuer,
+        String dbUrl,
+        SigningAlgorithm signingAlgorithm,
+        Duration keyActivationDelay,
+        String audience,
+        ClientLimits limits,
+        String initialAccessToken,
+        String masterKey,
+        int maxBodyBytes,
+        Duration changePollInterval) {
+
+    public static final int DEFAULT_PORT = 8080;
+
+    public static ServerConfig defaults() {
+        return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("latchkey-data"), null, null,
+                SigningAlgorithm.EdDSA, Duration.ofHours(1), null, ClientLimits.defaults(), null, null,
+                64 * 1024, Duration.ofMillis(500));
+    }
+
+    public String issuerFor(int actualPort) {
+        return issuer != null ? stripTrailingSlash(issuer) : "http://127.0.0.1:" + actualPort;
+    }
+
+    public String jdbcUrl() {
+        return dbUrl != null ? dbUrl : "jdbc:sqlite:" + dataDir.resolve("latchkey.db");
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(host, newPort, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval);
+    }
+
+    public ServerConfig withDataDir(Path newDataDir) {
+        return new ServerConfig(host, port, newDataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval);
+    }
+
+    public ServerConfig withIssuer(String newIssuer) {
+        return new ServerConfig(host, port, dataDir, newIssuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval);
+    }
+
+    public ServerConfig withDbUrl(String newDbUrl) {
+        return new ServerConfig(host, port, dataDir, issuer, newDbUrl, signingAlgorithm, keyActivationDelay, audience,
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval);
+    }
+
+    public ServerConfig withSigningAlgorithm(SigningAlgorithm newAlgorithm) {
+        return new ServerConfig(host, port, dataDir, issuer, dbUrl, newAlgorithm, keyActivationDelay, audience,
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval);
+    }
+
+    public ServerConfig withKeyActivationDelay(Duration newDelay) {
+        return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, newDelay, audience,
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval);
+    }
+
+    public ServerConfig withAudience(String newAudience) {
+        return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, newAudience,
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval);
+    }
+
+    public ServerConfig withInitialAccessToken(String newToken) {
+        return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
+                limits, newToken, masterKey, maxBodyBytes, changePollInterval);
+    }
+
+    public ServerConfig withMasterKey(String newMasterKey) {
+        return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
+                limits, initialAccessToken, newMasterKey, maxBodyBytes, changePollInterval);
+    }
+
+    private static String stripTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

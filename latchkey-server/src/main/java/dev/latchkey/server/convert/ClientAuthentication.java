@@ -1,0 +1,73 @@
+package dev.latchkey.server.convert;
+
+import dev.latchkey.core.client.AuthMethod;
+import dev.latchkey.core.client.ClientCredentials;
+import dev.latchkey.core.client.ClientSecret;
+import dev.latchkey.core.error.OAuthError;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Reads client credentials from a request, RFC 6749 §2.3.1: HTTP Basic with the form-urlencoded
+ * id and secret, or {@code client_id} and {@code client_secret} in the body. Using both is
+ * {@code invalid_request} (§2.3: one method per request); anything unreadable or absent is
+ * {@code invalid_client}, which the renderer answers with 401 and {@code WWW-Authenticate: Basic}.
+ */
+public final class ClientAuthentication {
+
+    private ClientAuthentication() {
+    }
+
+    public static ClientCredentials parse(String authorization, Form form) {
+        String bodyId = form.single("client_id");
+        String bodySecret = form.single("client_secret");
+        if (authorization != null) {
+            if (bodySecret != null) {
+                throw OAuthError.INVALID_REQUEST.toException(
+                        "the client authenticated twice: with Basic and with client_secret in the body");
+            }
+            ClientCredentials basic = basic(authorization);
+            if (bodyId != null && !bodyId.equals(basic.clientId())) {
+                throw OAuthError.INVALID_REQUEST.toException("client_id does not match the Authorization header");
+            }
+            return basic;
+        }
+        if (bodyId == null || bodySecret == null) {
+            throw OAuthError.INVALID_CLIENT.toException("Client authentication is required");
+        }
+        return new ClientCredentials(bodyId, new ClientSecret(bodySecret), AuthMethod.CLIENT_SECRET_POST);
+    }
+
+    static ClientCredentials basic(String authorization) {
+        String header = authorization.trim();
+        int space = header.indexOf(' ');
+        if (header.isEmpty() || space < 0 || !header.substring(0, space).equalsIgnoreCase("Basic")) {
+            throw OAuthError.INVALID_CLIENT.toException("Authorization must use the Basic scheme");
+        }
+        String pair;
+        try {
+            byte[] decoded = Base64.getDecoder().decode(header.substring(space + 1).trim());
+            pair = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(decoded)).toString();
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            throw OAuthError.INVALID_CLIENT.toException("Basic credentials are not valid base64 of UTF-8");
+        }
+        int colon = pair.indexOf(':');
+        if (colon <= 0) {
+            throw OAuthError.INVALID_CLIENT.toException("Basic credentials must be client_id:client_secret");
+        }
+        try {
+            // RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and encoded.
+            String clientId = FormDecoder.decodeComponent(pair.substring(0, colon));
+            String secret = FormDecoder.decodeComponent(pair.substring(colon + 1));
+            return new ClientCredentials(clientId, new ClientSecret(secret), AuthMethod.CLIENT_SECRET_BASIC);
+        } catch (RuntimeException e) {
+            throw OAuthError.INVALID_CLIENT.toException("Basic credentials are not form-urlencoded");
+        }
+    }
+}

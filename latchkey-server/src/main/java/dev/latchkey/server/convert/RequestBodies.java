@@ -1,0 +1,74 @@
+package dev.latchkey.server.convert;
+
+import dev.latchkey.core.error.OAuthError;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+
+/**
+ * Reads request bodies for the endpoints: checks the media type, reads at most the configured
+ * number of bytes (413 above it) and hands back a decoded form or the raw bytes.
+ */
+public final class RequestBodies {
+
+    public static final String FORM = "application/x-www-form-urlencoded";
+    public static final String JSON = "application/json";
+
+    private final int maxBytes;
+
+    public RequestBodies(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    /** RFC 6749 §3.2: token endpoint requests are form-encoded POSTs. */
+    public Form form(Context ctx) {
+        requireMediaType(ctx, FORM);
+        return FormDecoder.decode(read(ctx));
+    }
+
+    public byte[] json(Context ctx) {
+        requireMediaType(ctx, JSON);
+        return read(ctx);
+    }
+
+    private static void requireMediaType(Context ctx, String expected) {
+        String contentType = ctx.header("Content-Type");
+        if (contentType == null) {
+            throw OAuthError.INVALID_REQUEST.toException("Content-Type must be " + expected);
+        }
+        String[] parts = contentType.split(";");
+        if (!parts[0].trim().equalsIgnoreCase(expected)) {
+            throw OAuthError.INVALID_REQUEST.toException("Content-Type must be " + expected);
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].trim().toLowerCase(Locale.ROOT);
+            if (parameter.startsWith("charset=")
+                    && !parameter.substring("charset=".length()).replace("\"", "").equals("utf-8")) {
+                throw OAuthError.INVALID_REQUEST.toException("the only accepted charset is UTF-8");
+            }
+        }
+    }
+
+    private byte[] read(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes) {
+            throw tooLarge();
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes(maxBytes + 1);
+            if (body.length > maxBytes) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    private RuntimeException tooLarge() {
+        return OAuthError.INVALID_REQUEST.withStatus(413)
+                .toException("the request body is larger than " + maxBytes + " bytes");
+    }
+}

@@ -1,0 +1,38 @@
+package dev.latchkey.server.convert;
+
+import dev.latchkey.core.client.ClientMetadata;
+import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.grant.ClientCredentialsGrant;
+import dev.latchkey.core.grant.GrantRequest;
+import dev.latchkey.core.grant.RefreshTokenGrant;
+import dev.latchkey.core.grant.TokenRequest;
+import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.token.RefreshToken;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/** Turns a token endpoint form (RFC 6749 §4.4.2, §6; RFC 8707 §2) into a typed {@link TokenRequest}. */
+public final class TokenRequests {
+
+    private TokenRequests() {
+    }
+
+    public static TokenRequest parse(String authorization, Form form) {
+        form.requireNoRepeats("resource");
+        String grantType = form.required("grant_type");
+        Optional<Scope> scope = Optional.ofNullable(form.single("scope"))
+                .map(value -> Scope.parse(value, OAuthError.INVALID_SCOPE));
+        List<URI> resources = form.all("resource").stream()
+                .map(value -> ClientMetadata.resourceUri(value, OAuthError.INVALID_TARGET))
+                .toList();
+        GrantRequest grant = switch (grantType) {
+            case "client_credentials" -> new ClientCredentialsGrant(scope, resources);
+            case "refresh_token" -> new RefreshTokenGrant(new RefreshToken(form.required("refresh_token")), scope,
+                    resources);
+            default -> throw OAuthError.UNSUPPORTED_GRANT_TYPE.toException(
+                    "grant_type must be client_credentials or refresh_token");
+        };
+        return new TokenRequest(ClientAuthentication.parse(authorization, form), grant);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.latchkey.server.web;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.core.client.ClientLimits;
+import dev.latchkey.core.client.ClientMetadata;
+import dev.latchkey.core.client.ClientRegistrar;
+import dev.latchkey.core.client.ClientSecret;
+import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.token.Secrets;
+import dev.latchkey.server.convert.RequestBodies;
+import dev.latchkey.server.render.ClientResponses;
+import dev.latchkey.server.render.Json;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Dynamic client registration, RFC 7591 ({@code POST /oauth2/register} with the initial access
+ * token) and its management, RFC 7592 ({@code GET/PUT/DELETE /oauth2/register/{client_id}} with
+ * the client's registration access token).
+ *
+ * <p>Deviation from RFC 7592 §3: read and update answers omit {@code client_secret} and
+ * {@code registration_access_token}, because the server keeps only their hashes; both stay valid.
+ */
+final class RegistrationEndpoint {
+
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final RequestBodies bodies;
+    private final ClientRegistrar registrar;
+    private final ClientLimits limits;
+    private final String initialAccessTokenHash;
+    private final String registerUri;
+
+    RegistrationEndpoint(RequestBodies bodies, ClientRegistrar registrar, ClientLimits limits,
+            String initialAccessToken, String issuer) {
+        this.bodies = bodies;
+        this.registrar = registrar;
+        this.limits = limits;
+        this.initialAccessTokenHash = Secrets.hash(initialAccessToken);
+        this.registerUri = issuer + Routes.REGISTER;
+    }
+
+    /** RFC 7591 §3.1. */
+    void register(Context ctx) {
+        String token = bearer(ctx);
+        if (!Secrets.matchesHash(token, initialAccessTokenHash)) {
+            throw OAuthError.INVALID_TOKEN.toException("The initial access token is not valid");
+        }
+        ClientMetadata metadata = ClientMetadata.parse(json(ctx), limits);
+        ClientRegistrar.Registration registration = registrar.register(metadata);
+        Json.noStore(ctx);
+        Json.write(ctx, 201, body(registration.client(), registration.secret(), registration.registrationAccessToken()));
+    }
+
+    /** RFC 7592 §2.1. */
+    void read(Context ctx) {
+        RegisteredClient client = registrar.read(ctx.pathParam("client_id"), bearer(ctx));
+        Json.noStore(ctx);
+        Json.write(ctx, 200, body(client, null, null));
+    }
+
+    /** RFC 7592 §2.2: the request carries the complete metadata, including the client id. */
+    void update(Context ctx) {
+        String clientId = ctx.pathParam("client_id");
+        String token = bearer(ctx);
+        RegisteredClient current = registrar.read(clientId, token);
+        Map<String, Object> json = json(ctx);
+        if (!clientId.equals(json.get("client_id"))) {
+            throw OAuthError.INVALID_CLIENT_METADATA.toException("client_id must be present and match the URI");
+        }
+        Object secret = json.get("client_secret");
+        if (secret != null && !(secret instanceof String text && Secrets.matchesHash(text, current.secretHash()))) {
+            throw OAuthError.INVALID_CLIENT_METADATA.toException("client_secret does not match the issued secret");
+        }
+        RegisteredClient updated = registrar.update(clientId, token, ClientMetadata.parse(json, limits));
+        Json.noStore(ctx);
+        Json.write(ctx, 200, body(updated, null, null));
+    }
+
+    /** RFC 7592 §2.3. */
+    void delete(Context ctx) {
+        registrar.delete(ctx.pathParam("client_id"), bearer(ctx));
+        Json.noStore(ctx);
+        ctx.status(204);
+    }
+
+    private Map<String, Object> body(RegisteredClient client, ClientSecret secret, String registrationToken) {
+        return ClientResponses.body(client, secret, registrationToken, registerUri);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> json(Context ctx) {
+        byte[] body = bodies.json(ctx);
+        try {
+            Object parsed = STRICT.readValue(body, Object.class);
+            if (parsed instanceof Map<?, ?> map) {
+                return (Map<String, Object>) map;
+            }
+        } catch (IOException e) {
+            throw OAuthError.INVALID_CLIENT_METADATA.toException("the body is not valid JSON");
+        }
+        throw OAuthError.INVALID_CLIENT_METADATA.toException("the body must be a JSON object");
+    }
+
+    // RFC 6750 §2.1: Authorization: Bearer <token>.
+    private static String bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            throw OAuthError.INVALID_TOKEN.toException("A bearer token is required");
+        }
+        return header.substring(7).trim();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.latchkey.server.web;
+
+import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.error.OAuthException;
+import dev.latchkey.core.store.StoreUnavailableException;
+import dev.latchkey.server.Latchkey;
+import dev.latchkey.server.convert.RequestBodies;
+import dev.latchkey.server.render.ErrorResponses;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every route of the server, next to the standard it implements, and the error handling that
+ * makes every failure an OAuth JSON error: expected ones as their {@link OAuthError}, a database
+ * outage as 503 {@code temporarily_unavailable}, anything else as 500 {@code server_error} with
+ * the cause logged (never a token: exception messages never carry one).
+ */
+public final class Routes {
+
+    public static final String METADATA = "/.well-known/oauth-authorization-server";
+    public static final String TOKEN = "/oauth2/token";
+    public static final String INTROSPECT = "/oauth2/introspect";
+    public static final String REVOKE = "/oauth2/revoke";
+    public static final String JWKS = "/oauth2/jwks";
+    public static final String REGISTER = "/oauth2/register";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
+    private static final Map<String, String> ALLOWED = Map.of(METADATA, "GET", TOKEN, "POST", INTROSPECT, "POST",
+            REVOKE, "POST", JWKS, "GET", REGISTER, "POST", "/health", "GET", "/health/live", "GET", "/metrics", "GET");
+
+    private Routes() {
+    }
+
+    public static Javalin create(Latchkey latchkey, String host, int port) {
+        RequestBodies bodies = new RequestBodies(latchkey.config().maxBodyBytes());
+        Metrics metrics = new Metrics();
+        String issuer = latchkey.policy().issuer();
+        var token = new TokenEndpoint(bodies, latchkey.tokenService(), metrics);
+        var introspection = new IntrospectionEndpoint(bodies, latchkey.authenticator(), latchkey.introspector());
+        var revocation = new RevocationEndpoint(bodies, latchkey.authenticator(), latchkey.revoker());
+        var jwks = new JwksEndpoint(latchkey.keys(), latchkey.clock());
+        var metadata = new MetadataEndpoint(issuer);
+        var registration = new RegistrationEndpoint(bodies, latchkey.registrar(), latchkey.config().limits(),
+                latchkey.initialAccessToken(), issuer);
+        var health = new HealthEndpoint(latchkey);
+
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.http.maxRequestSize = latchkey.config().maxBodyBytes();
+            config.http.prefer405over404 = true;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+
+            config.routes.get(METADATA, metadata::handle);                  // RFC 8414 §3
+            config.routes.post(TOKEN, token::handle);                       // RFC 6749 §3.2, §4.4, §6
+            config.routes.post(INTROSPECT, introspection::handle);          // RFC 7662 §2
+            config.routes.post(REVOKE, revocation::handle);                 // RFC 7009 §2
+            config.routes.get(JWKS, jwks::handle);                          // RFC 7517 §5
+            config.routes.post(REGISTER, registration::register);           // RFC 7591 §3
+            config.routes.get(REGISTER + "/{client_id}", registration::read);      // RFC 7592 §2.1
+            config.routes.put(REGISTER + "/{client_id}", registration::update);    // RFC 7592 §2.2
+            config.routes.delete(REGISTER + "/{client_id}", registration::delete); // RFC 7592 §2.3
+            config.routes.get("/health", health::ready);                    // readiness: the database answers
+            config.routes.get("/health/live", health::live);                // liveness
+            config.routes.get("/metrics", metrics::handle);                 // Prometheus text format
+
+            config.routes.exception(OAuthException.class, (e, ctx) -> {
+                metrics.error(ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path, e.error().code());
+                ErrorResponses.render(ctx, e.error());
+            });
+            config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+                LOG.warn("Store unavailable for {} {}: {}", ctx.method(), ctx.path(), e.toString());
+                ErrorResponses.render(ctx, OAuthError.TEMPORARILY_UNAVAILABLE
+                        .withDescription("The token store is unavailable; retry later"));
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    ErrorResponses.render(ctx, ErrorResponses.forStatus(e.getStatus(), "HTTP " + e.getStatus())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("Unexpected failure in {} {}", ctx.method(), ctx.path(), e);
+                ErrorResponses.render(ctx, OAuthError.SERVER_ERROR.withDescription("Unexpected server error"));
+            });
+            config.routes.error(404, ctx -> notFoundOrNotAllowed(ctx, 404));
+            config.routes.error(405, ctx -> notFoundOrNotAllowed(ctx, 405));
+        });
+    }
+
+    private static void notFoundOrNotAllowed(Context ctx, int status) {
+        if (status == 405) {
+            String allowed = ctx.path().startsWith(REGISTER + "/") ? "GET, PUT, DELETE" : ALLOWED.get(ctx.path());
+            if (allowed != null) {
+                ctx.header("Allow", allowed);
+            }
+        }
+        ErrorResponses.render(ctx, ErrorResponses.forStatus(status,
+                status == 404 ? "No such endpoint" : "Method not allowed on this endpoint"));
+    }
+}

@@ -1,0 +1,121 @@
+package dev.latchkey.store.jdbc;
+
+import dev.latchkey.core.store.ChangeLog;
+import dev.latchkey.core.store.ClientStore;
+import dev.latchkey.core.store.KeyStore;
+import dev.latchkey.core.store.Stores;
+import dev.latchkey.core.store.TokenStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Arrays;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the stores on a JDBC URL: {@code jdbc:sqlite:<file>} (embedded, the default) or
+ * {@code jdbc:postgresql://...} (many nodes on one database). The schema is created or migrated
+ * by Flyway from the migration history of the URL's dialect before anything else runs; a
+ * database migrated by a newer Latchkey is refused.
+ */
+public final class JdbcStores implements Stores {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStores.class);
+
+    private final Dialect dialect;
+    private final Transactor db;
+    private final ClientStore clients;
+    private final TokenStore tokens;
+    private final KeyStore keys;
+    private final ChangeLog changes;
+
+    private JdbcStores(Dialect dialect, Transactor db) {
+        this.dialect = dialect;
+        this.db = db;
+        this.clients = new JdbcClientStore(db);
+        this.tokens = new JdbcTokenStore(db);
+        this.keys = new JdbcKeyStore(db);
+        this.changes = new JdbcChangeLog(db);
+    }
+
+    public static JdbcStores open(String jdbcUrl) {
+        Dialect dialect = Dialect.of(jdbcUrl);
+        migrate(jdbcUrl, dialect);
+        Transactor db = dialect == Dialect.SQLITE ? new SqliteTransactor(jdbcUrl) : new PostgresTransactor(jdbcUrl, 16);
+        return new JdbcStores(dialect, db);
+    }
+
+    static void migrate(String jdbcUrl, Dialect dialect) {
+        Flyway flyway = Flyway.configure()
+                .dataSource(jdbcUrl, null, null)
+                .locations(dialect.migrations())
+                // A migration applied by a newer binary is not "future and fine": refuse to run on it.
+                .ignoreMigrationPatterns("")
+                .validateOnMigrate(true)
+                .load();
+        try {
+            int applied = flyway.migrate().migrationsExecuted;
+            if (applied > 0) {
+                LOG.info("Database schema migrated ({} migrations applied, {})", applied, dialect);
+            }
+        } catch (FlywayException e) {
+            MigrationInfo[] future = Arrays.stream(flyway.info().all())
+                    .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS
+                            || m.getState() == MigrationState.FUTURE_FAILED)
+                    .toArray(MigrationInfo[]::new);
+            if (future.length > 0) {
+                throw new IllegalStateException("The database schema is at version "
+                        + future[future.length - 1].getVersion() + ", newer than this Latchkey understands."
+                        + " Run the Latchkey version that migrated it, or restore a backup.", e);
+            }
+            throw new IllegalStateException("Database migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public ClientStore clients() {
+        return clients;
+    }
+
+    @Override
+    public TokenStore tokens() {
+        return tokens;
+    }
+
+    @Override
+    public KeyStore keys() {
+        return keys;
+    }
+
+    @Override
+    public ChangeLog changes() {
+        return changes;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return db.ping();
+    }
+
+    /** Runs SQLite's {@code PRAGMA integrity_check}; "ok" when the file is sound. */
+    public static String sqliteIntegrityCheck(String jdbcUrl) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl);
+             var rs = c.createStatement().executeQuery("PRAGMA integrity_check")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.latchkey.store.jdbc;
+
+import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.store.StoreUnavailableException;
+import java.net.URI;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/** Small conversions shared by the JDBC stores. */
+final class JdbcSupport {
+
+    private JdbcSupport() {
+    }
+
+    static StoreUnavailableException unavailable(SQLException e) {
+        return new StoreUnavailableException("database error (SQLState " + e.getSQLState() + ")", e);
+    }
+
+    static Scope scope(String stored) {
+        return Scope.parse(stored, OAuthError.SERVER_ERROR);
+    }
+
+    static List<String> words(String stored) {
+        return stored.isEmpty() ? List.of() : Arrays.asList(stored.split(" "));
+    }
+
+    static List<URI> uris(String stored) {
+        return words(stored).stream().map(URI::create).toList();
+    }
+
+    static String joinUris(List<URI> uris) {
+        return String.join(" ", uris.stream().map(URI::toString).toList());
+    }
+
+    static Instant seconds(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochSecond(value);
+    }
+
+    static void setSeconds(PreparedStatement ps, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            ps.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(index, instant.getEpochSecond());
+        }
+    }
+}

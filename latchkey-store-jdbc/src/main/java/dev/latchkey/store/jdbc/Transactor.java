@@ -1,0 +1,18 @@
+package dev.latchkey.store.jdbc;
+
+/**
+ * Runs units of database work. Writes run in a transaction and are durable when
+ * {@link #write} returns; reads see committed data. SQL failures surface as
+ * {@link dev.latchkey.core.store.StoreUnavailableException}. Thread-safe.
+ */
+interface Transactor extends AutoCloseable {
+
+    <T> T write(SqlWork<T> work);
+
+    <T> T read(SqlWork<T> work);
+
+    boolean ping();
+
+    @Override
+    void close();
+}
