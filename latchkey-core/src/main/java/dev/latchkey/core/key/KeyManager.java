@@ -104,7 +104,8 @@ public final class KeyManager {
 
     private StoredKey add(SigningAlgorithm algorithm, Duration delay) {
         JWK privateJwk = algorithm.generate();
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        // Whole seconds, like token times: a key that activates "now" signs a token issued this second.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String kid = privateJwk.getKeyID();
         byte[] sealed = masterKey.seal(privateJwk.toJSONString().getBytes(StandardCharsets.UTF_8), aad(kid));
         StoredKey stored = new StoredKey(kid, algorithm.name(), privateJwk.toPublicJWK().toJSONString(), sealed,

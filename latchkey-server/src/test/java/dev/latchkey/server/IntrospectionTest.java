@@ -1,0 +1,115 @@
+package dev.latchkey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
+import com.nimbusds.oauth2.sdk.id.Audience;
+import com.nimbusds.oauth2.sdk.token.AccessTokenType;
+import dev.latchkey.server.testing.Http;
+import dev.latchkey.server.testing.OAuth;
+import dev.latchkey.server.testing.TestClient;
+import dev.latchkey.server.testing.TestServer;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class IntrospectionTest {
+
+    @RegisterExtension
+    static final TestServer SERVER = new TestServer();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jwt", "opaque"})
+    void activeAccessTokenReportsItsClaims(String format) throws Exception {
+        TestClient client = SERVER.register(Map.of("scope", "read write", "access_token_format", format));
+        TestClient resourceServer = SERVER.register(Map.of("scope", ""));
+        AccessTokenResponse issued = OAuth.clientCredentials(SERVER, client);
+
+        TokenIntrospectionSuccessResponse info = OAuth.introspect(SERVER, resourceServer,
+                issued.getTokens().getAccessToken().getValue());
+
+        assertThat(info.isActive()).isTrue();
+        assertThat(info.getScope().toString()).isEqualTo("read write");
+        assertThat(info.getClientID().getValue()).isEqualTo(client.id());
+        assertThat(info.getSubject().getValue()).isEqualTo(client.id());
+        assertThat(info.getTokenType()).isEqualTo(AccessTokenType.BEARER);
+        assertThat(info.getAudience()).containsExactly(new Audience(SERVER.issuer()));
+        assertThat(info.getIssueTime().toInstant().getEpochSecond()).isEqualTo(SERVER.clock().instant().getEpochSecond());
+        assertThat(info.getExpirationTime().toInstant().getEpochSecond())
+                .isEqualTo(SERVER.clock().instant().getEpochSecond() + 3600);
+    }
+
+    @Test
+    void activeRefreshTokenIsReportedAsOne() throws Exception {
+        TestClient client = SERVER.registerRefreshClient(Map.of());
+        String refresh = OAuth.clientCredentials(SERVER, client).getTokens().getRefreshToken().getValue();
+
+        TokenIntrospectionSuccessResponse info = OAuth.introspect(SERVER, client, refresh);
+
+        assertThat(info.isActive()).isTrue();
+        assertThat(info.getStringParameter("token_type")).isEqualTo("refresh_token");
+        assertThat(info.getClientID().getValue()).isEqualTo(client.id());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jwt", "opaque"})
+    void expiredAccessTokenIsInactive(String format) throws Exception {
+        TestClient client = SERVER.register(Map.of("scope", "read", "access_token_format", format, "access_token_ttl", 2));
+        String token = OAuth.clientCredentials(SERVER, client).getTokens().getAccessToken().getValue();
+
+        SERVER.clock().advance(Duration.ofSeconds(3));
+
+        assertThat(OAuth.introspect(SERVER, client, token).isActive()).isFalse();
+        assertThat(Http.json(introspectRaw(client, token))).containsExactly(Map.entry("active", false));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"unknown-token", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "...", "\u00e9t\u00e9"})
+    void unknownOrMalformedTokenIsInactive(String token) throws Exception {
+        TestClient client = SERVER.register(Map.of("scope", "read"));
+
+        HttpResponse<String> response = introspectRaw(client, token);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Http.json(response)).containsExactly(Map.entry("active", false));
+    }
+
+    @Test
+    void introspectionWithoutClientAuthenticationIsInvalidClient() {
+        HttpResponse<String> response = Http.postForm(SERVER.uri("/oauth2/introspect"), null, Map.of("token", "x"));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(Http.json(response)).containsEntry("error", "invalid_client");
+    }
+
+    @Test
+    void introspectionWithoutATokenIsInvalidRequest() {
+        TestClient client = SERVER.register(Map.of("scope", "read"));
+
+        HttpResponse<String> response = Http.postForm(SERVER.uri("/oauth2/introspect"), client.basicHeader(), Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(Http.json(response)).containsEntry("error", "invalid_request");
+    }
+
+    @Test
+    void tokensOfADeletedClientAreInactive() throws Exception {
+        TestClient client = SERVER.register(Map.of("scope", "read"));
+        TestClient resourceServer = SERVER.register(Map.of("scope", ""));
+        String token = OAuth.clientCredentials(SERVER, client).getTokens().getAccessToken().getValue();
+
+        Http.send(java.net.http.HttpRequest.newBuilder(SERVER.uri("/oauth2/register/" + client.id()))
+                .header("Authorization", "Bearer " + client.registrationToken()).DELETE().build());
+
+        assertThat(OAuth.introspect(SERVER, resourceServer, token).isActive()).isFalse();
+    }
+
+    private static HttpResponse<String> introspectRaw(TestClient client, String token) {
+        return Http.postForm(SERVER.uri("/oauth2/introspect"), client.basicHeader(), Map.of("token", token));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.latchkey.server.testing;
+
+import dev.latchkey.server.LatchkeyServer;
+import dev.latchkey.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Latchkey server for a test class: a free port on 127.0.0.1, a fresh SQLite file in a
+ * temporary data directory, and a clock the test can move. Use with {@code @RegisterExtension}.
+ */
+public final class TestServer implements BeforeAllCallback, AfterAllCallback {
+
+    public static final String INITIAL_ACCESS_TOKEN = "test-initial-access-token-0123456789abcdefghij";
+
+    private final UnaryOperator<ServerConfig> customizer;
+    private final MutableClock clock = MutableClock.startingNow();
+    private Path dataDir;
+    private LatchkeyServer server;
+    private int port;
+
+    public TestServer() {
+        this(config -> config);
+    }
+
+    public TestServer(UnaryOperator<ServerConfig> customizer) {
+        this.customizer = customizer;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        dataDir = Files.createTempDirectory("latchkey-test");
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+        deleteRecursively(dataDir);
+    }
+
+    public ServerConfig config() {
+        return customizer.apply(ServerConfig.defaults()
+                .withPort(port)
+                .withDataDir(dataDir)
+                .withInitialAccessToken(INITIAL_ACCESS_TOKEN));
+    }
+
+    public void start() {
+        server = LatchkeyServer.start(config(), clock);
+        port = server.port();
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** Stops and starts again on the same port and data directory. */
+    public void restart() {
+        stop();
+        start();
+    }
+
+    public LatchkeyServer server() {
+        return server;
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String issuer() {
+        return server.issuer();
+    }
+
+    public URI uri(String path) {
+        return URI.create(issuer() + path);
+    }
+
+    public URI tokenEndpoint() {
+        return uri("/oauth2/token");
+    }
+
+    /** Registers a client over RFC 7591 with the given metadata. */
+    public TestClient register(Map<String, Object> metadata) {
+        HttpResponse<String> response = Http.send(HttpRequest.newBuilder(uri("/oauth2/register"))
+                .header("Authorization", "Bearer " + INITIAL_ACCESS_TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.toJson(metadata)))
+                .build());
+        if (response.statusCode() != 201) {
+            throw new AssertionError("registration failed: " + response.statusCode() + " " + response.body());
+        }
+        Map<String, Object> body = Http.json(response);
+        return new TestClient((String) body.get("client_id"), (String) body.get("client_secret"),
+                (String) body.get("registration_access_token"), body);
+    }
+
+    /** A client_credentials + refresh_token client with scopes "read write", plus any overrides. */
+    public TestClient registerRefreshClient(Map<String, Object> overrides) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("grant_types", java.util.List.of("client_credentials", "refresh_token"));
+        metadata.put("scope", "read write");
+        metadata.putAll(overrides);
+        return register(metadata);
+    }
+
+    public static void deleteRecursively(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
