@@ -63,6 +63,14 @@ public final class Http {
         }
     }
 
+    public static Map<String, Object> json(String text) {
+        try {
+            return JSON.readValue(text, new TypeReference<>() { });
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
     public static String toJson(Object value) {
         try {
             return JSON.writeValueAsString(value);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real Latchkey server for a test class: a free port on 127.0.0.1, a fresh SQLite file in a
  * temporary data directory, and a clock the test can move. Use with {@code @RegisterExtension}.
  */
-public final class TestServer implements BeforeAllCallback, AfterAllCallback {
+public final class TestServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
     public static final String INITIAL_ACCESS_TOKEN = "test-initial-access-token-0123456789abcdefghij";
 
@@ -42,12 +42,28 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
+        open();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** For tests that need a server of their own outside the extension: use with try-with-resources. */
+    public static TestServer startNew(UnaryOperator<ServerConfig> customizer) throws IOException {
+        TestServer server = new TestServer(customizer);
+        server.open();
+        return server;
+    }
+
+    private void open() throws IOException {
         dataDir = Files.createTempDirectory("latchkey-test");
         start();
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public void close() {
         stop();
         deleteRecursively(dataDir);
     }

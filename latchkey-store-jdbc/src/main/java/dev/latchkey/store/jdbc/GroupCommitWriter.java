@@ -3,7 +3,7 @@ package dev.latchkey.store.jdbc;
 import dev.latchkey.core.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -90,25 +90,33 @@ final class GroupCommitWriter implements AutoCloseable {
         closeConnection();
     }
 
+    // Transaction control is explicit SQL on an autocommit connection: with autocommit off,
+    // sqlite-jdbc opens the next transaction right after each commit, and with BEGIN IMMEDIATE
+    // that would hold the write lock between batches and lock out every other process.
     private void runBatch(List<Task<?>> batch) {
         List<Object> results = new ArrayList<>(batch.size());
         List<Throwable> failures = new ArrayList<>(batch.size());
         try {
             Connection c = connection();
-            for (Task<?> task : batch) {
-                Savepoint savepoint = c.setSavepoint();
-                try {
-                    results.add(task.work().run(c));
-                    failures.add(null);
-                    c.releaseSavepoint(savepoint);
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback(savepoint);
-                    c.releaseSavepoint(savepoint);
-                    results.add(null);
-                    failures.add(e instanceof SQLException sql ? JdbcSupport.unavailable(sql) : e);
+            try (Statement sql = c.createStatement()) {
+                // IMMEDIATE takes the write lock up front, so a batch never fails half-way on a lock
+                // another process (the command line) holds; busy_timeout waits for it instead.
+                sql.execute("BEGIN IMMEDIATE");
+                for (Task<?> task : batch) {
+                    sql.execute("SAVEPOINT unit");
+                    try {
+                        results.add(task.work().run(c));
+                        failures.add(null);
+                        sql.execute("RELEASE unit");
+                    } catch (SQLException | RuntimeException e) {
+                        sql.execute("ROLLBACK TO unit");
+                        sql.execute("RELEASE unit");
+                        results.add(null);
+                        failures.add(e instanceof SQLException sqlException ? JdbcSupport.unavailable(sqlException) : e);
+                    }
                 }
+                sql.execute("COMMIT");
             }
-            c.commit();
         } catch (SQLException | RuntimeException e) {
             LOG.error("SQLite write transaction failed; {} writes not applied", batch.size(), e);
             rollbackQuietly();
@@ -133,15 +141,16 @@ final class GroupCommitWriter implements AutoCloseable {
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             connection = connections.get();
-            connection.setAutoCommit(false);
         }
         return connection;
     }
 
     private void rollbackQuietly() {
         try {
-            if (connection != null) {
-                connection.rollback();
+            if (connection != null && !connection.isClosed()) {
+                try (Statement sql = connection.createStatement()) {
+                    sql.execute("ROLLBACK");
+                }
             }
         } catch (SQLException e) {
             LOG.warn("Rollback failed; reopening the writer connection: {}", e.toString());

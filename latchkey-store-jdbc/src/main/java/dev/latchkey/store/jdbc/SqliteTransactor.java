@@ -28,11 +28,7 @@ final class SqliteTransactor implements Transactor {
         this.readers = new HikariDataSource(config);
         this.writer = new GroupCommitWriter(() -> {
             try {
-                Properties properties = properties();
-                // BEGIN IMMEDIATE takes the write lock up front, so a batch never fails half-way on a
-                // lock another process (the command line) holds; busy_timeout waits for it instead.
-                properties.setProperty("transaction_mode", "IMMEDIATE");
-                return DriverManager.getConnection(jdbcUrl, properties);
+                return DriverManager.getConnection(jdbcUrl, properties());
             } catch (SQLException e) {
                 throw JdbcSupport.unavailable(e);
             }

@@ -1,0 +1,287 @@
+package dev.latchkey.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.core.client.ClientLimits;
+import dev.latchkey.core.client.ClientMetadata;
+import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.store.Change;
+import dev.latchkey.core.store.OpaqueAccessTokenRecord;
+import dev.latchkey.core.store.RefreshTokenRecord;
+import dev.latchkey.core.store.Rotation;
+import dev.latchkey.core.store.Stores;
+import dev.latchkey.core.store.StoredKey;
+import dev.latchkey.core.token.Secrets;
+import dev.latchkey.core.token.TokenHash;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every store implementation keeps; one subclass per database runs it.
+ */
+abstract class StoreContractTest {
+
+    static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    Stores stores;
+
+    abstract Stores open();
+
+    abstract void cleanUp();
+
+    @BeforeEach
+    void openStores() {
+        stores = open();
+    }
+
+    @AfterEach
+    void closeStores() {
+        stores.close();
+        cleanUp();
+    }
+
+    static RefreshTokenRecord refresh(String family, Instant expiresAt) {
+        return RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), family, "client-1", Scope.parse("a b", OAuthError.SERVER_ERROR),
+                List.of(URI.create("https://api.example/")), NOW, expiresAt);
+    }
+
+    static OpaqueAccessTokenRecord access(String family, Instant expiresAt) {
+        return new OpaqueAccessTokenRecord(TokenHash.of(Secrets.random256()), "client-1", "client-1",
+                Scope.parse("a", OAuthError.SERVER_ERROR), List.of("https://api.example/"), Secrets.random128(), family,
+                NOW, expiresAt, false);
+    }
+
+    static Rotation rotation(RefreshTokenRecord old, RefreshTokenRecord successor, OpaqueAccessTokenRecord access) {
+        return new Rotation(old.hash(), NOW, successor, access, null, null);
+    }
+
+    @Test
+    void opaqueAccessTokenRoundTrips() {
+        OpaqueAccessTokenRecord token = access(null, NOW.plusSeconds(60));
+
+        stores.tokens().saveAccessToken(token);
+
+        assertThat(stores.tokens().findAccessToken(token.hash())).contains(token);
+        assertThat(stores.tokens().findAccessToken(TokenHash.of("other"))).isEmpty();
+    }
+
+    @Test
+    void refreshTokenRoundTripsWithItsAccessToken() {
+        RefreshTokenRecord token = refresh("family-1", NOW.plusSeconds(60));
+        OpaqueAccessTokenRecord access = access("family-1", NOW.plusSeconds(60));
+
+        stores.tokens().saveRefreshToken(token, access);
+
+        RefreshTokenRecord found = stores.tokens().findRefreshToken(token.hash()).orElseThrow();
+        assertThat(found.familyId()).isEqualTo("family-1");
+        assertThat(found.scope()).isEqualTo(token.scope());
+        assertThat(found.resources()).isEqualTo(token.resources());
+        assertThat(found.state()).isEqualTo(RefreshTokenRecord.State.ACTIVE);
+        assertThat(found.expiresAt()).isEqualTo(token.expiresAt());
+        assertThat(stores.tokens().findAccessToken(access.hash())).contains(access);
+    }
+
+    @Test
+    void rotationIsACompareAndSetThatSucceedsOnce() {
+        RefreshTokenRecord old = refresh("family-2", NOW.plusSeconds(60));
+        stores.tokens().saveRefreshToken(old, null);
+        RefreshTokenRecord first = refresh("family-2", NOW.plusSeconds(60));
+        RefreshTokenRecord second = refresh("family-2", NOW.plusSeconds(60));
+
+        assertThat(stores.tokens().rotate(rotation(old, first, access("family-2", NOW.plusSeconds(60))))).isTrue();
+        assertThat(stores.tokens().rotate(rotation(old, second, null))).isFalse();
+
+        RefreshTokenRecord rotated = stores.tokens().findRefreshToken(old.hash()).orElseThrow();
+        assertThat(rotated.state()).isEqualTo(RefreshTokenRecord.State.ROTATED);
+        assertThat(rotated.successorHash()).isEqualTo(first.hash());
+        assertThat(stores.tokens().findRefreshToken(first.hash())).isPresent();
+        assertThat(stores.tokens().findRefreshToken(second.hash())).as("the loser wrote nothing").isEmpty();
+    }
+
+    @Test
+    void expiredRefreshTokenDoesNotRotate() {
+        RefreshTokenRecord old = refresh("family-3", NOW);
+        stores.tokens().saveRefreshToken(old, null);
+
+        assertThat(stores.tokens().rotate(rotation(old, refresh("family-3", NOW.plusSeconds(60)), null))).isFalse();
+    }
+
+    @Test
+    void ofManyConcurrentRotationsOfOneTokenExactlyOneWins() throws Exception {
+        RefreshTokenRecord old = refresh("family-4", NOW.plusSeconds(60));
+        stores.tokens().saveRefreshToken(old, null);
+        int threads = 32;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return stores.tokens().rotate(rotation(old, refresh("family-4", NOW.plusSeconds(60)),
+                        access("family-4", NOW.plusSeconds(60))));
+            }));
+        }
+        start.countDown();
+        int wins = 0;
+        for (Future<Boolean> result : results) {
+            wins += result.get() ? 1 : 0;
+        }
+        pool.shutdown();
+
+        assertThat(wins).isEqualTo(1);
+    }
+
+    @Test
+    void sealedSuccessorIsKeptWithTheRotatedToken() {
+        RefreshTokenRecord old = refresh("family-5", NOW.plusSeconds(60));
+        stores.tokens().saveRefreshToken(old, null);
+        byte[] sealed = {1, 2, 3, 4};
+
+        stores.tokens().rotate(new Rotation(old.hash(), NOW, refresh("family-5", NOW.plusSeconds(60)), null, sealed,
+                NOW.plusSeconds(10)));
+
+        RefreshTokenRecord rotated = stores.tokens().findRefreshToken(old.hash()).orElseThrow();
+        assertThat(rotated.sealedSuccessor()).containsExactly(sealed);
+        assertThat(rotated.graceUntil()).isEqualTo(NOW.plusSeconds(10));
+        assertThat(rotated.rotatedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void revokingAFamilyRevokesItsRefreshAndAccessTokensAndTellsOtherNodes() {
+        RefreshTokenRecord first = refresh("family-6", NOW.plusSeconds(60));
+        OpaqueAccessTokenRecord access = access("family-6", NOW.plusSeconds(60));
+        OpaqueAccessTokenRecord otherFamily = access("family-other", NOW.plusSeconds(60));
+        stores.tokens().saveRefreshToken(first, access);
+        stores.tokens().saveAccessToken(otherFamily);
+        long before = stores.changes().latestSeq();
+
+        stores.tokens().revokeFamily("family-6", NOW.plusSeconds(3600));
+
+        assertThat(stores.tokens().findRefreshToken(first.hash()).orElseThrow().state())
+                .isEqualTo(RefreshTokenRecord.State.REVOKED);
+        assertThat(stores.tokens().findAccessToken(access.hash()).orElseThrow().revoked()).isTrue();
+        assertThat(stores.tokens().findAccessToken(otherFamily.hash()).orElseThrow().revoked()).isFalse();
+        assertThat(stores.changes().since(before, 10)).singleElement().satisfies(change -> {
+            assertThat(change.kind()).isEqualTo(Change.Kind.FAMILY_REVOKED);
+            assertThat(change.ref()).isEqualTo("family-6");
+        });
+        assertThat(stores.tokens().rotate(rotation(first, refresh("family-6", NOW.plusSeconds(60)), null))).isFalse();
+    }
+
+    @Test
+    void revokedJwtsAreActiveRevocationsUntilTheyExpire() {
+        stores.tokens().revokeJwt("jti-live", NOW.plusSeconds(60));
+        stores.tokens().revokeJwt("jti-dead", NOW.minusSeconds(1));
+
+        assertThat(stores.changes().activeRevocations(NOW)).extracting(Change::ref).contains("jti-live")
+                .doesNotContain("jti-dead");
+    }
+
+    @Test
+    void changesAreReadInOrderFromAPosition() {
+        long start = stores.changes().latestSeq();
+        stores.tokens().revokeJwt("one", NOW.plusSeconds(60));
+        stores.tokens().revokeJwt("two", NOW.plusSeconds(60));
+        stores.tokens().revokeJwt("three", NOW.plusSeconds(60));
+
+        List<Change> all = stores.changes().since(start, 10);
+        assertThat(all).extracting(Change::ref).containsExactly("one", "two", "three");
+        assertThat(stores.changes().since(all.get(0).seq(), 1)).extracting(Change::ref).containsExactly("two");
+        assertThat(stores.changes().latestSeq()).isEqualTo(all.get(2).seq());
+    }
+
+    @Test
+    void purgeDeletesExpiredTokensAndDropsSealedSuccessorsAfterTheirWindow() {
+        OpaqueAccessTokenRecord expired = access(null, NOW.minusSeconds(1));
+        OpaqueAccessTokenRecord live = access(null, NOW.plusSeconds(60));
+        RefreshTokenRecord expiredRefresh = refresh("family-7", NOW.minusSeconds(1));
+        RefreshTokenRecord rotated = refresh("family-8", NOW.plusSeconds(60));
+        stores.tokens().saveAccessToken(expired);
+        stores.tokens().saveAccessToken(live);
+        stores.tokens().saveRefreshToken(expiredRefresh, null);
+        stores.tokens().saveRefreshToken(rotated, null);
+        stores.tokens().rotate(new Rotation(rotated.hash(), NOW, refresh("family-8", NOW.plusSeconds(60)), null,
+                new byte[] {9}, NOW.plusSeconds(5)));
+
+        int touched = stores.tokens().purgeExpired(NOW.plusSeconds(5), 100);
+
+        assertThat(touched).isGreaterThanOrEqualTo(3);
+        assertThat(stores.tokens().findAccessToken(expired.hash())).isEmpty();
+        assertThat(stores.tokens().findAccessToken(live.hash())).isPresent();
+        assertThat(stores.tokens().findRefreshToken(expiredRefresh.hash())).isEmpty();
+        assertThat(stores.tokens().findRefreshToken(rotated.hash()).orElseThrow().sealedSuccessor()).isNull();
+    }
+
+    @Test
+    void purgeWorksInBatches() {
+        for (int i = 0; i < 25; i++) {
+            stores.tokens().saveAccessToken(access(null, NOW.minusSeconds(1)));
+        }
+
+        assertThat(stores.tokens().purgeExpired(NOW, 10)).isEqualTo(10);
+        assertThat(stores.tokens().purgeExpired(NOW, 10)).isEqualTo(10);
+        assertThat(stores.tokens().purgeExpired(NOW, 10)).isEqualTo(5);
+    }
+
+    @Test
+    void clientLifecycleWithChangesAndTokenRevocationOnDelete() {
+        ClientMetadata metadata = ClientMetadata.parse(Map.of("scope", "read", "grant_types",
+                List.of("client_credentials", "refresh_token"), "access_token_ttl", 60), ClientLimits.defaults());
+        RegisteredClient client = new RegisteredClient("client-1", Secrets.hash("secret"), Secrets.hash("reg"), metadata, NOW);
+        stores.clients().insert(client);
+        assertThat(stores.clients().find("client-1")).contains(client);
+
+        long before = stores.changes().latestSeq();
+        ClientMetadata narrower = ClientMetadata.parse(Map.of("scope", "read"), ClientLimits.defaults());
+        assertThat(stores.clients().update(client.withMetadata(narrower), NOW)).isTrue();
+        assertThat(stores.clients().find("client-1").orElseThrow().metadata()).isEqualTo(narrower);
+
+        RefreshTokenRecord refresh = refresh("family-9", NOW.plusSeconds(60));
+        OpaqueAccessTokenRecord access = access(null, NOW.plusSeconds(60));
+        stores.tokens().saveRefreshToken(refresh, null);
+        stores.tokens().saveAccessToken(access);
+        assertThat(stores.clients().delete("client-1", NOW)).isTrue();
+
+        assertThat(stores.clients().find("client-1")).isEmpty();
+        assertThat(stores.tokens().findRefreshToken(refresh.hash()).orElseThrow().state())
+                .isEqualTo(RefreshTokenRecord.State.REVOKED);
+        assertThat(stores.tokens().findAccessToken(access.hash()).orElseThrow().revoked()).isTrue();
+        assertThat(stores.changes().since(before, 10)).extracting(Change::kind)
+                .containsExactly(Change.Kind.CLIENT_CHANGED, Change.Kind.CLIENT_CHANGED);
+        assertThat(stores.clients().update(client, NOW)).isFalse();
+    }
+
+    @Test
+    void keysAreStoredInActivationOrderAndAnnounced() {
+        long before = stores.changes().latestSeq();
+        StoredKey later = new StoredKey("kid-2", "EdDSA", "{}", new byte[] {2}, NOW, NOW.plus(Duration.ofHours(1)));
+        StoredKey first = new StoredKey("kid-1", "EdDSA", "{}", new byte[] {1}, NOW, NOW);
+
+        stores.keys().insert(later, NOW);
+        stores.keys().insert(first, NOW);
+
+        assertThat(stores.keys().all()).extracting(StoredKey::kid).containsExactly("kid-1", "kid-2");
+        assertThat(stores.keys().all().get(1).sealedPrivateJwk()).containsExactly(2);
+        assertThat(stores.changes().since(before, 10)).extracting(Change::kind)
+                .containsOnly(Change.Kind.KEYS_CHANGED).hasSize(2);
+    }
+
+    @Test
+    void storeReportsItselfAvailable() {
+        assertThat(stores.isAvailable()).isTrue();
+    }
+}
