@@ -149,8 +149,47 @@ class BadInputTest {
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("<html").doesNotContain("\tat ");
         if (testCase.status() == 401) {
             assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                    challenge -> assertThat(challenge).startsWith("Basic"));
+                    challenge -> assertThat(challenge).startsWith(
+                            "invalid_token".equals(testCase.error()) ? "Bearer" : "Basic"));
         }
+    }
+
+    static Stream<Arguments> otherEndpointCases() {
+        String json = "application/json";
+        return Stream.of(
+                new Case("introspect with JSON", uri -> post(uri.resolve("/oauth2/introspect"), json, client.basicHeader(),
+                        "{\"token\":\"x\"}".getBytes()), 400, "invalid_request"),
+                new Case("introspect with a repeated token", uri -> post(uri.resolve("/oauth2/introspect"), FORM,
+                        client.basicHeader(), "token=a&token=b".getBytes()), 400, "invalid_request"),
+                new Case("introspect with invalid UTF-8", uri -> post(uri.resolve("/oauth2/introspect"), FORM,
+                        client.basicHeader(), "token=%C3%28".getBytes()), 400, "invalid_request"),
+                new Case("introspect over the limit", uri -> post(uri.resolve("/oauth2/introspect"), FORM,
+                        client.basicHeader(), ("token=" + "x".repeat(70 * 1024)).getBytes()), 413, "invalid_request"),
+                new Case("revoke without a token", uri -> post(uri.resolve("/oauth2/revoke"), FORM, client.basicHeader(),
+                        "token_type_hint=access_token".getBytes()), 400, "invalid_request"),
+                new Case("revoke with a bad Basic header", uri -> post(uri.resolve("/oauth2/revoke"), FORM, "Basic %%%",
+                        "token=x".getBytes()), 401, "invalid_client"),
+                new Case("register with a form", uri -> post(uri.resolve("/oauth2/register"), FORM,
+                        "Bearer " + TestServer.INITIAL_ACCESS_TOKEN, "scope=read".getBytes()), 400, "invalid_request"),
+                new Case("register over the limit", uri -> post(uri.resolve("/oauth2/register"), json,
+                        "Bearer " + TestServer.INITIAL_ACCESS_TOKEN,
+                        ("{\"client_name\":\"" + "x".repeat(70 * 1024) + "\"}").getBytes()), 413, "invalid_request"),
+                new Case("register with invalid UTF-8 JSON", uri -> post(uri.resolve("/oauth2/register"), json,
+                        "Bearer " + TestServer.INITIAL_ACCESS_TOKEN, new byte[] {'{', '"', (byte) 0xC3, 0x28, '"', ':', '1', '}'}),
+                        400, "invalid_client_metadata"),
+                new Case("register with Basic instead of Bearer", uri -> post(uri.resolve("/oauth2/register"), json,
+                        client.basicHeader(), "{}".getBytes()), 401, "invalid_token"),
+                new Case("read an unknown client", uri -> HttpRequest.newBuilder(uri.resolve("/oauth2/register/nobody"))
+                        .header("Authorization", "Bearer x").GET().build(), 401, "invalid_token"),
+                new Case("JWKS by POST", uri -> post(uri.resolve("/oauth2/jwks"), FORM, null, new byte[0]), 405,
+                        "invalid_request"))
+                .map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherEndpointCases")
+    void malformedRequestToAnyOtherEndpointGetsAnOAuthError(Case testCase) {
+        malformedRequestGetsAnOAuthErrorNotAServerError(testCase);
     }
 
     @AfterAll
