@@ -58,18 +58,18 @@ public final class Latchkey implements AutoCloseable {
         DataDirectory dataDir = DataDirectory.open(config.dataDir());
         MasterKey masterKey = dataDir.masterKey(config.masterKey());
         this.initialAccessToken = dataDir.initialAccessToken(config.initialAccessToken());
-        this.stores = JdbcStores.open(config.jdbcUrl());
+        this.stores = JdbcStores.open(config.jdbcUrl(), config.dbPoolSize());
         this.policy = new IssuerPolicy(issuer, config.audience() != null ? config.audience() : issuer, config.limits());
         this.keys = new KeyManager(stores.keys(), masterKey, clock, config.keyActivationDelay(),
                 config.limits().maxAccessTokenTtl());
-        this.clients = new ClientDirectory(stores.clients());
+        this.clients = new ClientDirectory(stores.clients(), this::isCurrent);
         this.authenticator = new ClientAuthenticator(clients);
         this.registrar = new ClientRegistrar(stores.clients(), clients, clock);
         JwtVerifier jwts = new JwtVerifier(policy, keys);
         AccessTokenMinter minter = new AccessTokenMinter(policy, keys);
         this.revoker = new Revoker(jwts, stores.tokens(), revocations, config.limits().maxAccessTokenTtl(), clock);
         this.tokenService = new TokenService(authenticator, minter, stores.tokens(), revoker, masterKey, policy, clock);
-        this.introspector = new Introspector(jwts, stores.tokens(), clients, revocations, clock);
+        this.introspector = new Introspector(jwts, stores.tokens(), clients, revocations, this::isCurrent, clock);
     }
 
     /** Opens the stores and keys without background work: for one-shot commands. */
@@ -95,13 +95,28 @@ public final class Latchkey implements AutoCloseable {
         latchkey.stores.changes().activeRevocations(clock.instant()).forEach(latchkey.revocations::apply);
         latchkey.feed = new ChangeFeed(latchkey.stores.changes(), position, latchkey::apply);
         latchkey.feed.start(config.changePollInterval());
+        latchkey.stores.subscribe(latchkey.feed::wake);
         latchkey.maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "latchkey-purge");
             thread.setDaemon(true);
             return thread;
         });
-        latchkey.maintenance.scheduleWithFixedDelay(latchkey::purge, 5, 30, TimeUnit.SECONDS);
+        // Every 5 s: also drops sealed grace-window successors soon after their window ends.
+        latchkey.maintenance.scheduleWithFixedDelay(latchkey::purge, 5, 5, TimeUnit.SECONDS);
         return latchkey;
+    }
+
+    /**
+     * True while this node's caches can be trusted: its change feed has read the log recently.
+     * Without a feed (one-shot commands) there is no cache worth distrusting.
+     */
+    boolean isCurrent() {
+        return feed == null || feed.isCurrent(staleAfter());
+    }
+
+    private Duration staleAfter() {
+        Duration sixPolls = config.changePollInterval().multipliedBy(6);
+        return sixPolls.compareTo(Duration.ofSeconds(3)) > 0 ? sixPolls : Duration.ofSeconds(3);
     }
 
     private void apply(Change change) {

@@ -5,6 +5,7 @@ import dev.latchkey.core.store.ClientStore;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Registered clients as the token endpoint sees them: a read-through cache over the
@@ -21,14 +22,21 @@ public final class ClientDirectory {
     private static final int MAX_CACHED = 100_000;
 
     private final ClientStore store;
+    private final BooleanSupplier cacheIsCurrent;
     private final Map<String, RegisteredClient> cache = new ConcurrentHashMap<>();
 
-    public ClientDirectory(ClientStore store) {
+    /**
+     * @param cacheIsCurrent false while this node may have missed changes (its change feed cannot
+     *                       reach the store): then every lookup goes to the store, which fails
+     *                       cleanly if it is down, instead of trusting a possibly stale entry
+     */
+    public ClientDirectory(ClientStore store, BooleanSupplier cacheIsCurrent) {
         this.store = store;
+        this.cacheIsCurrent = cacheIsCurrent;
     }
 
     public Optional<RegisteredClient> find(String clientId) {
-        RegisteredClient cached = cache.get(clientId);
+        RegisteredClient cached = cacheIsCurrent.getAsBoolean() ? cache.get(clientId) : null;
         if (cached != null) {
             return Optional.of(cached);
         }

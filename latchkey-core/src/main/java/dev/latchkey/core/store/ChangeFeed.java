@@ -25,6 +25,7 @@ public final class ChangeFeed implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private long position;
     private volatile boolean healthy = true;
+    private volatile long lastSyncNanos = System.nanoTime();
 
     public ChangeFeed(ChangeLog log, long startAfter, Consumer<Change> listener) {
         this.log = log;
@@ -51,6 +52,14 @@ public final class ChangeFeed implements AutoCloseable {
         return healthy;
     }
 
+    /**
+     * True if this node has read the whole log within {@code maxAge}: its caches may be trusted.
+     * A node cut off from its database stops trusting them rather than serve stale answers.
+     */
+    public boolean isCurrent(Duration maxAge) {
+        return System.nanoTime() - lastSyncNanos <= maxAge.toNanos();
+    }
+
     private void poll() {
         try {
             List<Change> changes;
@@ -62,6 +71,7 @@ public final class ChangeFeed implements AutoCloseable {
                 }
             } while (changes.size() == BATCH);
             healthy = true;
+            lastSyncNanos = System.nanoTime();
         } catch (RuntimeException e) {
             if (healthy) {
                 LOG.warn("Change feed cannot read the change log; retrying: {}", e.toString());

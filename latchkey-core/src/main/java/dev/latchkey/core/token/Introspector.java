@@ -4,12 +4,14 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.core.client.ClientDirectory;
 import dev.latchkey.core.store.OpaqueAccessTokenRecord;
 import dev.latchkey.core.store.RefreshTokenRecord;
+import dev.latchkey.core.store.StoreUnavailableException;
 import dev.latchkey.core.store.TokenStore;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Token introspection, RFC 7662. A JWT is checked without the database: signature, issuer, expiry,
@@ -27,20 +29,30 @@ public final class Introspector {
     private final TokenStore tokens;
     private final ClientDirectory clients;
     private final RevocationList revocations;
+    private final BooleanSupplier revocationsAreCurrent;
     private final Clock clock;
 
+    /**
+     * @param revocationsAreCurrent false while this node may have missed revocations (its change
+     *                              feed cannot reach the store): JWT introspection then answers
+     *                              503 rather than call a revoked token active
+     */
     public Introspector(JwtVerifier jwts, TokenStore tokens, ClientDirectory clients, RevocationList revocations,
-            Clock clock) {
+            BooleanSupplier revocationsAreCurrent, Clock clock) {
         this.jwts = jwts;
         this.tokens = tokens;
         this.clients = clients;
         this.revocations = revocations;
+        this.revocationsAreCurrent = revocationsAreCurrent;
         this.clock = clock;
     }
 
     public Introspection introspect(String token, String tokenTypeHint) {
         Instant now = clock.instant();
         if (JwtVerifier.looksLikeJwt(token)) {
+            if (!revocationsAreCurrent.getAsBoolean()) {
+                throw new StoreUnavailableException("this node may have missed revocations", null);
+            }
             return jwts.verify(token, now).map(claims -> ofJwt(claims, now)).orElse(Introspection.INACTIVE);
         }
         TokenHash hash = TokenHash.of(token);

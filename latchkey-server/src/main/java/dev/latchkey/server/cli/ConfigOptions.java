@@ -50,6 +50,15 @@ final class ConfigOptions {
             description = "Longest access token lifetime a client may register, seconds (LATCHKEY_MAX_ACCESS_TOKEN_TTL; default ${DEFAULT-VALUE}).")
     long maxAccessTokenTtlSeconds;
 
+    @Option(names = "--db-pool-size", defaultValue = "${env:LATCHKEY_DB_POOL_SIZE:-16}",
+            description = "PostgreSQL connections per node (LATCHKEY_DB_POOL_SIZE; default ${DEFAULT-VALUE}).")
+    int dbPoolSize;
+
+    @Option(names = "--change-poll-ms", defaultValue = "${env:LATCHKEY_CHANGE_POLL_MS:-500}",
+            description = "How often a node reads the change log, in ms; PostgreSQL also pushes changes"
+                    + " (LATCHKEY_CHANGE_POLL_MS; default ${DEFAULT-VALUE}).")
+    long changePollMillis;
+
     ServerConfig toConfig() {
         ServerConfig defaults = ServerConfig.defaults();
         ClientLimits limits = new ClientLimits(Duration.ofSeconds(maxAccessTokenTtlSeconds),
@@ -58,7 +67,7 @@ final class ConfigOptions {
                 Duration.ofSeconds(keyActivationDelaySeconds), blankToNull(audience), limits,
                 blankToNull(System.getenv("LATCHKEY_INITIAL_ACCESS_TOKEN")),
                 blankToNull(System.getenv("LATCHKEY_MASTER_KEY")), defaults.maxBodyBytes(),
-                defaults.changePollInterval());
+                Duration.ofMillis(changePollMillis), dbPoolSize);
     }
 
     private static String blankToNull(String value) {

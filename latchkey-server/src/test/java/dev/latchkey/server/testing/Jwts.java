@@ -23,7 +23,7 @@ public final class Jwts {
     private Jwts() {
     }
 
-    public static JWTClaimsSet verify(TestServer server, String token, JWSAlgorithm algorithm) throws Exception {
+    public static JWTClaimsSet verify(Endpoint server, String token, JWSAlgorithm algorithm) throws Exception {
         SignedJWT jwt = SignedJWT.parse(token);
         if (!new JOSEObjectType("at+jwt").equals(jwt.getHeader().getType())) {
             throw new AssertionError("typ is not at+jwt: " + jwt.getHeader().getType());

@@ -22,13 +22,13 @@ public final class OAuth {
     private OAuth() {
     }
 
-    public static TokenResponse token(TestServer server, TestClient client, AuthorizationGrant grant, Scope scope)
+    public static TokenResponse token(Endpoint server, TestClient client, AuthorizationGrant grant, Scope scope)
             throws Exception {
         return TokenResponse.parse(new TokenRequest.Builder(server.tokenEndpoint(), client.auth(), grant)
                 .scope(scope).build().toHTTPRequest().send());
     }
 
-    public static AccessTokenResponse clientCredentials(TestServer server, TestClient client) throws Exception {
+    public static AccessTokenResponse clientCredentials(Endpoint server, TestClient client) throws Exception {
         TokenResponse response = token(server, client, new ClientCredentialsGrant(), null);
         if (!response.indicatesSuccess()) {
             throw new AssertionError("token request failed: " + response.toErrorResponse().getErrorObject());
@@ -36,11 +36,11 @@ public final class OAuth {
         return response.toSuccessResponse();
     }
 
-    public static TokenResponse refresh(TestServer server, TestClient client, String refreshToken) throws Exception {
+    public static TokenResponse refresh(Endpoint server, TestClient client, String refreshToken) throws Exception {
         return token(server, client, new RefreshTokenGrant(new RefreshToken(refreshToken)), null);
     }
 
-    public static TokenIntrospectionSuccessResponse introspect(TestServer server, TestClient client, String token)
+    public static TokenIntrospectionSuccessResponse introspect(Endpoint server, TestClient client, String token)
             throws Exception {
         HTTPResponse http = new TokenIntrospectionRequest(server.uri("/oauth2/introspect"), client.auth(),
                 new TypelessAccessToken(token)).toHTTPRequest().send();
@@ -51,7 +51,7 @@ public final class OAuth {
         return response.toSuccessResponse();
     }
 
-    public static HTTPResponse revoke(TestServer server, TestClient client, Token token) throws Exception {
+    public static HTTPResponse revoke(Endpoint server, TestClient client, Token token) throws Exception {
         return new TokenRevocationRequest(server.uri("/oauth2/revoke"), client.auth(), token).toHTTPRequest().send();
     }
 }

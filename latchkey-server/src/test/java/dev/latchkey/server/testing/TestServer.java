@@ -5,12 +5,9 @@ import dev.latchkey.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -22,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real Latchkey server for a test class: a free port on 127.0.0.1, a fresh SQLite file in a
  * temporary data directory, and a clock the test can move. Use with {@code @RegisterExtension}.
  */
-public final class TestServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public final class TestServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable, Endpoint {
 
     public static final String INITIAL_ACCESS_TOKEN = "test-initial-access-token-0123456789abcdefghij";
 
@@ -105,40 +102,24 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
         return dataDir;
     }
 
+    @Override
     public String issuer() {
         return server.issuer();
     }
 
+    @Override
     public URI uri(String path) {
-        return URI.create(issuer() + path);
-    }
-
-    public URI tokenEndpoint() {
-        return uri("/oauth2/token");
+        return URI.create("http://127.0.0.1:" + port + path);
     }
 
     /** Registers a client over RFC 7591 with the given metadata. */
     public TestClient register(Map<String, Object> metadata) {
-        HttpResponse<String> response = Http.send(HttpRequest.newBuilder(uri("/oauth2/register"))
-                .header("Authorization", "Bearer " + INITIAL_ACCESS_TOKEN)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Http.toJson(metadata)))
-                .build());
-        if (response.statusCode() != 201) {
-            throw new AssertionError("registration failed: " + response.statusCode() + " " + response.body());
-        }
-        Map<String, Object> body = Http.json(response);
-        return new TestClient((String) body.get("client_id"), (String) body.get("client_secret"),
-                (String) body.get("registration_access_token"), body);
+        return Clients.register(this, INITIAL_ACCESS_TOKEN, metadata);
     }
 
     /** A client_credentials + refresh_token client with scopes "read write", plus any overrides. */
     public TestClient registerRefreshClient(Map<String, Object> overrides) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("grant_types", java.util.List.of("client_credentials", "refresh_token"));
-        metadata.put("scope", "read write");
-        metadata.putAll(overrides);
-        return register(metadata);
+        return register(Clients.refreshClient(overrides));
     }
 
     public static void deleteRecursively(Path root) {

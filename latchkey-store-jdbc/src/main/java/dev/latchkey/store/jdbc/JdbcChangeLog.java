@@ -13,19 +13,47 @@ import java.util.List;
 /** The {@code changes} table: written inside the transactions that cause a change, read by every node. */
 final class JdbcChangeLog implements ChangeLog {
 
-    private final Transactor db;
+    /** PostgreSQL channel on which every change is announced, at the commit of its transaction. */
+    static final String CHANNEL = "latchkey_changes";
+    // Any constant works; it only has to be the same on every node.
+    private static final long APPEND_LOCK = 0x4C617463686B6579L;
 
-    JdbcChangeLog(Transactor db) {
+    private final Transactor db;
+    private final Dialect dialect;
+
+    JdbcChangeLog(Transactor db, Dialect dialect) {
         this.db = db;
+        this.dialect = dialect;
     }
 
-    /** Appends an entry inside the caller's transaction. */
-    static void append(Connection c, Change.Kind kind, String ref, Instant expiresAt) throws SQLException {
+    /**
+     * Appends an entry inside the caller's transaction.
+     *
+     * <p>Readers follow the log by sequence number, so entries must become visible in sequence
+     * order. SQLite has one writer at a time, so they do. PostgreSQL hands out sequence numbers at
+     * insert but makes them visible at commit, in any order: a reader could see 6, move past it,
+     * and never see 5. So on PostgreSQL every append first takes one transaction-scoped advisory
+     * lock; the next appender waits for this transaction to commit before it draws its number.
+     * Changes are rare (revocations, client and key changes), so the lock costs nothing. The
+     * NOTIFY is delivered at commit and wakes every node's feed.
+     */
+    void append(Connection c, Change.Kind kind, String ref, Instant expiresAt) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                ps.setLong(1, APPEND_LOCK);
+                ps.execute();
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO changes (kind, ref, expires_at) VALUES (?, ?, ?)")) {
             ps.setString(1, kind.name());
             ps.setString(2, ref);
             ps.setLong(3, expiresAt.getEpochSecond());
             ps.executeUpdate();
+        }
+        if (dialect == Dialect.POSTGRESQL) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', '')")) {
+                ps.execute();
+            }
         }
     }
 

@@ -17,9 +17,11 @@ import java.util.Optional;
 final class JdbcClientStore implements ClientStore {
 
     private final Transactor db;
+    private final JdbcChangeLog changes;
 
-    JdbcClientStore(Transactor db) {
+    JdbcClientStore(Transactor db, JdbcChangeLog changes) {
         this.db = db;
+        this.changes = changes;
     }
 
     @Override
@@ -69,7 +71,7 @@ final class JdbcClientStore implements ClientStore {
                 updated = ps.executeUpdate();
             }
             if (updated > 0) {
-                JdbcChangeLog.append(c, Change.Kind.CLIENT_CHANGED, client.clientId(), now.plus(Duration.ofDays(1)));
+                changes.append(c, Change.Kind.CLIENT_CHANGED, client.clientId(), now.plus(Duration.ofDays(1)));
             }
             return updated > 0;
         });
@@ -93,7 +95,7 @@ final class JdbcClientStore implements ClientStore {
                 ps.setString(1, clientId);
                 ps.executeUpdate();
             }
-            JdbcChangeLog.append(c, Change.Kind.CLIENT_CHANGED, clientId, now.plus(Duration.ofDays(1)));
+            changes.append(c, Change.Kind.CLIENT_CHANGED, clientId, now.plus(Duration.ofDays(1)));
             return deleted > 0;
         });
     }

@@ -14,9 +14,11 @@ import java.util.List;
 final class JdbcKeyStore implements KeyStore {
 
     private final Transactor db;
+    private final JdbcChangeLog changes;
 
-    JdbcKeyStore(Transactor db) {
+    JdbcKeyStore(Transactor db, JdbcChangeLog changes) {
         this.db = db;
+        this.changes = changes;
     }
 
     @Override
@@ -49,7 +51,7 @@ final class JdbcKeyStore implements KeyStore {
                 ps.setLong(6, key.activatesAt().toEpochMilli());
                 ps.executeUpdate();
             }
-            JdbcChangeLog.append(c, Change.Kind.KEYS_CHANGED, "", now.plus(Duration.ofDays(1)));
+            changes.append(c, Change.Kind.KEYS_CHANGED, "", now.plus(Duration.ofDays(1)));
             return null;
         });
     }

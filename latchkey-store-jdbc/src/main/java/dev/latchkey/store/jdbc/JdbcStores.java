@@ -32,21 +32,40 @@ public final class JdbcStores implements Stores {
     private final TokenStore tokens;
     private final KeyStore keys;
     private final ChangeLog changes;
+    private final String jdbcUrl;
+    private PostgresChangeListener listener;
 
-    private JdbcStores(Dialect dialect, Transactor db) {
+    private JdbcStores(Dialect dialect, Transactor db, String jdbcUrl) {
+        this.jdbcUrl = jdbcUrl;
         this.dialect = dialect;
         this.db = db;
-        this.clients = new JdbcClientStore(db);
-        this.tokens = new JdbcTokenStore(db);
-        this.keys = new JdbcKeyStore(db);
-        this.changes = new JdbcChangeLog(db);
+        JdbcChangeLog changeLog = new JdbcChangeLog(db, dialect);
+        this.changes = changeLog;
+        this.clients = new JdbcClientStore(db, changeLog);
+        this.tokens = new JdbcTokenStore(db, changeLog, dialect);
+        this.keys = new JdbcKeyStore(db, changeLog);
     }
 
     public static JdbcStores open(String jdbcUrl) {
+        return open(jdbcUrl, DEFAULT_POOL_SIZE);
+    }
+
+    /** @param poolSize connections in the PostgreSQL pool (SQLite uses one writer and a few readers) */
+    public static JdbcStores open(String jdbcUrl, int poolSize) {
         Dialect dialect = Dialect.of(jdbcUrl);
         migrate(jdbcUrl, dialect);
-        Transactor db = dialect == Dialect.SQLITE ? new SqliteTransactor(jdbcUrl) : new PostgresTransactor(jdbcUrl, 16);
-        return new JdbcStores(dialect, db);
+        Transactor db = dialect == Dialect.SQLITE ? new SqliteTransactor(jdbcUrl) : new PostgresTransactor(jdbcUrl, poolSize);
+        return new JdbcStores(dialect, db, jdbcUrl);
+    }
+
+    public static final int DEFAULT_POOL_SIZE = 16;
+
+    /** PostgreSQL pushes changes (LISTEN/NOTIFY); SQLite has no push, the feed's polling suffices. */
+    @Override
+    public synchronized void subscribe(Runnable onChange) {
+        if (dialect == Dialect.POSTGRESQL && listener == null) {
+            listener = new PostgresChangeListener(jdbcUrl, onChange);
+        }
     }
 
     static void migrate(String jdbcUrl, Dialect dialect) {
@@ -115,7 +134,10 @@ public final class JdbcStores implements Stores {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (listener != null) {
+            listener.close();
+        }
         db.close();
     }
 }

@@ -27,9 +27,16 @@ final class JdbcTokenStore implements TokenStore {
             + " expires_at, state, rotated_at, successor_hash, sealed_successor, grace_until";
 
     private final Transactor db;
+    private final JdbcChangeLog changes;
+    private final String skipLocked;
 
-    JdbcTokenStore(Transactor db) {
+    JdbcTokenStore(Transactor db, JdbcChangeLog changes, Dialect dialect) {
         this.db = db;
+        this.changes = changes;
+        // Purges may run on every node at once. On PostgreSQL each takes only rows no other purge
+        // has locked, so two purges never wait on, or deadlock with, each other; SQLite has one
+        // writer at a time and needs nothing.
+        this.skipLocked = dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
     }
 
     @Override
@@ -115,7 +122,7 @@ final class JdbcTokenStore implements TokenStore {
                 ps.setString(1, familyId);
                 ps.executeUpdate();
             }
-            JdbcChangeLog.append(c, Change.Kind.FAMILY_REVOKED, familyId, rememberUntil);
+            changes.append(c, Change.Kind.FAMILY_REVOKED, familyId, rememberUntil);
             return null;
         });
     }
@@ -133,7 +140,7 @@ final class JdbcTokenStore implements TokenStore {
     @Override
     public void revokeJwt(String jti, Instant expiresAt) {
         db.write(c -> {
-            JdbcChangeLog.append(c, Change.Kind.JTI_REVOKED, jti, expiresAt);
+            changes.append(c, Change.Kind.JTI_REVOKED, jti, expiresAt);
             return null;
         });
     }
@@ -142,15 +149,15 @@ final class JdbcTokenStore implements TokenStore {
     public int purgeExpired(Instant now, int batchSize) {
         long cutoff = now.getEpochSecond();
         int touched = 0;
-        touched += batch("DELETE FROM access_tokens WHERE token_hash IN"
-                + " (SELECT token_hash FROM access_tokens WHERE expires_at <= ? LIMIT ?)", cutoff, batchSize);
-        touched += batch("DELETE FROM refresh_tokens WHERE token_hash IN"
-                + " (SELECT token_hash FROM refresh_tokens WHERE expires_at <= ? LIMIT ?)", cutoff, batchSize);
+        touched += batch("DELETE FROM access_tokens WHERE token_hash IN (SELECT token_hash FROM access_tokens"
+                + " WHERE expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff, batchSize);
+        touched += batch("DELETE FROM refresh_tokens WHERE token_hash IN (SELECT token_hash FROM refresh_tokens"
+                + " WHERE expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff, batchSize);
         touched += batch("UPDATE refresh_tokens SET sealed_successor = NULL WHERE token_hash IN (SELECT token_hash"
-                + " FROM refresh_tokens WHERE sealed_successor IS NOT NULL AND grace_until <= ? LIMIT ?)", cutoff,
-                batchSize);
-        touched += batch("DELETE FROM changes WHERE seq IN"
-                + " (SELECT seq FROM changes WHERE expires_at <= ? LIMIT ?)", cutoff, batchSize);
+                + " FROM refresh_tokens WHERE sealed_successor IS NOT NULL AND grace_until <= ? LIMIT ?"
+                + skipLocked + ")", cutoff, batchSize);
+        touched += batch("DELETE FROM changes WHERE seq IN (SELECT seq FROM changes WHERE expires_at <= ? LIMIT ?"
+                + skipLocked + ")", cutoff, batchSize);
         return touched;
     }
 

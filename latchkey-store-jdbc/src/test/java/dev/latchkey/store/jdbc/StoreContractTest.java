@@ -41,6 +41,9 @@ abstract class StoreContractTest {
 
     abstract Stores open();
 
+    /** The JDBC URL the current stores were opened on. */
+    abstract String url();
+
     abstract void cleanUp();
 
     @BeforeEach
@@ -278,6 +281,22 @@ abstract class StoreContractTest {
         assertThat(stores.keys().all().get(1).sealedPrivateJwk()).containsExactly(2);
         assertThat(stores.changes().since(before, 10)).extracting(Change::kind)
                 .containsOnly(Change.Kind.KEYS_CHANGED).hasSize(2);
+    }
+
+    @Test
+    void aSchemaNewerThanThisBinaryIsRefused() throws Exception {
+        stores.close();
+        try (var c = java.sql.DriverManager.getConnection(url());
+             var ps = c.prepareStatement("INSERT INTO flyway_schema_history (installed_rank, version, description,"
+                     + " type, script, checksum, installed_by, installed_on, execution_time, success)"
+                     + " VALUES (99, '99', 'from the future', 'SQL', 'V99__future.sql', 0, 'test', CURRENT_TIMESTAMP, 0, ?)")) {
+            ps.setBoolean(1, true);
+            ps.executeUpdate();
+        }
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JdbcStores.open(url()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("newer than this Latchkey");
     }
 
     @Test

@@ -1,0 +1,206 @@
+package dev.latchkey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import dev.latchkey.core.key.MasterKey;
+import dev.latchkey.server.testing.Clients;
+import dev.latchkey.server.testing.Http;
+import dev.latchkey.server.testing.Node;
+import dev.latchkey.server.testing.OAuth;
+import dev.latchkey.server.testing.ServerProcess;
+import dev.latchkey.server.testing.TestClient;
+import dev.latchkey.store.jdbc.PostgresDatabase;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two Latchkey processes on one PostgreSQL database, with the same issuer and master key, behave
+ * as one service.
+ */
+class MultiNodeTest {
+
+    static PostgresDatabase database;
+    static Map<String, String> shared;
+    static Node a;
+    static Node b;
+
+    @TempDir
+    static Path dirs;
+
+    @BeforeAll
+    static void startTwoNodes() throws Exception {
+        database = PostgresDatabase.create();
+        shared = Map.of(
+                "LATCHKEY_ISSUER", "http://latchkey.cluster.test",
+                "LATCHKEY_MASTER_KEY", MasterKey.generate().encoded(),
+                "LATCHKEY_KEY_ACTIVATION_DELAY", "2",
+                // Polling this slow cannot deliver a change within a second: only LISTEN/NOTIFY can.
+                "LATCHKEY_CHANGE_POLL_MS", "5000");
+        a = Node.start(withDb("latchkey-node-a"), dirs.resolve("a"));
+        b = Node.start(withDb("latchkey-node-b"), dirs.resolve("b"));
+    }
+
+    private static Map<String, String> withDb(String applicationName) {
+        Map<String, String> environment = new java.util.HashMap<>(shared);
+        environment.put("LATCHKEY_DB_URL", database.url() + "&ApplicationName=" + applicationName);
+        return environment;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Node node : new Node[] {a, b}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void clientRegisteredOnOneNodeGetsTokensOnTheOther() throws Exception {
+        TestClient client = a.register(Map.of("scope", "read"));
+
+        AccessTokenResponse response = OAuth.clientCredentials(b, client);
+
+        assertThat(response.getTokens().getAccessToken().getScope().toString()).isEqualTo("read");
+        assertThat(OAuth.introspect(a, client, response.getTokens().getAccessToken().getValue()).isActive()).isTrue();
+    }
+
+    @Test
+    void refreshTokenIssuedOnOneNodeRotatesOnTheOtherAndItsReplayRevokesTheFamily() throws Exception {
+        TestClient client = a.register(Clients.refreshClient(Map.of()));
+        String first = OAuth.clientCredentials(a, client).getTokens().getRefreshToken().getValue();
+
+        AccessTokenResponse onB = OAuth.refresh(b, client, first).toSuccessResponse();
+        var replayOnA = OAuth.refresh(a, client, first);
+
+        assertThat(replayOnA.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+        assertThat(OAuth.refresh(b, client, onB.getTokens().getRefreshToken().getValue()).indicatesSuccess())
+                .as("the successor issued on B died with its family").isFalse();
+    }
+
+    @Test
+    void concurrentRefreshesSpreadOverBothNodesLetExactlyOneWin() throws Exception {
+        TestClient client = a.register(Clients.refreshClient(Map.of()));
+        String refresh = OAuth.clientCredentials(a, client).getTokens().getRefreshToken().getValue();
+        int racers = 32;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+            Node node = i % 2 == 0 ? a : b;
+            futures.add(pool.submit(() -> {
+                start.await();
+                return Http.postForm(node.tokenEndpoint(), client.basicHeader(),
+                        Map.of("grant_type", "refresh_token", "refresh_token", refresh));
+            }));
+        }
+        start.countDown();
+        int wins = 0;
+        for (Future<HttpResponse<String>> future : futures) {
+            HttpResponse<String> response = future.get(30, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isIn(200, 400);
+            wins += response.statusCode() == 200 ? 1 : 0;
+        }
+        pool.shutdown();
+
+        assertThat(wins).isEqualTo(1);
+    }
+
+    @Test
+    void opaqueTokenRevokedOnOneNodeIsInactiveOnTheOtherAtOnce() throws Exception {
+        TestClient client = a.register(Map.of("scope", "read", "access_token_format", "opaque"));
+        String token = OAuth.clientCredentials(a, client).getTokens().getAccessToken().getValue();
+        assertThat(OAuth.introspect(a, client, token).isActive()).isTrue();
+
+        OAuth.revoke(b, client, new BearerAccessToken(token));
+
+        assertThat(OAuth.introspect(a, client, token).isActive()).isFalse();
+    }
+
+    @Test
+    void jwtRevokedOnOneNodeIsInactiveOnTheOtherWithinASecond() throws Exception {
+        TestClient client = a.register(Clients.refreshClient(Map.of()));
+        AccessTokenResponse issued = OAuth.clientCredentials(a, client);
+        String single = OAuth.clientCredentials(a, client).getTokens().getAccessToken().getValue();
+        assertThat(OAuth.introspect(a, client, single).isActive()).isTrue();
+        assertThat(OAuth.introspect(a, client, issued.getTokens().getAccessToken().getValue()).isActive()).isTrue();
+
+        long start = System.nanoTime();
+        OAuth.revoke(b, client, new BearerAccessToken(single));
+        OAuth.revoke(b, client, new RefreshToken(issued.getTokens().getRefreshToken().getValue()));
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() ->
+                !OAuth.introspect(a, client, single).isActive()
+                        && !OAuth.introspect(a, client, issued.getTokens().getAccessToken().getValue()).isActive());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void keyRotatedFromTheCommandLineAppearsInEveryNodesJwks() throws Exception {
+        int before = JWKSet.parse(Http.get(a.uri("/oauth2/jwks")).body()).size();
+        Map<String, String> environment = withDb("latchkey-cli");
+        environment = new java.util.HashMap<>(environment);
+        environment.put("LATCHKEY_DATA_DIR", dirs.resolve("cli").toString());
+
+        try (ServerProcess rotate = ServerProcess.start(environment, "keys", "rotate")) {
+            rotate.awaitLine("is published now", Duration.ofSeconds(60));
+            assertThat(rotate.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(rotate.process().exitValue()).isZero();
+        }
+
+        for (Node node : List.of(a, b)) {
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    JWKSet.parse(Http.get(node.uri("/oauth2/jwks")).body()).size() == before + 1);
+        }
+    }
+
+    @Test
+    void nodeThatLosesItsDatabaseConnectionsReconnectsAndCatchesUp() throws Exception {
+        TestClient client = b.register(Map.of("scope", "read"));
+        String token = OAuth.clientCredentials(a, client).getTokens().getAccessToken().getValue();
+        assertThat(OAuth.introspect(a, client, token).isActive()).isTrue();
+
+        int terminated = terminateBackends("latchkey-node-a");
+        OAuth.revoke(b, client, new BearerAccessToken(token));
+
+        assertThat(terminated).as("node A had connections to cut").isPositive();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() ->
+                !OAuth.introspect(a, client, token).isActive());
+        assertThat(OAuth.clientCredentials(a, client).getTokens().getAccessToken()).isNotNull();
+        assertThat(Http.get(a.uri("/health")).statusCode()).isEqualTo(200);
+    }
+
+    private static int terminateBackends(String applicationName) throws Exception {
+        try (var c = DriverManager.getConnection(PostgresDatabase.BASE_URL);
+             var ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                     + " WHERE application_name = ?")) {
+            ps.setString(1, applicationName);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
