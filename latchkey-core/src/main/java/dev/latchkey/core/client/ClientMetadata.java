@@ -87,6 +87,9 @@ public record ClientMetadata(
         String profileName = string(json, "response_profile", ResponseProfile.RFC6749.wireName());
         ResponseProfile profile = ResponseProfile.fromWire(profileName)
                 .orElseThrow(() -> invalid("response_profile must be one of " + ResponseProfile.wireNames()));
+        if (profile == ResponseProfile.ABSOLUTE_EXPIRY && !grants.contains(GrantType.REFRESH_TOKEN)) {
+            throw invalid("response_profile absolute_expiry always carries a refresh_token, so grant_types must include refresh_token");
+        }
         String name = string(json, "client_name", null);
         if (name != null && name.length() > 200) {
             throw invalid("client_name is longer than 200 characters");

@@ -24,7 +24,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
     public static final String INITIAL_ACCESS_TOKEN = "test-initial-access-token-0123456789abcdefghij";
 
     private final UnaryOperator<ServerConfig> customizer;
-    private final MutableClock clock = MutableClock.startingNow();
+    private final MutableClock clock;
     private Path dataDir;
     private LatchkeyServer server;
     private int port;
@@ -34,7 +34,17 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
     }
 
     public TestServer(UnaryOperator<ServerConfig> customizer) {
+        this(customizer, MutableClock.startingNow());
+    }
+
+    public TestServer(UnaryOperator<ServerConfig> customizer, MutableClock clock) {
         this.customizer = customizer;
+        this.clock = clock;
+    }
+
+    /** A server whose clock follows real time, for tests where tokens must really expire. */
+    public static TestServer realTime(UnaryOperator<ServerConfig> customizer) {
+        return new TestServer(customizer, MutableClock.ticking());
     }
 
     @Override
