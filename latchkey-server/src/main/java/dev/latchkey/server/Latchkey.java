@@ -46,6 +46,7 @@ public final class Latchkey implements AutoCloseable {
     private final ClientAuthenticator authenticator;
     private final ClientRegistrar registrar;
     private final RevocationList revocations = new RevocationList();
+    private final AccessTokenMinter minter;
     private final TokenService tokenService;
     private final Introspector introspector;
     private final Revoker revoker;
@@ -66,7 +67,7 @@ public final class Latchkey implements AutoCloseable {
         this.authenticator = new ClientAuthenticator(clients);
         this.registrar = new ClientRegistrar(stores.clients(), clients, clock);
         JwtVerifier jwts = new JwtVerifier(policy, keys);
-        AccessTokenMinter minter = new AccessTokenMinter(policy, keys);
+        this.minter = new AccessTokenMinter(policy, keys);
         this.revoker = new Revoker(jwts, stores.tokens(), revocations, config.limits().maxAccessTokenTtl(), clock);
         this.tokenService = new TokenService(authenticator, minter, stores.tokens(), revoker, masterKey, policy, clock);
         this.introspector = new Introspector(jwts, stores.tokens(), clients, revocations, this::isCurrent, clock);
@@ -171,6 +172,10 @@ public final class Latchkey implements AutoCloseable {
 
     public ClientRegistrar registrar() {
         return registrar;
+    }
+
+    public AccessTokenMinter minter() {
+        return minter;
     }
 
     public TokenService tokenService() {

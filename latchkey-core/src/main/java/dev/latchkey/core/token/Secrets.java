@@ -16,7 +16,10 @@ import java.util.HexFormat;
  */
 public final class Secrets {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    // One generator per thread: the platform default (NativePRNG) serialises every caller on one
+    // lock, which the token endpoint's threads queue on. Each DRBG (NIST SP 800-90A Hash_DRBG,
+    // seeded from the operating system) is independent and needs no sharing.
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Secrets::newGenerator);
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private Secrets() {
@@ -34,12 +37,20 @@ public final class Secrets {
 
     public static byte[] randomBytes(int count) {
         byte[] bytes = new byte[count];
-        RANDOM.nextBytes(bytes);
+        RANDOM.get().nextBytes(bytes);
         return bytes;
     }
 
     private static String randomBase64(int bytes) {
         return B64.encodeToString(randomBytes(bytes));
+    }
+
+    private static SecureRandom newGenerator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     public static byte[] sha256(String value) {

@@ -59,6 +59,10 @@ final class ConfigOptions {
                     + " (LATCHKEY_CHANGE_POLL_MS; default ${DEFAULT-VALUE}).")
     long changePollMillis;
 
+    @Option(names = "--max-threads", defaultValue = "${env:LATCHKEY_MAX_THREADS:-200}",
+            description = "Most HTTP worker threads (LATCHKEY_MAX_THREADS; default ${DEFAULT-VALUE}).")
+    int maxThreads;
+
     ServerConfig toConfig() {
         ServerConfig defaults = ServerConfig.defaults();
         ClientLimits limits = new ClientLimits(Duration.ofSeconds(maxAccessTokenTtlSeconds),
@@ -67,7 +71,7 @@ final class ConfigOptions {
                 Duration.ofSeconds(keyActivationDelaySeconds), blankToNull(audience), limits,
                 blankToNull(System.getenv("LATCHKEY_INITIAL_ACCESS_TOKEN")),
                 blankToNull(System.getenv("LATCHKEY_MASTER_KEY")), defaults.maxBodyBytes(),
-                Duration.ofMillis(changePollMillis), dbPoolSize);
+                Duration.ofMillis(changePollMillis), dbPoolSize, maxThreads);
     }
 
     private static String blankToNull(String value) {

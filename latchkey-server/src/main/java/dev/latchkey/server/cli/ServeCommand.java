@@ -23,6 +23,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = options.toConfig();
+        MemoryTuning.apply();
         LatchkeyServer server = LatchkeyServer.start(config, Clock.systemUTC());
         if (config.initialAccessToken() == null) {
             LOG.info("Client registration takes the initial access token in {}",

@@ -25,14 +25,16 @@ public record ServerConfig(
         String masterKey,
         int maxBodyBytes,
         Duration changePollInterval,
-        int dbPoolSize) {
+        int dbPoolSize,
+        int maxThreads) {
 
     public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_THREADS = 200;
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("latchkey-data"), null, null,
                 SigningAlgorithm.EdDSA, Duration.ofHours(1), null, ClientLimits.defaults(), null, null,
-                64 * 1024, Duration.ofMillis(500), 16);
+                64 * 1024, Duration.ofMillis(500), 16, DEFAULT_MAX_THREADS);
     }
 
     public String issuerFor(int actualPort) {
@@ -45,47 +47,47 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize);
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize);
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
     }
 
     public ServerConfig withIssuer(String newIssuer) {
         return new ServerConfig(host, port, dataDir, newIssuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize);
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
     }
 
     public ServerConfig withDbUrl(String newDbUrl) {
         return new ServerConfig(host, port, dataDir, issuer, newDbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize);
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
     }
 
     public ServerConfig withSigningAlgorithm(SigningAlgorithm newAlgorithm) {
         return new ServerConfig(host, port, dataDir, issuer, dbUrl, newAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize);
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
     }
 
     public ServerConfig withKeyActivationDelay(Duration newDelay) {
         return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, newDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize);
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
     }
 
     public ServerConfig withAudience(String newAudience) {
         return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, newAudience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize);
+                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
     }
 
     public ServerConfig withInitialAccessToken(String newToken) {
         return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, newToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize);
+                limits, newToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
     }
 
     public ServerConfig withMasterKey(String newMasterKey) {
         return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, newMasterKey, maxBodyBytes, changePollInterval, dbPoolSize);
+                limits, initialAccessToken, newMasterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
     }
 
     private static String stripTrailingSlash(String url) {

@@ -54,9 +54,16 @@ public final class RequestBodies {
     private byte[] read(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
+            drain(ctx);
             throw tooLarge();
         }
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared >= 0) {
+                // The usual case: read exactly the declared length into one array.
+                byte[] body = new byte[(int) declared];
+                int read = in.readNBytes(body, 0, body.length);
+                return read == body.length ? body : java.util.Arrays.copyOf(body, read);
+            }
             byte[] body = in.readNBytes(maxBytes + 1);
             if (body.length > maxBytes) {
                 throw tooLarge();
@@ -66,6 +73,18 @@ public final class RequestBodies {
             throw new UncheckedIOException("reading the request body failed", e);
         }
     }
+
+    // Reading (a bounded amount of) the refused body lets the client finish sending and read the
+    // 413; closing on unread data would reset the connection and lose the answer.
+    private static void drain(Context ctx) {
+        try {
+            ctx.req().getInputStream().skipNBytes(Math.min(ctx.req().getContentLengthLong(), DRAIN_LIMIT));
+        } catch (IOException | RuntimeException e) {
+            // the connection is closed after a 413 anyway
+        }
+    }
+
+    private static final long DRAIN_LIMIT = 1024 * 1024;
 
     private RuntimeException tooLarge() {
         return OAuthError.INVALID_REQUEST.withStatus(413)

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.latchkey.core.key.KeyManager;
 import dev.latchkey.core.key.KeyRing;
+import dev.latchkey.server.render.Json;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,7 +30,7 @@ final class JwksEndpoint {
                 .map(KeyRing.Key::publicJwk)
                 .toList();
         ctx.header("Cache-Control", "public, max-age=" + keys.jwksMaxAge().toSeconds());
-        ctx.contentType("application/jwk-set+json;charset=UTF-8")
-                .result(new JWKSet(published).toString(true).getBytes(StandardCharsets.UTF_8));
+        ctx.contentType("application/jwk-set+json;charset=UTF-8");
+        Json.send(ctx, new JWKSet(published).toString(true).getBytes(StandardCharsets.UTF_8));
     }
 }

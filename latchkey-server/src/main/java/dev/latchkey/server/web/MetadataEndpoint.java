@@ -36,6 +36,7 @@ final class MetadataEndpoint {
 
     void handle(Context ctx) {
         ctx.header("Cache-Control", "public, max-age=300");
-        ctx.contentType("application/json;charset=UTF-8").result(document);
+        ctx.contentType("application/json;charset=UTF-8");
+        Json.send(ctx, document);
     }
 }

@@ -10,6 +10,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,7 @@ public final class Routes {
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = host;
             config.jetty.port = port;
+            config.jetty.threadPool = threadPool(latchkey.config().maxThreads());
             config.http.maxRequestSize = latchkey.config().maxBodyBytes();
             config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
@@ -88,6 +90,12 @@ public final class Routes {
             config.routes.error(404, ctx -> notFoundOrNotAllowed(ctx, 404));
             config.routes.error(405, ctx -> notFoundOrNotAllowed(ctx, 405));
         });
+    }
+
+    private static QueuedThreadPool threadPool(int maxThreads) {
+        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+        pool.setName("latchkey-http");
+        return pool;
     }
 
     private static void notFoundOrNotAllowed(Context ctx, int status) {

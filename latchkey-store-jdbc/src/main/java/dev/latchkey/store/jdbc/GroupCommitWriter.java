@@ -17,14 +17,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SQLite's single writer, with group commit. SQLite lets one connection write at a time, so every
- * write goes through this one thread and connection. Work waiting in the queue is run as one
- * transaction, each unit inside its own savepoint (a unit that fails rolls back alone), and the
- * transaction's one commit, synced to disk, makes the whole batch durable. Only then is any caller
- * answered: nothing is acknowledged that a crash could lose, and under load the cost of the sync
- * is shared by the batch instead of paid per token.
+ * Writes with group commit. Every write is queued; a few writer threads, each on a connection of
+ * its own, take whatever is waiting, run it as one transaction and commit once. Only after that
+ * commit (synced to disk) is any caller answered: nothing is acknowledged that a crash could lose,
+ * and under load the commit's cost is shared by the whole batch instead of paid per token.
  *
- * <p>Thread-safe: any thread may {@link #submit}; only the writer thread touches the connection.
+ * <p>A unit that fails must not take its batch with it. On SQLite each unit runs inside its own
+ * savepoint, which is free (no network). On PostgreSQL a savepoint is two more round trips per
+ * unit, so units run without one; if one fails, the batch is rolled back and each of its units
+ * is run again in a transaction of its own. (Units only write to the database, so running a
+ * rolled-back unit again is safe.)
+ *
+ * <p>SQLite has one writer thread: the database has one writer at a time anyway. Transactions are
+ * begun explicitly ({@code BEGIN IMMEDIATE}, which takes SQLite's write lock up front so a batch
+ * never fails half-way on a lock the command line holds; {@code busy_timeout} waits instead) on an
+ * autocommit connection: with autocommit off, sqlite-jdbc would open the next transaction right
+ * after each commit and keep the lock between batches.
+ *
+ * <p>Thread-safe: any thread may {@link #submit}; only a writer thread touches its connection.
  */
 final class GroupCommitWriter implements AutoCloseable {
 
@@ -36,16 +46,20 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    private final Dialect dialect;
     private final Supplier<Connection> connections;
-    private final Thread thread;
+    private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
-    private Connection connection;
 
-    GroupCommitWriter(Supplier<Connection> connections) {
+    GroupCommitWriter(Dialect dialect, Supplier<Connection> connections, int writerThreads) {
+        this.dialect = dialect;
         this.connections = connections;
-        this.thread = new Thread(this::loop, "latchkey-sqlite-writer");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        for (int i = 0; i < writerThreads; i++) {
+            Thread thread = new Thread(this::loop, "latchkey-writer-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            writers.add(thread);
+        }
     }
 
     <T> T submit(SqlWork<T> work) {
@@ -71,6 +85,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void loop() {
+        Connection[] connection = new Connection[1];
         List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
@@ -80,53 +95,161 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                runBatch(batch);
+                runBatch(connection, batch);
             } catch (InterruptedException e) {
                 running = false;
             } finally {
                 batch.clear();
             }
         }
-        closeConnection();
+        close(connection);
     }
 
-    // Transaction control is explicit SQL on an autocommit connection: with autocommit off,
-    // sqlite-jdbc opens the next transaction right after each commit, and with BEGIN IMMEDIATE
-    // that would hold the write lock between batches and lock out every other process.
-    private void runBatch(List<Task<?>> batch) {
-        List<Object> results = new ArrayList<>(batch.size());
-        List<Throwable> failures = new ArrayList<>(batch.size());
+    private void runBatch(Connection[] connection, List<Task<?>> batch) {
+        Object[] results = new Object[batch.size()];
+        Throwable[] failures = new Throwable[batch.size()];
         try {
-            Connection c = connection();
-            try (Statement sql = c.createStatement()) {
-                // IMMEDIATE takes the write lock up front, so a batch never fails half-way on a lock
-                // another process (the command line) holds; busy_timeout waits for it instead.
-                sql.execute("BEGIN IMMEDIATE");
-                for (Task<?> task : batch) {
-                    sql.execute("SAVEPOINT unit");
-                    try {
-                        results.add(task.work().run(c));
-                        failures.add(null);
-                        sql.execute("RELEASE unit");
-                    } catch (SQLException | RuntimeException e) {
-                        sql.execute("ROLLBACK TO unit");
-                        sql.execute("RELEASE unit");
-                        results.add(null);
-                        failures.add(e instanceof SQLException sqlException ? JdbcSupport.unavailable(sqlException) : e);
-                    }
+            try {
+                attempt(open(connection), batch, results, failures);
+            } catch (BeforeCommit e) {
+                // The connection died (a database restart, a terminated backend) before the commit
+                // was sent: nothing was applied, so the batch runs once more on a new connection
+                // before anyone hears of it. A failure during the commit itself is not retried: the
+                // commit may have been applied, and applying a rotation twice would look like reuse.
+                LOG.warn("Writer connection lost ({}); retrying the batch on a new connection",
+                        e.getCause().getSQLState());
+                close(connection);
+                java.util.Arrays.fill(results, null);
+                java.util.Arrays.fill(failures, null);
+                try {
+                    attempt(open(connection), batch, results, failures);
+                } catch (BeforeCommit again) {
+                    throw again.getCause();
                 }
-                sql.execute("COMMIT");
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.error("SQLite write transaction failed; {} writes not applied", batch.size(), e);
-            rollbackQuietly();
+            LOG.error("Write transaction failed; {} writes not applied", batch.size(), e);
+            rollbackQuietly(connection);
             StoreUnavailableException failure = new StoreUnavailableException("write transaction failed", e);
             batch.forEach(task -> task.result().completeExceptionally(failure));
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), results.get(i), failures.get(i));
+            complete(batch.get(i), results[i], failures[i]);
         }
+    }
+
+    /** A connection failure before the batch's commit was sent. */
+    private static final class BeforeCommit extends Exception {
+        BeforeCommit(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+
+    private void attempt(Connection c, List<Task<?>> batch, Object[] results, Throwable[] failures)
+            throws SQLException, BeforeCommit {
+        boolean unitFailed;
+        try {
+            unitFailed = dialect == Dialect.SQLITE
+                    ? runWithSavepoints(c, batch, results, failures)
+                    : runPlain(c, batch, results);
+        } catch (SQLException e) {
+            if (isConnectionFailure(e)) {
+                throw new BeforeCommit(e);
+            }
+            throw e;
+        }
+        if (unitFailed) {
+            rollback(c);
+            runOneByOne(c, batch, results, failures);
+        } else {
+            commit(c);
+        }
+    }
+
+    private boolean runWithSavepoints(Connection c, List<Task<?>> batch, Object[] results, Throwable[] failures)
+            throws SQLException {
+        try (Statement sql = c.createStatement()) {
+            sql.execute("BEGIN IMMEDIATE");
+            for (int i = 0; i < batch.size(); i++) {
+                sql.execute("SAVEPOINT unit");
+                try {
+                    results[i] = batch.get(i).work().run(c);
+                    sql.execute("RELEASE unit");
+                } catch (SQLException | RuntimeException e) {
+                    sql.execute("ROLLBACK TO unit");
+                    sql.execute("RELEASE unit");
+                    failures[i] = e instanceof SQLException sqlException ? JdbcSupport.unavailable(sqlException) : e;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** True if a unit failed (the transaction is then aborted and must be rolled back). */
+    private static boolean runPlain(Connection c, List<Task<?>> batch, Object[] results) throws SQLException {
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                results[i] = batch.get(i).work().run(c);
+            } catch (SQLException e) {
+                if (isConnectionFailure(e)) {
+                    throw e;
+                }
+                return true;
+            } catch (RuntimeException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void runOneByOne(Connection c, List<Task<?>> batch, Object[] results, Throwable[] failures)
+            throws SQLException {
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                results[i] = batch.get(i).work().run(c);
+                commit(c);
+            } catch (SQLException e) {
+                rollback(c);
+                if (isConnectionFailure(e)) {
+                    throw e;
+                }
+                failures[i] = JdbcSupport.unavailable(e);
+            } catch (RuntimeException e) {
+                rollback(c);
+                failures[i] = e;
+            }
+        }
+    }
+
+    private void commit(Connection c) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            try (Statement sql = c.createStatement()) {
+                sql.execute("COMMIT");
+            }
+        } else {
+            c.commit();
+        }
+    }
+
+    private void rollback(Connection c) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            try (Statement sql = c.createStatement()) {
+                sql.execute("ROLLBACK");
+            }
+        } else {
+            c.rollback();
+        }
+    }
+
+    static boolean isConnectionFailure(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
 
     @SuppressWarnings("unchecked")
@@ -138,44 +261,46 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = connections.get();
+    private Connection open(Connection[] connection) throws SQLException {
+        if (connection[0] == null || connection[0].isClosed()) {
+            connection[0] = connections.get();
+            // PostgreSQL: a transaction begins with the first statement after each commit.
+            connection[0].setAutoCommit(dialect == Dialect.SQLITE);
         }
-        return connection;
+        return connection[0];
     }
 
-    private void rollbackQuietly() {
+    private void rollbackQuietly(Connection[] connection) {
         try {
-            if (connection != null && !connection.isClosed()) {
-                try (Statement sql = connection.createStatement()) {
-                    sql.execute("ROLLBACK");
-                }
+            if (connection[0] != null && !connection[0].isClosed()) {
+                rollback(connection[0]);
             }
         } catch (SQLException e) {
-            LOG.warn("Rollback failed; reopening the writer connection: {}", e.toString());
-            closeConnection();
+            LOG.debug("Rollback failed; reopening the writer connection: {}", e.toString());
+            close(connection);
         }
     }
 
-    private void closeConnection() {
+    private static void close(Connection[] connection) {
         try {
-            if (connection != null) {
-                connection.close();
+            if (connection[0] != null) {
+                connection[0].close();
             }
         } catch (SQLException e) {
             LOG.debug("Closing the writer connection failed", e);
         }
-        connection = null;
+        connection[0] = null;
     }
 
     @Override
     public void close() {
         running = false;
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(SUBMIT_TIMEOUT_SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (Thread writer : writers) {
+            try {
+                writer.join(TimeUnit.SECONDS.toMillis(SUBMIT_TIMEOUT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -54,7 +54,7 @@ public final class JdbcStores implements Stores {
     public static JdbcStores open(String jdbcUrl, int poolSize) {
         Dialect dialect = Dialect.of(jdbcUrl);
         migrate(jdbcUrl, dialect);
-        Transactor db = dialect == Dialect.SQLITE ? new SqliteTransactor(jdbcUrl) : new PostgresTransactor(jdbcUrl, poolSize);
+        Transactor db = new JdbcTransactor(dialect, jdbcUrl, poolSize);
         return new JdbcStores(dialect, db, jdbcUrl);
     }
 

@@ -1,0 +1,45 @@
+package dev.latchkey.bench;
+
+import dev.latchkey.core.token.Secrets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+
+/**
+ * Fills a store with opaque access tokens (random hashes, valid for a day), to show that
+ * introspection does not slow down as tokens accumulate. Usage: Populate JDBC_URL COUNT.
+ */
+public final class Populate {
+
+    private Populate() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        int count = Integer.parseInt(args[1]);
+        long now = Instant.now().getEpochSecond();
+        long started = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO access_tokens (token_hash, client_id, subject,"
+                    + " scope, audience, jti, family_id, issued_at, expires_at, revoked) VALUES (?, 'populate', 'populate',"
+                    + " 'read', 'https://bench', ?, NULL, ?, ?, 0)")) {
+                for (int i = 1; i <= count; i++) {
+                    ps.setString(1, Secrets.hash(Secrets.random128()));
+                    ps.setString(2, Secrets.random128());
+                    ps.setLong(3, now);
+                    ps.setLong(4, now + 86_400);
+                    ps.addBatch();
+                    if (i % 10_000 == 0) {
+                        ps.executeBatch();
+                        c.commit();
+                    }
+                }
+                ps.executeBatch();
+                c.commit();
+            }
+        }
+        System.out.printf("stored %,d tokens in %.1f s%n", count, (System.nanoTime() - started) / 1e9);
+    }
+}
