@@ -4,7 +4,7 @@
 #   latchkey-bench/load/compare.sh [--quick] [--million]
 #
 # Builds both, starts each on 127.0.0.1 in turn, registers equivalent clients and runs every
-# scenario (10 s measured after 5 s of warm-up; --quick: 5 s after 3 s). For each: requests/s,
+# scenario (10 s measured after 10 s of warm-up, which the JIT needs; --quick: 5 s after 4 s). For each: requests/s,
 # p50/p99 latency, non-2xx responses (must be 0, else the figure is void), server CPU seconds and
 # peak RSS, and the ratio Latchkey/peer. --million also measures introspection with a million
 # opaque tokens stored. Results: latchkey-bench/results/load-<time>.{md,json}.
@@ -17,10 +17,10 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 JSON=$RESULTS/load-$STAMP.json
 WORK=$(mktemp -d /tmp/latchkey-load.XXXXXX)
 PG_BASE=${LATCHKEY_BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
-WARMUP=5; DURATION=10; THREADS=2; MILLION=false
+WARMUP=10; DURATION=10; THREADS=2; MILLION=false
 for arg in "$@"; do
   case $arg in
-    --quick) WARMUP=3; DURATION=5 ;;
+    --quick) WARMUP=4; DURATION=5 ;;
     --million) MILLION=true ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
@@ -61,7 +61,9 @@ wait_token() { # url auth body -> seconds since $start_ns until the first 200
 # run SERVER SCENARIO CONNS PID URL SCRIPT [env...]
 run() {
   local server=$1 scenario=$2 conns=$3 pid=$4 url=$5 script=$6; shift 6
-  env "$@" WRK_THREADS=$THREADS wrk -t$THREADS -c"$conns" -d${WARMUP}s --timeout 10s -s "$script" "$url" >/dev/null
+  # Refresh runs spend their tokens: the warm-up gets a pool of its own ($TOKENS.warm).
+  local warm=(); for kv in "$@"; do [[ $kv == TOKENS=* ]] && warm+=("$kv.warm") || warm+=("$kv"); done
+  env "${warm[@]}" WRK_THREADS=$THREADS wrk -t$THREADS -c"$conns" -d${WARMUP}s --timeout 10s -s "$script" "$url" >/dev/null
   echo 5 > "/proc/$pid/clear_refs" 2>/dev/null || true   # restart the peak-RSS count
   local c0; c0=$(cpu_ticks "$pid")
   local out; out=$(env "$@" WRK_THREADS=$THREADS wrk -t$THREADS -c"$conns" -d${DURATION}s --timeout 10s --latency -s "$script" "$url")
@@ -82,8 +84,8 @@ run() {
     "$server" "$scenario" "$conns" "$rps" "$p50" "$p99" "$non2xx" "$cpu" "$((hwm / 1024))"
 }
 
-idle_rss() { # pid -> RSS in MB after the node has been idle long enough for a periodic GC
-  sleep 20
+idle_rss() { # pid -> RSS in MB after the node has been idle long enough for a periodic GC (10 s)
+  sleep 30
   awk '/VmRSS/{print int($2/1024)}' "/proc/$1/status"
 }
 
@@ -137,8 +139,13 @@ start_peer() { # name port store -> sets PEER_PID
 peer_auth() { b64 "$1:$1-secret-0123456789"; }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 token_of() { curl -s -H "Authorization: Basic $1" -d "grant_type=client_credentials" "$2" | jq -r .access_token; }
-refresh_tokens_latchkey() { # auth url count file
-  : > "$4"; for _ in $(seq 1 "$3"); do curl -s -H "Authorization: Basic $1" -d grant_type=client_credentials "$2" | jq -r .refresh_token >> "$4"; done
+refresh_tokens_latchkey() { # auth url count file (also file.warm for the warm-up)
+  for f in "$4" "$4.warm"; do
+    : > "$f"; for _ in $(seq 1 "$3"); do curl -s -H "Authorization: Basic $1" -d grant_type=client_credentials "$2" | jq -r .refresh_token >> "$f"; done
+  done
+}
+refresh_tokens_peer() { # port file
+  for f in "$2" "$2.warm"; do curl -s -X POST "http://127.0.0.1:$1/bench/refresh-tokens?count=96" > "$f"; done
 }
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/{print int($2/1048576)}' /proc/meminfo) GiB, $(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
@@ -185,7 +192,7 @@ run sas-memory cc-jwt 16 "$PEER_PID" "$T" "$LOAD/post.lua" AUTH="$(peer_auth ben
 run sas-memory cc-jwt 64 "$PEER_PID" "$T" "$LOAD/post.lua" AUTH="$(peer_auth bench-noop)" BODY="grant_type=client_credentials&scope=read"
 run sas-memory cc-jwt-bcrypt 64 "$PEER_PID" "$T" "$LOAD/post.lua" AUTH="$(peer_auth bench-bcrypt)" BODY="grant_type=client_credentials&scope=read"
 run sas-memory cc-opaque 64 "$PEER_PID" "$T" "$LOAD/post.lua" AUTH="$(peer_auth bench-opaque)" BODY="grant_type=client_credentials&scope=read"
-curl -s -X POST "http://127.0.0.1:$P/bench/refresh-tokens?count=96" > "$WORK/sas-mem-refresh.txt"
+refresh_tokens_peer $P "$WORK/sas-mem-refresh.txt"
 run sas-memory refresh-rotation 64 "$PEER_PID" "$T" "$LOAD/refresh.lua" AUTH="$(peer_auth bench-refresh)" TOKENS="$WORK/sas-mem-refresh.txt"
 stop "$PEER_PID"
 
@@ -200,7 +207,7 @@ stop "$PEER_PID"
 P=18492; start_peer sas-jdbc $P jdbc
 T=http://127.0.0.1:$P/oauth2/token; I=http://127.0.0.1:$P/oauth2/introspect
 run sas-jdbc introspect-opaque 64 "$PEER_PID" "$I" "$LOAD/post.lua" AUTH="$(peer_auth bench-rs)" BODY="token=$(token_of "$(peer_auth bench-opaque)" "$T")"
-curl -s -X POST "http://127.0.0.1:$P/bench/refresh-tokens?count=96" > "$WORK/sas-jdbc-refresh.txt"
+refresh_tokens_peer $P "$WORK/sas-jdbc-refresh.txt"
 run sas-jdbc refresh-rotation 64 "$PEER_PID" "$T" "$LOAD/refresh.lua" AUTH="$(peer_auth bench-refresh)" TOKENS="$WORK/sas-jdbc-refresh.txt"
 run sas-jdbc cc-opaque 64 "$PEER_PID" "$T" "$LOAD/post.lua" AUTH="$(peer_auth bench-opaque)" BODY="grant_type=client_credentials&scope=read"
 stop "$PEER_PID"

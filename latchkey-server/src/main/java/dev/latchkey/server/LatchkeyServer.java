@@ -36,8 +36,10 @@ public final class LatchkeyServer implements AutoCloseable {
         Latchkey latchkey = Latchkey.start(config, issuer, clock);
         try {
             Javalin app = Routes.create(latchkey, config.host(), port).start();
-            LOG.info("Latchkey listening on http://{}:{} (issuer {}, data in {})", config.host(), port, issuer,
-                    config.dbUrl() == null ? config.dataDir().toAbsolutePath().normalize() : "the configured database");
+            LOG.info("Latchkey listening on http://{}:{} (issuer {}, data in {}; JVM up {} ms)", config.host(), port,
+                    issuer, config.dbUrl() == null ? config.dataDir().toAbsolutePath().normalize()
+                            : "the configured database",
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
             return new LatchkeyServer(latchkey, app, port);
         } catch (RuntimeException e) {
             latchkey.close();

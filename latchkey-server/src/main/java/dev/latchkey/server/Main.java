@@ -10,6 +10,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && "serve".equals(args[0])) {
+            Warmup.start();
+        }
         int exit = Commands.commandLine().execute(args);
         if (exit != 0 || args.length == 0 || !"serve".equals(args[0])) {
             System.exit(exit);

@@ -7,7 +7,6 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
@@ -22,15 +21,6 @@ public final class Ed25519JwsSigner implements JWSSigner {
 
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
 
-    /**
-     * At most one signature per core at a time, first come first served. BouncyCastle's Ed25519
-     * takes a global lock on every signature (to check its precomputed tables); with the HTTP
-     * pool's many threads runnable on few cores, a thread preempted inside it stalls all the others
-     * for a scheduler slice. Measured with wrk, 64 connections, 2 cores: 9,800 tokens/s with a p99
-     * of 33 ms without this gate, 15,200/s with a p99 of 8.7 ms with it. Signing is pure CPU, so
-     * more concurrent signers than cores would gain nothing anyway.
-     */
-    private static final Semaphore SIGNERS = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
     private final byte[] privateKey;
     private final byte[] publicKey;
     private final JCAContext jcaContext = new JCAContext();
@@ -46,13 +36,13 @@ public final class Ed25519JwsSigner implements JWSSigner {
             throw new JOSEException("Ed25519 keys sign only EdDSA, not " + header.getAlgorithm());
         }
         byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
-        SIGNERS.acquireUninterruptibly();
+        Ed25519Gate.enter();
         try {
             // The raw RFC 8032 call with the public key passed in: Ed25519PrivateKeyParameters.sign
             // re-derives the public key under a lock on every call.
             Ed25519.sign(privateKey, 0, publicKey, 0, signingInput, 0, signingInput.length, signature, 0);
         } finally {
-            SIGNERS.release();
+            Ed25519Gate.leave();
         }
         return Base64URL.encode(signature);
     }

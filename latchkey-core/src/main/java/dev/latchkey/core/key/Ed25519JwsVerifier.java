@@ -27,7 +27,12 @@ public final class Ed25519JwsVerifier implements JWSVerifier {
         if (!ALGORITHMS.contains(header.getAlgorithm()) || sig.length != Ed25519.SIGNATURE_SIZE) {
             return false;
         }
-        return publicKey.verify(Ed25519.Algorithm.Ed25519, null, signingInput, 0, signingInput.length, sig, 0);
+        Ed25519Gate.enter();
+        try {
+            return publicKey.verify(Ed25519.Algorithm.Ed25519, null, signingInput, 0, signingInput.length, sig, 0);
+        } finally {
+            Ed25519Gate.leave();
+        }
     }
 
     @Override

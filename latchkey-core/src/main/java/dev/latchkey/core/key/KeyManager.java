@@ -85,7 +85,9 @@ public final class KeyManager {
      * changes, the new key is rotated in with the usual delay.
      */
     public void ensureSigningKey(SigningAlgorithm algorithm) {
-        reload();
+        if (ring.all().isEmpty()) {
+            reload(); // the caller may not have loaded the keys yet
+        }
         Instant now = clock.instant();
         List<KeyRing.Key> keys = ring.all();
         if (ring.signingKey(now).isEmpty()) {

@@ -79,19 +79,23 @@ public final class KeyRing {
     public List<Key> published(Instant now, Duration maxTokenTtl) {
         List<Key> shown = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            Key key = keys.get(i);
-            boolean superseded = i + 1 < keys.size() && !keys.get(i + 1).activatesAt().isAfter(now);
-            if (!superseded || keys.get(i + 1).activatesAt().plus(maxTokenTtl).isAfter(now)) {
-                shown.add(key);
+            if (isPublished(i, now, maxTokenTtl)) {
+                shown.add(keys.get(i));
             }
         }
         return shown;
     }
 
+    // Published unless superseded (the next key has activated) longer than the longest token life ago.
+    private boolean isPublished(int index, Instant now, Duration maxTokenTtl) {
+        boolean superseded = index + 1 < keys.size() && !keys.get(index + 1).activatesAt().isAfter(now);
+        return !superseded || keys.get(index + 1).activatesAt().plus(maxTokenTtl).isAfter(now);
+    }
+
     /** A key that may verify a token at {@code now}: known and still published. */
     public Optional<Key> verificationKey(String kid, Instant now, Duration maxTokenTtl) {
         Key key = kid == null ? null : byKid.get(kid);
-        if (key == null || !published(now, maxTokenTtl).contains(key)) {
+        if (key == null || !isPublished(keys.indexOf(key), now, maxTokenTtl)) {
             return Optional.empty();
         }
         return Optional.of(key);

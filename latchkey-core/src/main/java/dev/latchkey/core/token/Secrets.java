@@ -58,12 +58,18 @@ public final class Secrets {
     }
 
     public static byte[] sha256(byte[] value) {
+        // digest() resets the instance, so each thread reuses one (the provider lookup of
+        // MessageDigest.getInstance costs more than hashing a token).
+        return SHA256.get().digest(value);
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(value);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-    }
+    });
 
     /** SHA-256 of the value, base64url: the form secrets are stored and looked up in. */
     public static String hash(String value) {

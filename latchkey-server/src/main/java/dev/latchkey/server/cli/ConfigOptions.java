@@ -50,9 +50,9 @@ final class ConfigOptions {
             description = "Longest access token lifetime a client may register, seconds (LATCHKEY_MAX_ACCESS_TOKEN_TTL; default ${DEFAULT-VALUE}).")
     long maxAccessTokenTtlSeconds;
 
-    @Option(names = "--db-pool-size", defaultValue = "${env:LATCHKEY_DB_POOL_SIZE:-16}",
-            description = "PostgreSQL connections per node (LATCHKEY_DB_POOL_SIZE; default ${DEFAULT-VALUE}).")
-    int dbPoolSize;
+    @Option(names = "--db-pool-size", defaultValue = "${env:LATCHKEY_DB_POOL_SIZE}",
+            description = "PostgreSQL read connections per node (LATCHKEY_DB_POOL_SIZE; default twice the cores, at least 4).")
+    Integer dbPoolSize;
 
     @Option(names = "--change-poll-ms", defaultValue = "${env:LATCHKEY_CHANGE_POLL_MS:-500}",
             description = "How often a node reads the change log, in ms; PostgreSQL also pushes changes"
@@ -71,7 +71,8 @@ final class ConfigOptions {
                 Duration.ofSeconds(keyActivationDelaySeconds), blankToNull(audience), limits,
                 blankToNull(System.getenv("LATCHKEY_INITIAL_ACCESS_TOKEN")),
                 blankToNull(System.getenv("LATCHKEY_MASTER_KEY")), defaults.maxBodyBytes(),
-                Duration.ofMillis(changePollMillis), dbPoolSize, maxThreads);
+                Duration.ofMillis(changePollMillis), dbPoolSize == null ? ServerConfig.DEFAULT_DB_POOL_SIZE : dbPoolSize,
+                maxThreads);
     }
 
     private static String blankToNull(String value) {

@@ -3,6 +3,7 @@ package dev.latchkey.server.cli;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,31 +13,35 @@ import org.slf4j.LoggerFactory;
  * ({@code java -jar latchkey.jar serve} has none). G1 otherwise keeps the heap a load burst grew to:
  * a node that once served 20,000 tokens/s would hold hundreds of megabytes forever. These options
  * are "manageable" (settable at run time) and are only set where the operator left the default:
- * a periodic collection after 15 s without one, and shrinking the heap to 30% free after it.
+ * a periodic collection after 10 s without one, and shrinking the heap to 30% free after it.
  */
 final class MemoryTuning {
 
     private static final Logger LOG = LoggerFactory.getLogger(MemoryTuning.class);
-    private static final Map<String, String> SETTINGS = Map.of(
-            "G1PeriodicGCInterval", "15000",
-            "MaxHeapFreeRatio", "30",
-            "MinHeapFreeRatio", "10");
+    // In this order: the JVM refuses a MaxHeapFreeRatio below the MinHeapFreeRatio in force.
+    private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
+
+    static {
+        SETTINGS.put("MinHeapFreeRatio", "10");
+        SETTINGS.put("MaxHeapFreeRatio", "30");
+        SETTINGS.put("G1PeriodicGCInterval", "10000");
+    }
 
     private MemoryTuning() {
     }
 
     static void apply() {
-        try {
-            HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            for (Map.Entry<String, String> setting : SETTINGS.entrySet()) {
+        HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        for (Map.Entry<String, String> setting : SETTINGS.entrySet()) {
+            try {
                 VMOption option = hotspot.getVMOption(setting.getKey());
                 if (option.getOrigin() == VMOption.Origin.DEFAULT && option.isWriteable()) {
                     hotspot.setVMOption(setting.getKey(), setting.getValue());
                 }
+            } catch (RuntimeException e) {
+                // Another JVM or collector: keep its default.
+                LOG.debug("JVM option {} left as it is: {}", setting.getKey(), e.toString());
             }
-        } catch (RuntimeException e) {
-            // Another JVM or collector: keep its defaults.
-            LOG.debug("JVM memory options left as they are: {}", e.toString());
         }
     }
 }

@@ -23,7 +23,9 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = options.toConfig();
-        MemoryTuning.apply();
+        Thread tuning = new Thread(MemoryTuning::apply, "latchkey-memory-tuning");
+        tuning.setDaemon(true);
+        tuning.start();
         LatchkeyServer server = LatchkeyServer.start(config, Clock.systemUTC());
         if (config.initialAccessToken() == null) {
             LOG.info("Client registration takes the initial access token in {}",

@@ -30,11 +30,17 @@ public record ServerConfig(
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_THREADS = 200;
+    /**
+     * Read connections per node: twice the cores, at least 4. More only adds database processes
+     * competing for the same CPUs: on 2 cores, 16 connections gave 10,300 opaque introspections/s
+     * and 4 gave 19,400/s (writes use two connections of their own).
+     */
+    public static final int DEFAULT_DB_POOL_SIZE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("latchkey-data"), null, null,
                 SigningAlgorithm.EdDSA, Duration.ofHours(1), null, ClientLimits.defaults(), null, null,
-                64 * 1024, Duration.ofMillis(500), 16, DEFAULT_MAX_THREADS);
+                64 * 1024, Duration.ofMillis(500), DEFAULT_DB_POOL_SIZE, DEFAULT_MAX_THREADS);
     }
 
     public String issuerFor(int actualPort) {

@@ -1,22 +1,63 @@
 package dev.latchkey.server.render;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.Map;
 
-/** JSON out: one shared, thread-safe Jackson mapper. */
+/**
+ * JSON out, through Jackson's streaming generator. Every body Latchkey writes is a map of strings,
+ * numbers, booleans and lists; the streaming API writes those directly, without the data-binding
+ * layer (which loads some 400 classes at start and looks up a serializer per value).
+ * Thread-safe.
+ */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private Json() {
     }
 
     public static byte[] bytes(Object value) {
-        try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render JSON", e);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+            write(generator, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render JSON", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(JsonGenerator generator, Object value) throws IOException {
+        if (value == null) {
+            generator.writeNull();
+        } else if (value instanceof String text) {
+            generator.writeString(text);
+        } else if (value instanceof Boolean bool) {
+            generator.writeBoolean(bool);
+        } else if (value instanceof Integer || value instanceof Long) {
+            generator.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Number number) {
+            generator.writeNumber(number.doubleValue());
+        } else if (value instanceof Map<?, ?> map) {
+            generator.writeStartObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                generator.writeFieldName((String) entry.getKey());
+                write(generator, entry.getValue());
+            }
+            generator.writeEndObject();
+        } else if (value instanceof Collection<?> list) {
+            generator.writeStartArray();
+            for (Object item : list) {
+                write(generator, item);
+            }
+            generator.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
         }
     }
 
@@ -33,8 +74,8 @@ public final class Json {
         try {
             ctx.res().setContentLength(body.length);
             ctx.res().getOutputStream().write(body);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("writing the response failed", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the response failed", e);
         }
     }
 

@@ -26,8 +26,10 @@ import java.util.Map;
  */
 final class RegistrationEndpoint {
 
-    private static final ObjectMapper STRICT = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Built on the first registration, not at start: Jackson's data binding is slow to load. */
+    private static final class Strict {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
 
     private final RequestBodies bodies;
     private final ClientRegistrar registrar;
@@ -96,7 +98,7 @@ final class RegistrationEndpoint {
     private Map<String, Object> json(Context ctx) {
         byte[] body = bodies.json(ctx);
         try {
-            Object parsed = STRICT.readValue(body, Object.class);
+            Object parsed = Strict.MAPPER.readValue(body, Object.class);
             if (parsed instanceof Map<?, ?> map) {
                 return (Map<String, Object>) map;
             }

@@ -58,7 +58,7 @@ public final class JdbcStores implements Stores {
         return new JdbcStores(dialect, db, jdbcUrl);
     }
 
-    public static final int DEFAULT_POOL_SIZE = 16;
+    public static final int DEFAULT_POOL_SIZE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     /** PostgreSQL pushes changes (LISTEN/NOTIFY); SQLite has no push, the feed's polling suffices. */
     @Override
@@ -68,7 +68,13 @@ public final class JdbcStores implements Stores {
         }
     }
 
+    /** The newest migration this binary carries, the same for both dialects (checked by a test). */
+    static final int SCHEMA_VERSION = 1;
+
     static void migrate(String jdbcUrl, Dialect dialect) {
+        if (isCurrent(jdbcUrl)) {
+            return;
+        }
         Flyway flyway = Flyway.configure()
                 .dataSource(jdbcUrl, null, null)
                 .locations(dialect.migrations())
@@ -92,6 +98,23 @@ public final class JdbcStores implements Stores {
                         + " Run the Latchkey version that migrated it, or restore a backup.", e);
             }
             throw new IllegalStateException("Database migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * True if the schema history says this binary's newest migration is applied and nothing
+     * failed. Then Flyway, which needs about a third of a second to start, is not needed: that is
+     * every start but the first and the first after an upgrade. Anything else (no history, an
+     * older or newer version, a failed migration) goes to Flyway, which migrates, or refuses.
+     */
+    static boolean isCurrent(String jdbcUrl) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl);
+             var statement = c.createStatement();
+             var rs = statement.executeQuery("SELECT MAX(CAST(version AS INTEGER)),"
+                     + " SUM(CASE WHEN success THEN 0 ELSE 1 END) FROM flyway_schema_history WHERE version IS NOT NULL")) {
+            return rs.next() && rs.getInt(1) == SCHEMA_VERSION && rs.getInt(2) == 0;
+        } catch (SQLException noHistoryYet) {
+            return false;
         }
     }
 

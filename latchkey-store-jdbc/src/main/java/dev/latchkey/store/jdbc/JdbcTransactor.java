@@ -29,7 +29,7 @@ final class JdbcTransactor implements Transactor {
     private final GroupCommitWriter writer;
 
     JdbcTransactor(Dialect dialect, String jdbcUrl, int poolSize) {
-        int readPool = dialect == Dialect.SQLITE ? 8 : poolSize;
+        int readPool = dialect == Dialect.SQLITE ? 16 : poolSize;
         HikariConfig config = new HikariConfig();
         config.setPoolName("latchkey-" + dialect.name().toLowerCase(java.util.Locale.ROOT));
         config.setJdbcUrl(jdbcUrl);
@@ -44,7 +44,7 @@ final class JdbcTransactor implements Transactor {
             config.setInitializationFailTimeout(-1);
         }
         this.readers = new HikariDataSource(config);
-        this.readPermits = new Semaphore(readPool, true);
+        this.readPermits = new Semaphore(readPool);
         // One writer for SQLite (one writer at a time is all it allows); two for PostgreSQL, so that
         // one batch is being filled while the other commits.
         this.writer = new GroupCommitWriter(dialect, () -> {

@@ -36,4 +36,24 @@ class SqliteStoreTest extends StoreContractTest {
         }
         assertThat(JdbcStores.sqliteIntegrityCheck(url())).isEqualTo("ok");
     }
+
+    @Test
+    void theSchemaVersionConstantIsTheNewestMigrationOfEachDialect() throws Exception {
+        for (Dialect dialect : Dialect.values()) {
+            java.net.URL folder = getClass().getClassLoader().getResource(dialect.migrations().substring("classpath:".length()));
+            try (var files = java.nio.file.Files.list(java.nio.file.Path.of(folder.toURI()))) {
+                int newest = files.map(f -> f.getFileName().toString())
+                        .filter(name -> name.matches("V\\d+__.*\\.sql"))
+                        .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
+                        .max().orElseThrow();
+                assertThat(newest).as(dialect.name()).isEqualTo(JdbcStores.SCHEMA_VERSION);
+            }
+        }
+    }
+
+    @Test
+    void aCurrentSchemaIsRecognisedSoStartsSkipFlyway() {
+        assertThat(JdbcStores.isCurrent(url())).isTrue();
+        assertThat(JdbcStores.isCurrent("jdbc:sqlite:" + dir.resolve("empty.db"))).isFalse();
+    }
 }
