@@ -14,7 +14,7 @@ PAIRS = [
      [("sas-memory", "cc-jwt", 64), ("sas-memory", "cc-jwt-bcrypt", 64)]),
     ("client_credentials, opaque, SQLite vs in-memory", ("latchkey-sqlite", "cc-opaque", 64), [("sas-memory", "cc-opaque", 64)]),
     ("client_credentials, opaque, PostgreSQL vs JDBC", ("latchkey-postgresql", "cc-opaque", 64), [("sas-jdbc", "cc-opaque", 64)]),
-    ("refresh rotation, SQLite vs in-memory", ("latchkey-sqlite", "refresh-rotation", 64), [("sas-memory", "refresh-rotation", 64)]),
+    ("refresh rotation, SQLite vs in-memory", ("latchkey-sqlite", "refresh-rotation", 64), [("sas-memory-fresh", "refresh-rotation", 64)]),
     ("refresh rotation, PostgreSQL vs JDBC", ("latchkey-postgresql", "refresh-rotation", 64), [("sas-jdbc", "refresh-rotation", 64)]),
     ("introspection, JWT", ("latchkey-sqlite", "introspect-jwt", 64), [("sas-memory-fresh", "introspect-jwt", 64)]),
     ("introspection, opaque, SQLite vs in-memory", ("latchkey-sqlite", "introspect-opaque", 64), [("sas-memory-fresh", "introspect-opaque", 64)]),

@@ -18,10 +18,13 @@ final class JdbcClientStore implements ClientStore {
 
     private final Transactor db;
     private final JdbcChangeLog changes;
+    private final Runnable onDelete;
 
-    JdbcClientStore(Transactor db, JdbcChangeLog changes) {
+    /** @param onDelete run after a client is deleted (its tokens were revoked in the database) */
+    JdbcClientStore(Transactor db, JdbcChangeLog changes, Runnable onDelete) {
         this.db = db;
         this.changes = changes;
+        this.onDelete = onDelete;
     }
 
     @Override
@@ -79,7 +82,7 @@ final class JdbcClientStore implements ClientStore {
 
     @Override
     public boolean delete(String clientId, Instant now) {
-        return db.write(c -> {
+        boolean removed = db.write(c -> {
             int deleted;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM clients WHERE client_id = ?")) {
                 ps.setString(1, clientId);
@@ -98,6 +101,8 @@ final class JdbcClientStore implements ClientStore {
             changes.append(c, Change.Kind.CLIENT_CHANGED, clientId, now.plus(Duration.ofDays(1)));
             return deleted > 0;
         });
+        onDelete.run();
+        return removed;
     }
 
     private static ClientMetadata metadata(String json) {

@@ -1,5 +1,6 @@
 package dev.latchkey.store.jdbc;
 
+import dev.latchkey.core.store.CachingTokenStore;
 import dev.latchkey.core.store.ChangeLog;
 import dev.latchkey.core.store.ClientStore;
 import dev.latchkey.core.store.KeyStore;
@@ -41,8 +42,16 @@ public final class JdbcStores implements Stores {
         this.db = db;
         JdbcChangeLog changeLog = new JdbcChangeLog(db, dialect);
         this.changes = changeLog;
-        this.clients = new JdbcClientStore(db, changeLog);
-        this.tokens = new JdbcTokenStore(db, changeLog, dialect);
+        JdbcTokenStore jdbcTokens = new JdbcTokenStore(db, changeLog, dialect);
+        if (dialect == Dialect.SQLITE) {
+            // The embedded file has one writer, this process: all token changes pass through here.
+            CachingTokenStore cached = new CachingTokenStore(jdbcTokens);
+            this.tokens = cached;
+            this.clients = new JdbcClientStore(db, changeLog, cached::forgetAll);
+        } else {
+            this.tokens = jdbcTokens;
+            this.clients = new JdbcClientStore(db, changeLog, () -> { });
+        }
         this.keys = new JdbcKeyStore(db, changeLog);
     }
 

@@ -1,0 +1,136 @@
+package dev.latchkey.core.store;
+
+import dev.latchkey.core.token.TokenHash;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps recently issued opaque access tokens in memory, so that introspecting one needs no
+ * database read. For a store that only this process writes (the embedded SQLite file): every
+ * change to an access token passes through here, and invalidates.
+ *
+ * <p>Write-through: a token is remembered when it is saved. Revoking it forgets it; revoking a
+ * family forgets everything (families are revoked rarely, and which tokens belong to one is only
+ * in the database). Expiry needs nothing: callers compare {@code expiresAt} with their clock, and
+ * the purge forgets what it deletes. Bounded: when full it is emptied and refills from new tokens
+ * and reads. Refresh tokens are not cached: every use of one writes anyway.
+ *
+ * <p>Not for PostgreSQL with several nodes: another node's revocation would not reach this cache
+ * at once, and revoked opaque tokens must read inactive everywhere at once. Thread-safe.
+ */
+public final class CachingTokenStore implements TokenStore {
+
+    private static final int MAX_CACHED = 50_000;
+
+    private final TokenStore store;
+    private final Map<TokenHash, OpaqueAccessTokenRecord> accessTokens = new ConcurrentHashMap<>();
+    // A read that misses loads from the database, then caches what it read only if no invalidation
+    // happened meanwhile: otherwise it could put back a copy read before a revocation.
+    private final Object invalidation = new Object();
+    private long generation;
+
+    public CachingTokenStore(TokenStore store) {
+        this.store = store;
+    }
+
+    private void remember(OpaqueAccessTokenRecord token) {
+        if (token == null) {
+            return;
+        }
+        if (accessTokens.size() >= MAX_CACHED) {
+            accessTokens.clear();
+        }
+        accessTokens.put(token.hash(), token);
+    }
+
+    @Override
+    public void saveAccessToken(OpaqueAccessTokenRecord token) {
+        store.saveAccessToken(token);
+        remember(token);
+    }
+
+    @Override
+    public Optional<OpaqueAccessTokenRecord> findAccessToken(TokenHash hash) {
+        OpaqueAccessTokenRecord cached = accessTokens.get(hash);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        long before;
+        synchronized (invalidation) {
+            before = generation;
+        }
+        Optional<OpaqueAccessTokenRecord> found = store.findAccessToken(hash);
+        found.ifPresent(token -> {
+            synchronized (invalidation) {
+                if (generation == before) {
+                    remember(token);
+                }
+            }
+        });
+        return found;
+    }
+
+    private void invalidate(TokenHash hash) {
+        synchronized (invalidation) {
+            generation++;
+            if (hash == null) {
+                accessTokens.clear();
+            } else {
+                accessTokens.remove(hash);
+            }
+        }
+    }
+
+    @Override
+    public void saveRefreshToken(RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken) {
+        store.saveRefreshToken(token, accessToken);
+        remember(accessToken);
+    }
+
+    @Override
+    public Optional<RefreshTokenRecord> findRefreshToken(TokenHash hash) {
+        return store.findRefreshToken(hash);
+    }
+
+    @Override
+    public boolean rotate(Rotation rotation) {
+        boolean rotated = store.rotate(rotation);
+        if (rotated) {
+            remember(rotation.accessToken());
+        }
+        return rotated;
+    }
+
+    @Override
+    public void revokeFamily(String familyId, Instant rememberUntil) {
+        invalidate(null);
+        store.revokeFamily(familyId, rememberUntil);
+        invalidate(null);
+    }
+
+    @Override
+    public boolean revokeAccessToken(TokenHash hash) {
+        invalidate(hash);
+        boolean revoked = store.revokeAccessToken(hash);
+        invalidate(hash);
+        return revoked;
+    }
+
+    @Override
+    public void revokeJwt(String jti, Instant expiresAt) {
+        store.revokeJwt(jti, expiresAt);
+    }
+
+    @Override
+    public int purgeExpired(Instant now, int batchSize) {
+        accessTokens.values().removeIf(token -> !token.expiresAt().isAfter(now));
+        return store.purgeExpired(now, batchSize);
+    }
+
+    /** Forgets everything: after a client is deleted, whose tokens the database revoked. */
+    public void forgetAll() {
+        invalidate(null);
+    }
+}
