@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * commit (synced to disk) is any caller answered: nothing is acknowledged that a crash could lose,
  * and under load the commit's cost is shared by the whole batch instead of paid per token.
  *
- * <p>A unit that fails must not take its batch with it. On SQLite each unit runs inside its own
- * savepoint, which is free (no network). On PostgreSQL a savepoint is two more round trips per
- * unit, so units run without one; if one fails, the batch is rolled back and each of its units
- * is run again in a transaction of its own. (Units only write to the database, so running a
- * rolled-back unit again is safe.)
+ * <p>A unit that fails must not take its batch with it. Units run without savepoints (on
+ * PostgreSQL a savepoint costs two round trips per unit, on SQLite two statements): if one fails,
+ * the batch is rolled back and each of its units is run again in a transaction of its own.
+ * Units only write to the database, so running a rolled-back unit again is safe; a unit failing
+ * is rare (a constraint violation, a deadlock between nodes), so the slow path costs nothing.
  *
  * <p>SQLite has one writer thread: the database has one writer at a time anyway. Transactions are
  * begun explicitly ({@code BEGIN IMMEDIATE}, which takes SQLite's write lock up front so a batch
@@ -155,9 +155,8 @@ final class GroupCommitWriter implements AutoCloseable {
             throws SQLException, BeforeCommit {
         boolean unitFailed;
         try {
-            unitFailed = dialect == Dialect.SQLITE
-                    ? runWithSavepoints(c, batch, results, failures)
-                    : runPlain(c, batch, results);
+            begin(c);
+            unitFailed = runPlain(c, batch, results);
         } catch (SQLException e) {
             if (isConnectionFailure(e)) {
                 throw new BeforeCommit(e);
@@ -170,25 +169,6 @@ final class GroupCommitWriter implements AutoCloseable {
         } else {
             commit(c);
         }
-    }
-
-    private boolean runWithSavepoints(Connection c, List<Task<?>> batch, Object[] results, Throwable[] failures)
-            throws SQLException {
-        try (Statement sql = c.createStatement()) {
-            sql.execute("BEGIN IMMEDIATE");
-            for (int i = 0; i < batch.size(); i++) {
-                sql.execute("SAVEPOINT unit");
-                try {
-                    results[i] = batch.get(i).work().run(c);
-                    sql.execute("RELEASE unit");
-                } catch (SQLException | RuntimeException e) {
-                    sql.execute("ROLLBACK TO unit");
-                    sql.execute("RELEASE unit");
-                    failures[i] = e instanceof SQLException sqlException ? JdbcSupport.unavailable(sqlException) : e;
-                }
-            }
-        }
-        return false;
     }
 
     /** True if a unit failed (the transaction is then aborted and must be rolled back). */
@@ -212,6 +192,7 @@ final class GroupCommitWriter implements AutoCloseable {
             throws SQLException {
         for (int i = 0; i < batch.size(); i++) {
             try {
+                begin(c);
                 results[i] = batch.get(i).work().run(c);
                 commit(c);
             } catch (SQLException e) {
@@ -223,6 +204,14 @@ final class GroupCommitWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 rollback(c);
                 failures[i] = e;
+            }
+        }
+    }
+
+    private void begin(Connection c) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            try (Statement sql = c.createStatement()) {
+                sql.execute("BEGIN IMMEDIATE");
             }
         }
     }

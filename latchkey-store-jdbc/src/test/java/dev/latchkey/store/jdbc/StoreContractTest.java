@@ -300,6 +300,43 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aFailingWriteDoesNotTakeTheWritesCommittedWithItDown() throws Exception {
+        OpaqueAccessTokenRecord existing = access(null, NOW.plusSeconds(60));
+        stores.tokens().saveAccessToken(existing);
+        int writers = 24;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<OpaqueAccessTokenRecord> fresh = new ArrayList<>();
+        List<Future<?>> results = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            // Every fourth write repeats a stored primary key and must fail alone.
+            OpaqueAccessTokenRecord token = i % 4 == 0 ? existing : access(null, NOW.plusSeconds(60));
+            if (token != existing) {
+                fresh.add(token);
+            }
+            results.add(pool.submit(() -> {
+                start.await();
+                stores.tokens().saveAccessToken(token);
+                return null;
+            }));
+        }
+        start.countDown();
+        int failed = 0;
+        for (Future<?> result : results) {
+            try {
+                result.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(dev.latchkey.core.store.StoreUnavailableException.class);
+                failed++;
+            }
+        }
+        pool.shutdown();
+
+        assertThat(failed).isEqualTo(writers / 4);
+        assertThat(fresh).allSatisfy(token -> assertThat(stores.tokens().findAccessToken(token.hash())).contains(token));
+    }
+
+    @Test
     void storeReportsItselfAvailable() {
         assertThat(stores.isAvailable()).isTrue();
     }
