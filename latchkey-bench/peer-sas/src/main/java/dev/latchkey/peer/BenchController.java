@@ -10,6 +10,7 @@ import java.util.Set;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.crypto.keygen.Base64StringKeyGenerator;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -45,6 +46,10 @@ public class BenchController {
                     .principalName("bench-user")
                     .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                     .authorizedScopes(Set.of("read"))
+                    // With an access token, as the code grant leaves it: the in-memory store keeps at
+                    // most 100 authorizations that have none ("initialized", not yet complete).
+                    .accessToken(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, generator.generateKey(), now,
+                            now.plus(Duration.ofHours(1)), Set.of("read")))
                     .refreshToken(refresh)
                     .attribute(Principal.class.getName(), user)
                     .build());

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CachingTokenStore implements TokenStore {
 
-    private static final int MAX_CACHED = 50_000;
+    private static final int MAX_CACHED = 10_000;
 
     private final TokenStore store;
     private final Map<TokenHash, OpaqueAccessTokenRecord> accessTokens = new ConcurrentHashMap<>();

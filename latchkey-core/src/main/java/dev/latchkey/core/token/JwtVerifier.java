@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JwtVerifier {
 
-    private static final int MAX_REMEMBERED = 20_000;
+    private static final int MAX_REMEMBERED = 10_000;
 
     private record Verified(JWTClaimsSet claims, String kid) {
     }
