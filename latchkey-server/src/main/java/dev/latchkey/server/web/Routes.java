@@ -48,6 +48,7 @@ public final class Routes {
         var registration = new RegistrationEndpoint(bodies, latchkey.registrar(), latchkey.config().limits(),
                 latchkey.initialAccessToken(), issuer);
         var health = new HealthEndpoint(latchkey);
+        var idle = new IdleReclaimer();
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -58,6 +59,9 @@ public final class Routes {
             config.http.maxRequestSize = latchkey.config().maxBodyBytes();
             config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+
+            config.routes.before(ctx -> idle.touch());
+            config.events.serverStopped(idle::close);
 
             config.routes.get(METADATA, metadata::handle);                  // RFC 8414 §3
             config.routes.post(TOKEN, token::handle);                       // RFC 6749 §3.2, §4.4, §6
