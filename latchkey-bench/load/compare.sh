@@ -72,6 +72,8 @@ run() {
   rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out"); p99=$(awk '$1=="99%"{print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/{print $5}' <<<"$out"); non2xx=${non2xx:-0}
+  # introspect.lua counts answers that say a valid token is inactive: they void the figure too.
+  local inactive; inactive=$(awk '/^Inactive responses/{print $3}' <<<"$out"); non2xx=$((non2xx + ${inactive:-0}))
   errors=$(awk -F'[ ,]+' '/Socket errors/{print $4+$6+$8+$10}' <<<"$out"); errors=${errors:-0}
   hwm=$(awk '/VmHWM/{print $2}' "/proc/$pid/status")
   local cpu; cpu=$(echo "scale=1; ($c1 - $c0) / $ticks_per_second" | bc)
@@ -139,6 +141,10 @@ start_peer() { # name port store -> sets PEER_PID
 peer_auth() { b64 "$1:$1-secret-0123456789"; }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 token_of() { curl -s -H "Authorization: Basic $1" -d "grant_type=client_credentials" "$2" | jq -r .access_token; }
+token_pool() { # auth url -> a file of 256 access tokens to introspect round robin (and its .warm copy)
+  local f; f=$(mktemp "$WORK/pool.XXXXXX")
+  for _ in $(seq 1 256); do token_of "$1" "$2"; done > "$f"; cp "$f" "$f.warm"; echo "$f"
+}
 refresh_tokens_latchkey() { # auth url count file (also file.warm for the warm-up)
   for f in "$4" "$4.warm"; do
     : > "$f"; for _ in $(seq 1 "$3"); do curl -s -H "Authorization: Basic $1" -d grant_type=client_credentials "$2" | jq -r .refresh_token >> "$f"; done
@@ -159,15 +165,15 @@ run latchkey-sqlite cc-jwt 64 "$LK_PID" "$T" "$LOAD/post.lua" AUTH="$LK_AUTH" BO
 run latchkey-sqlite cc-opaque 64 "$LK_PID" "$T" "$LOAD/post.lua" AUTH="$LK_OPAQUE_AUTH" BODY="grant_type=client_credentials"
 refresh_tokens_latchkey "$LK_REFRESH_AUTH" "$T" 96 "$WORK/lk-sqlite-refresh.txt"
 run latchkey-sqlite refresh-rotation 64 "$LK_PID" "$T" "$LOAD/refresh.lua" AUTH="$LK_REFRESH_AUTH" TOKENS="$WORK/lk-sqlite-refresh.txt"
-run latchkey-sqlite introspect-jwt 64 "$LK_PID" "$I" "$LOAD/post.lua" AUTH="$LK_RS_AUTH" BODY="token=$(token_of "$LK_AUTH" "$T")"
-run latchkey-sqlite introspect-opaque 64 "$LK_PID" "$I" "$LOAD/post.lua" AUTH="$LK_RS_AUTH" BODY="token=$(token_of "$LK_OPAQUE_AUTH" "$T")"
+run latchkey-sqlite introspect-jwt 64 "$LK_PID" "$I" "$LOAD/introspect.lua" AUTH="$LK_RS_AUTH" TOKENS="$(token_pool "$LK_AUTH" "$T")"
+run latchkey-sqlite introspect-opaque 64 "$LK_PID" "$I" "$LOAD/introspect.lua" AUTH="$LK_RS_AUTH" TOKENS="$(token_pool "$LK_OPAQUE_AUTH" "$T")"
 record latchkey-sqlite idle_rss_mb_after_run_1 "$(idle_rss "$LK_PID")"
 run latchkey-sqlite cc-opaque-again 64 "$LK_PID" "$T" "$LOAD/post.lua" AUTH="$LK_OPAQUE_AUTH" BODY="grant_type=client_credentials"
 record latchkey-sqlite idle_rss_mb_after_run_2 "$(idle_rss "$LK_PID")"
 echo "latchkey-sqlite: RSS after idle: $(jq -r 'select(.server=="latchkey-sqlite" and (.metric|tostring|startswith("idle"))) | .value' "$JSON" | paste -sd/) MB"
 if $MILLION; then
   java -cp "$ROOT/latchkey-bench/target/benchmarks.jar" dev.latchkey.bench.Populate "jdbc:sqlite:$WORK/latchkey-sqlite/latchkey.db" 1000000
-  run latchkey-sqlite introspect-opaque-1M-stored 64 "$LK_PID" "$I" "$LOAD/post.lua" AUTH="$LK_RS_AUTH" BODY="token=$(token_of "$LK_OPAQUE_AUTH" "$T")"
+  run latchkey-sqlite introspect-opaque-1M-stored 64 "$LK_PID" "$I" "$LOAD/introspect.lua" AUTH="$LK_RS_AUTH" TOKENS="$(token_pool "$LK_OPAQUE_AUTH" "$T")"
 fi
 stop "$LK_PID"
 
@@ -178,10 +184,10 @@ T=http://127.0.0.1:$P/oauth2/token; I=http://127.0.0.1:$P/oauth2/introspect
 run latchkey-postgresql cc-opaque 64 "$LK_PID" "$T" "$LOAD/post.lua" AUTH="$LK_OPAQUE_AUTH" BODY="grant_type=client_credentials"
 refresh_tokens_latchkey "$LK_REFRESH_AUTH" "$T" 96 "$WORK/lk-pg-refresh.txt"
 run latchkey-postgresql refresh-rotation 64 "$LK_PID" "$T" "$LOAD/refresh.lua" AUTH="$LK_REFRESH_AUTH" TOKENS="$WORK/lk-pg-refresh.txt"
-run latchkey-postgresql introspect-opaque 64 "$LK_PID" "$I" "$LOAD/post.lua" AUTH="$LK_RS_AUTH" BODY="token=$(token_of "$LK_OPAQUE_AUTH" "$T")"
+run latchkey-postgresql introspect-opaque 64 "$LK_PID" "$I" "$LOAD/introspect.lua" AUTH="$LK_RS_AUTH" TOKENS="$(token_pool "$LK_OPAQUE_AUTH" "$T")"
 if $MILLION; then
   java -cp "$ROOT/latchkey-bench/target/benchmarks.jar" dev.latchkey.bench.Populate "$PG_BASE&currentSchema=lk_load_$$" 1000000
-  run latchkey-postgresql introspect-opaque-1M-stored 64 "$LK_PID" "$I" "$LOAD/post.lua" AUTH="$LK_RS_AUTH" BODY="token=$(token_of "$LK_OPAQUE_AUTH" "$T")"
+  run latchkey-postgresql introspect-opaque-1M-stored 64 "$LK_PID" "$I" "$LOAD/introspect.lua" AUTH="$LK_RS_AUTH" TOKENS="$(token_pool "$LK_OPAQUE_AUTH" "$T")"
 fi
 stop "$LK_PID"
 
@@ -198,8 +204,8 @@ stop "$PEER_PID"
 # scanning every authorization it holds, so after the runs above it would be measuring that scan.
 P=18491; start_peer sas-memory-fresh $P memory
 T=http://127.0.0.1:$P/oauth2/token; I=http://127.0.0.1:$P/oauth2/introspect
-run sas-memory-fresh introspect-jwt 64 "$PEER_PID" "$I" "$LOAD/post.lua" AUTH="$(peer_auth bench-rs)" BODY="token=$(token_of "$(peer_auth bench-noop)" "$T")"
-run sas-memory-fresh introspect-opaque 64 "$PEER_PID" "$I" "$LOAD/post.lua" AUTH="$(peer_auth bench-rs)" BODY="token=$(token_of "$(peer_auth bench-opaque)" "$T")"
+run sas-memory-fresh introspect-jwt 64 "$PEER_PID" "$I" "$LOAD/introspect.lua" AUTH="$(peer_auth bench-rs)" TOKENS="$(token_pool "$(peer_auth bench-noop)" "$T")"
+run sas-memory-fresh introspect-opaque 64 "$PEER_PID" "$I" "$LOAD/introspect.lua" AUTH="$(peer_auth bench-rs)" TOKENS="$(token_pool "$(peer_auth bench-opaque)" "$T")"
 refresh_tokens_peer $P "$WORK/sas-mem-refresh.txt"
 run sas-memory-fresh refresh-rotation 64 "$PEER_PID" "$T" "$LOAD/refresh.lua" AUTH="$(peer_auth bench-refresh)" TOKENS="$WORK/sas-mem-refresh.txt"
 stop "$PEER_PID"
@@ -207,7 +213,7 @@ stop "$PEER_PID"
 # --- Spring Authorization Server, JDBC on PostgreSQL -------------------------------------------
 P=18492; start_peer sas-jdbc $P jdbc
 T=http://127.0.0.1:$P/oauth2/token; I=http://127.0.0.1:$P/oauth2/introspect
-run sas-jdbc introspect-opaque 64 "$PEER_PID" "$I" "$LOAD/post.lua" AUTH="$(peer_auth bench-rs)" BODY="token=$(token_of "$(peer_auth bench-opaque)" "$T")"
+run sas-jdbc introspect-opaque 64 "$PEER_PID" "$I" "$LOAD/introspect.lua" AUTH="$(peer_auth bench-rs)" TOKENS="$(token_pool "$(peer_auth bench-opaque)" "$T")"
 refresh_tokens_peer $P "$WORK/sas-jdbc-refresh.txt"
 run sas-jdbc refresh-rotation 64 "$PEER_PID" "$T" "$LOAD/refresh.lua" AUTH="$(peer_auth bench-refresh)" TOKENS="$WORK/sas-jdbc-refresh.txt"
 run sas-jdbc cc-opaque 64 "$PEER_PID" "$T" "$LOAD/post.lua" AUTH="$(peer_auth bench-opaque)" BODY="grant_type=client_credentials&scope=read"

@@ -32,7 +32,7 @@ def valid(run):
 def cell(run):
     if run is None:
         return "–"
-    figure = f'{run["rps"]:,.0f}/s' if valid(run) else f'~~{run["rps"]:,.0f}/s~~ (void: {run["non2xx"]} non-2xx, {run["socket_errors"]} errors)'
+    figure = f'{run["rps"]:,.0f}/s' if valid(run) else f'~~{run["rps"]:,.0f}/s~~ (void: {run["non2xx"]} non-2xx or inactive, {run["socket_errors"]} errors)'
     return f'{figure}, p50 {run["p50"]}, p99 {run["p99"]}, {run["cpu_seconds"]} CPU-s, {run["peak_rss_mb"]} MB'
 
 

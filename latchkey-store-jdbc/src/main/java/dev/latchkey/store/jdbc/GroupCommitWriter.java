@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,20 +66,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         Task<T> task = new Task<>(work, new CompletableFuture<>());
         queue.add(task);
-        try {
-            return task.result().get(SUBMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new StoreUnavailableException("write failed", cause);
-        } catch (TimeoutException e) {
-            throw new StoreUnavailableException("write timed out", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while writing", e);
-        }
+        return JdbcSupport.await(task.result(), SUBMIT_TIMEOUT_SECONDS, "write");
     }
 
     private void loop() {

@@ -34,6 +34,7 @@ public final class JdbcStores implements Stores {
     private final KeyStore keys;
     private final ChangeLog changes;
     private final String jdbcUrl;
+    private final JdbcTokenStore jdbcTokens;
     private PostgresChangeListener listener;
 
     private JdbcStores(Dialect dialect, Transactor db, String jdbcUrl) {
@@ -43,6 +44,7 @@ public final class JdbcStores implements Stores {
         JdbcChangeLog changeLog = new JdbcChangeLog(db, dialect);
         this.changes = changeLog;
         JdbcTokenStore jdbcTokens = new JdbcTokenStore(db, changeLog, dialect);
+        this.jdbcTokens = jdbcTokens;
         if (dialect == Dialect.SQLITE) {
             // The embedded file has one writer, this process: all token changes pass through here.
             CachingTokenStore cached = new CachingTokenStore(jdbcTokens);
@@ -170,6 +172,7 @@ public final class JdbcStores implements Stores {
         if (listener != null) {
             listener.close();
         }
+        jdbcTokens.close();
         db.close();
     }
 }

@@ -10,6 +10,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Small conversions shared by the JDBC stores. */
 final class JdbcSupport {
@@ -19,6 +23,26 @@ final class JdbcSupport {
 
     static StoreUnavailableException unavailable(SQLException e) {
         return new StoreUnavailableException("database error (SQLState " + e.getSQLState() + ")", e);
+    }
+
+    /**
+     * Waits for a store thread's answer: its own unchecked failure as is, anything else (a
+     * timeout, an interrupt) as {@link StoreUnavailableException} naming {@code what}.
+     */
+    static <T> T await(CompletableFuture<T> answer, long timeoutSeconds, String what) {
+        try {
+            return answer.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new StoreUnavailableException(what + " failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException(what + " timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted during " + what, e);
+        }
     }
 
     static Scope scope(String stored) {

@@ -16,6 +16,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The {@code access_tokens} and {@code refresh_tokens} tables. */
@@ -29,10 +32,15 @@ final class JdbcTokenStore implements TokenStore {
     private final Transactor db;
     private final JdbcChangeLog changes;
     private final String skipLocked;
+    private final BatchedLookup<OpaqueAccessTokenRecord> accessLookups;
 
     JdbcTokenStore(Transactor db, JdbcChangeLog changes, Dialect dialect) {
         this.db = db;
         this.changes = changes;
+        // On PostgreSQL concurrent lookups of access tokens (introspection) share one query; an
+        // embedded SQLite read costs no round trip, and the SQLite store has its cache in front.
+        this.accessLookups = dialect == Dialect.POSTGRESQL
+                ? new BatchedLookup<>("access-lookup", db, JdbcTokenStore::findAccessTokens, 2) : null;
         // Purges may run on every node at once. On PostgreSQL each takes only rows no other purge
         // has locked, so two purges never wait on, or deadlock with, each other; SQLite has one
         // writer at a time and needs nothing.
@@ -49,6 +57,9 @@ final class JdbcTokenStore implements TokenStore {
 
     @Override
     public Optional<OpaqueAccessTokenRecord> findAccessToken(TokenHash hash) {
+        if (accessLookups != null) {
+            return accessLookups.find(hash.value());
+        }
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + ACCESS_COLUMNS + " FROM access_tokens WHERE token_hash = ?")) {
@@ -58,6 +69,29 @@ final class JdbcTokenStore implements TokenStore {
                 }
             }
         });
+    }
+
+    /** PostgreSQL only: the access tokens among {@code hashes}, by hash, in one indexed query. */
+    private static Map<String, OpaqueAccessTokenRecord> findAccessTokens(Connection c, List<String> hashes)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + ACCESS_COLUMNS + " FROM access_tokens WHERE token_hash = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("text", hashes.toArray()));
+            Map<String, OpaqueAccessTokenRecord> found = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OpaqueAccessTokenRecord token = access(rs);
+                    found.put(token.hash().value(), token);
+                }
+            }
+            return found;
+        }
+    }
+
+    void close() {
+        if (accessLookups != null) {
+            accessLookups.close();
+        }
     }
 
     @Override

@@ -337,6 +337,46 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void concurrentLookupsEachGetTheirOwnTokenAndSeeRevocationsAtOnce() throws Exception {
+        // On PostgreSQL concurrent lookups share queries (BatchedLookup): every caller must still
+        // get its own row, nothing for an unknown hash, and the state committed before it asked.
+        List<OpaqueAccessTokenRecord> stored = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            OpaqueAccessTokenRecord token = access(null, NOW.plusSeconds(60));
+            stores.tokens().saveAccessToken(token);
+            stored.add(token);
+        }
+        OpaqueAccessTokenRecord revoked = stored.get(0);
+        assertThat(stores.tokens().revokeAccessToken(revoked.hash())).isTrue();
+        int callers = 64;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> results = new ArrayList<>();
+        for (int i = 0; i < callers * 10; i++) {
+            int n = i;
+            results.add(pool.submit(() -> {
+                start.await();
+                if (n % 5 == 4) {
+                    assertThat(stores.tokens().findAccessToken(TokenHash.of("absent-" + n))).isEmpty();
+                } else {
+                    // Several callers ask for the same token at once: duplicates in one batch.
+                    OpaqueAccessTokenRecord token = stored.get(n % stored.size());
+                    OpaqueAccessTokenRecord found = stores.tokens().findAccessToken(token.hash()).orElseThrow();
+                    assertThat(found.hash()).isEqualTo(token.hash());
+                    assertThat(found.jti()).isEqualTo(token.jti());
+                    assertThat(found.revoked()).isEqualTo(token == revoked);
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> result : results) {
+            result.get();
+        }
+        pool.shutdown();
+    }
+
+    @Test
     void storeReportsItselfAvailable() {
         assertThat(stores.isAvailable()).isTrue();
     }

@@ -1,0 +1,118 @@
+package dev.latchkey.store.jdbc;
+
+import dev.latchkey.core.store.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Point lookups by key, coalesced: concurrent callers' keys go to the database as one query
+ * ({@code WHERE key = ANY(?)}) instead of one round trip each. The read side of group commit.
+ *
+ * <p>Why: on PostgreSQL, opaque-token introspection is one indexed read per request, and at
+ * 20,000 requests/s the server spent about 75 µs of CPU per request, most of it in the JDBC round
+ * trip (socket write, park until the answer, wake-up), not in PostgreSQL. One query for a batch
+ * pays that once for the batch.
+ *
+ * <p>Freshness is that of a direct read: a caller's key is only taken by a query that starts
+ * after the caller queued it, so every write committed before the lookup was asked for is seen
+ * (a token revoked on another node reads revoked at once). Keys are deduplicated within a batch.
+ *
+ * <p>Thread-safe. A few looper threads: while one waits for its answer the next batch fills.
+ */
+final class BatchedLookup<V> implements AutoCloseable {
+
+    /** Runs one query for a batch of distinct keys; returns the rows found, by key. */
+    @FunctionalInterface
+    interface Query<V> {
+        Map<String, V> run(Connection connection, List<String> keys) throws SQLException;
+    }
+
+    private static final int MAX_BATCH = 256;
+    private static final long LOOKUP_TIMEOUT_SECONDS = 10;
+
+    private record Pending<V>(String key, CompletableFuture<Optional<V>> result) {
+    }
+
+    private final BlockingQueue<Pending<V>> queue = new LinkedBlockingQueue<>();
+    private final Transactor db;
+    private final Query<V> query;
+    private final List<Thread> loopers = new ArrayList<>();
+    private volatile boolean running = true;
+
+    BatchedLookup(String name, Transactor db, Query<V> query, int threads) {
+        this.db = db;
+        this.query = query;
+        for (int i = 0; i < threads; i++) {
+            Thread thread = new Thread(this::loop, "latchkey-" + name + "-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            loopers.add(thread);
+        }
+    }
+
+    Optional<V> find(String key) {
+        if (!running) {
+            throw new StoreUnavailableException("the store is closed", null);
+        }
+        Pending<V> pending = new Pending<>(key, new CompletableFuture<>());
+        queue.add(pending);
+        return JdbcSupport.await(pending.result(), LOOKUP_TIMEOUT_SECONDS, "lookup");
+    }
+
+    private void loop() {
+        List<Pending<V>> batch = new ArrayList<>(MAX_BATCH);
+        while (running) {
+            try {
+                Pending<V> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                answer(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void answer(List<Pending<V>> batch) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Pending<V> pending : batch) {
+            keys.add(pending.key());
+        }
+        Map<String, V> found;
+        try {
+            found = db.read(connection -> query.run(connection, List.copyOf(keys)));
+        } catch (RuntimeException e) {
+            batch.forEach(pending -> pending.result().completeExceptionally(e));
+            return;
+        }
+        for (Pending<V> pending : batch) {
+            pending.result().complete(Optional.ofNullable(found.get(pending.key())));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        loopers.forEach(Thread::interrupt);
+        Pending<V> left;
+        while ((left = queue.poll()) != null) {
+            left.result().completeExceptionally(new StoreUnavailableException("the store is closed", null));
+        }
+    }
+}
