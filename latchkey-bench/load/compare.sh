@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Latchkey against Spring Authorization Server, side by side on this machine, driven by wrk.
 #
-#   latchkey-bench/load/compare.sh [--quick] [--million]
+#   latchkey-bench/load/compare.sh [--quick] [--million] [--no-keycloak]
 #
 # Builds both, starts each on 127.0.0.1 in turn, registers equivalent clients and runs every
 # scenario (10 s measured after 10 s of warm-up, which the JIT needs; --quick: 5 s after 4 s). For each: requests/s,
@@ -17,11 +17,12 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 JSON=$RESULTS/load-$STAMP.json
 WORK=$(mktemp -d /tmp/latchkey-load.XXXXXX)
 PG_BASE=${LATCHKEY_BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
-WARMUP=10; DURATION=10; THREADS=2; MILLION=false
+WARMUP=10; DURATION=10; THREADS=2; MILLION=false; KEYCLOAK=true; KEYCLOAK_VERSION=26.7.3
 for arg in "$@"; do
   case $arg in
     --quick) WARMUP=4; DURATION=5 ;;
     --million) MILLION=true ;;
+    --no-keycloak) KEYCLOAK=false ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -218,6 +219,46 @@ refresh_tokens_peer $P "$WORK/sas-jdbc-refresh.txt"
 run sas-jdbc refresh-rotation 64 "$PEER_PID" "$T" "$LOAD/refresh.lua" AUTH="$(peer_auth bench-refresh)" TOKENS="$WORK/sas-jdbc-refresh.txt"
 run sas-jdbc cc-opaque 64 "$PEER_PID" "$T" "$LOAD/post.lua" AUTH="$(peer_auth bench-opaque)" BODY="grant_type=client_credentials&scope=read"
 stop "$PEER_PID"
+
+# --- Keycloak (second peer; its distribution comes from Maven Central, it needs Java 21+) ---------
+# Default configuration of `kc.sh start-dev` (embedded H2, as its getting-started guide runs it):
+# confidential clients with service accounts; Keycloak keeps client secrets unhashed and signs with
+# RS256. It has no opaque tokens and gives client_credentials no refresh token, so it runs
+# client_credentials and JWT introspection only. Its start is a first start (it creates its database).
+KC_JAVA=$(ls -d /usr/lib/jvm/temurin-2[1-9]* /usr/lib/jvm/*-2[1-9]-* 2>/dev/null | head -1 || true)
+if $KEYCLOAK && [ -n "$KC_JAVA" ]; then
+  mvn -B -q -N dependency:copy -Dartifact=org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz -DoutputDirectory="$WORK"
+  tar xzf "$WORK/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz" -C "$WORK"
+  P=18495; KC=http://127.0.0.1:$P
+  start_ns=$(date +%s%N)
+  JAVA_HOME=$KC_JAVA KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin-0123456789 \
+    "$WORK/keycloak-$KEYCLOAK_VERSION/bin/kc.sh" start-dev --http-host=127.0.0.1 --http-port=$P > "$WORK/keycloak.log" 2>&1 &
+  KC_PID=$!; PIDS+=("$KC_PID")
+  # Its first token: the bootstrap admin's (no client can exist before the first start).
+  startup=$(wait_token "$KC/realms/master/protocol/openid-connect/token" "$(b64 admin-cli:)" \
+    "grant_type=password&client_id=admin-cli&username=admin&password=admin-0123456789")
+  echo "keycloak: start to first token ${startup}s"; record keycloak start_to_first_token_s "$startup"
+  admin=$(curl -s -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin-0123456789 \
+    "$KC/realms/master/protocol/openid-connect/token" | jq -r .access_token)
+  kc_admin() { curl -sf -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d "$2" "$KC/admin/realms$1" >/dev/null; }
+  kc_admin "" '{"realm":"bench","enabled":true}'
+  # Keycloak 26 answers introspection only for a client in the token's audience: bench-cc's tokens
+  # name bench-rs (an audience mapper), as Latchkey's name their resource server.
+  kc_admin /bench/clients '{"clientId":"bench-rs","secret":"bench-rs-secret-0123456789","publicClient":false,
+    "serviceAccountsEnabled":true,"standardFlowEnabled":false,"directAccessGrantsEnabled":false}'
+  kc_admin /bench/clients '{"clientId":"bench-cc","secret":"bench-cc-secret-0123456789","publicClient":false,
+    "serviceAccountsEnabled":true,"standardFlowEnabled":false,"directAccessGrantsEnabled":false,
+    "protocolMappers":[{"name":"audience","protocol":"openid-connect","protocolMapper":"oidc-audience-mapper",
+      "config":{"included.client.audience":"bench-rs","access.token.claim":"true","introspection.token.claim":"true"}}]}'
+  T=$KC/realms/bench/protocol/openid-connect/token; I=$T/introspect
+  run keycloak cc-jwt 16 "$KC_PID" "$T" "$LOAD/post.lua" AUTH="$(peer_auth bench-cc)" BODY="grant_type=client_credentials"
+  run keycloak cc-jwt 64 "$KC_PID" "$T" "$LOAD/post.lua" AUTH="$(peer_auth bench-cc)" BODY="grant_type=client_credentials"
+  run keycloak introspect-jwt 64 "$KC_PID" "$I" "$LOAD/introspect.lua" AUTH="$(peer_auth bench-rs)" TOKENS="$(token_pool "$(peer_auth bench-cc)" "$T")"
+  record keycloak idle_rss_mb_after_run_1 "$(idle_rss "$KC_PID")"
+  stop "$KC_PID"
+elif $KEYCLOAK; then
+  echo "keycloak: skipped, it needs Java 21 or newer and none is in /usr/lib/jvm"
+fi
 
 python3 "$LOAD/report.py" "$JSON" > "$RESULTS/load-$STAMP.md"
 cat "$RESULTS/load-$STAMP.md"

@@ -9,14 +9,16 @@ metrics = [r for r in rows if "metric" in r]
 
 # (label, Latchkey run, peer runs it is compared with)
 PAIRS = [
-    ("client_credentials, JWT, 16 connections", ("latchkey-sqlite", "cc-jwt", 16), [("sas-memory", "cc-jwt", 16)]),
+    ("client_credentials, JWT, 16 connections", ("latchkey-sqlite", "cc-jwt", 16),
+     [("sas-memory", "cc-jwt", 16), ("keycloak", "cc-jwt", 16)]),
     ("client_credentials, JWT, 64 connections", ("latchkey-sqlite", "cc-jwt", 64),
-     [("sas-memory", "cc-jwt", 64), ("sas-memory", "cc-jwt-bcrypt", 64)]),
+     [("sas-memory", "cc-jwt", 64), ("sas-memory", "cc-jwt-bcrypt", 64), ("keycloak", "cc-jwt", 64)]),
     ("client_credentials, opaque, SQLite vs in-memory", ("latchkey-sqlite", "cc-opaque", 64), [("sas-memory", "cc-opaque", 64)]),
     ("client_credentials, opaque, PostgreSQL vs JDBC", ("latchkey-postgresql", "cc-opaque", 64), [("sas-jdbc", "cc-opaque", 64)]),
     ("refresh rotation, SQLite vs in-memory", ("latchkey-sqlite", "refresh-rotation", 64), [("sas-memory-fresh", "refresh-rotation", 64)]),
     ("refresh rotation, PostgreSQL vs JDBC", ("latchkey-postgresql", "refresh-rotation", 64), [("sas-jdbc", "refresh-rotation", 64)]),
-    ("introspection, JWT", ("latchkey-sqlite", "introspect-jwt", 64), [("sas-memory-fresh", "introspect-jwt", 64)]),
+    ("introspection, JWT", ("latchkey-sqlite", "introspect-jwt", 64),
+     [("sas-memory-fresh", "introspect-jwt", 64), ("keycloak", "introspect-jwt", 64)]),
     ("introspection, opaque, SQLite vs in-memory", ("latchkey-sqlite", "introspect-opaque", 64), [("sas-memory-fresh", "introspect-opaque", 64)]),
     ("introspection, opaque, PostgreSQL vs JDBC", ("latchkey-postgresql", "introspect-opaque", 64), [("sas-jdbc", "introspect-opaque", 64)]),
     ("introspection, opaque, 1M stored, SQLite", ("latchkey-sqlite", "introspect-opaque-1M-stored", 64), []),
