@@ -11,7 +11,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length > 0 && "serve".equals(args[0])) {
-            Warmup.start();
+            Warmup.start(Warmup.namesPostgres(args, System.getenv("LATCHKEY_DB_URL")));
         }
         int exit = Commands.commandLine().execute(args);
         if (exit != 0 || args.length == 0 || !"serve".equals(args[0])) {

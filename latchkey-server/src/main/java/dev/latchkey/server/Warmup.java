@@ -5,7 +5,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Loads, on a second core, what the first token request will need while the main thread parses
- * the command line and opens the store: SQLite's native library, the JSON generator,
+ * the command line and opens the store: the database driver (SQLite's native library or pgjdbc), the JSON generator,
  * BouncyCastle's Ed25519 tables, the HTTP server's classes. A cold
  * JVM spends most of its first second loading classes one after the other; this overlaps them.
  * It changes nothing but timing: every class it touches would be loaded on first use anyway.
@@ -19,26 +19,52 @@ public final class Warmup {
         "org.eclipse.jetty.ee10.servlet.ServletContextHandler", "org.eclipse.jetty.ee10.servlet.ServletHolder",
         "org.eclipse.jetty.util.thread.QueuedThreadPool", "com.nimbusds.jwt.SignedJWT",
         "com.nimbusds.jwt.JWTClaimsSet", "com.nimbusds.jose.JWSHeader", "com.nimbusds.jose.jwk.JWKSet",
-        "com.zaxxer.hikari.HikariDataSource", "org.sqlite.JDBC", "org.postgresql.Driver",
+        "com.zaxxer.hikari.HikariDataSource",
+    };
+
+    /** pgjdbc's first connection loads a few hundred classes; these are the heaviest roots. */
+    private static final String[] POSTGRES_CLASSES = {
+        "org.postgresql.Driver", "org.postgresql.jdbc.PgConnection", "org.postgresql.core.v3.ConnectionFactoryImpl",
+        "org.postgresql.core.v3.QueryExecutorImpl", "org.postgresql.jdbc.PgPreparedStatement",
+        "org.postgresql.jdbc.PgResultSet",
     };
 
     private Warmup() {
     }
 
-    public static void start() {
-        Thread thread = new Thread(Warmup::run, "latchkey-warmup");
+    /** True if the command line or the environment points the store at PostgreSQL. */
+    static boolean namesPostgres(String[] args, String environmentUrl) {
+        for (String arg : args) {
+            if (arg.contains("jdbc:postgresql:")) {
+                return true;
+            }
+        }
+        return environmentUrl != null && environmentUrl.startsWith("jdbc:postgresql:");
+    }
+
+    /** @param postgres the store is PostgreSQL: its driver is loaded instead of SQLite's native library */
+    public static void start(boolean postgres) {
+        Thread thread = new Thread(() -> run(postgres), "latchkey-warmup");
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
     }
 
-    private static void run() {
+    private static void run(boolean postgres) {
         try {
-            // First, as it takes longest: sqlite-jdbc unpacks and loads its native library (~150 ms).
-            org.sqlite.SQLiteJDBCLoader.initialize();
+            ClassLoader loader = Warmup.class.getClassLoader();
+            // First what takes longest: the store's driver. sqlite-jdbc unpacks and loads its
+            // native library (~150 ms); pgjdbc loads many classes.
+            if (postgres) {
+                for (String name : POSTGRES_CLASSES) {
+                    Class.forName(name, true, loader);
+                }
+            } else {
+                org.sqlite.SQLiteJDBCLoader.initialize();
+                Class.forName("org.sqlite.JDBC", true, loader);
+            }
             dev.latchkey.server.render.Json.bytes(Map.of("warm", 1));
             Ed25519.precompute();
-            ClassLoader loader = Warmup.class.getClassLoader();
             for (String name : CLASSES) {
                 Class.forName(name, true, loader);
             }
