@@ -5,12 +5,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fills a store with opaque access tokens (random hashes, valid for a day), to show that
  * introspection does not slow down as tokens accumulate. Usage: Populate JDBC_URL COUNT.
  */
 public final class Populate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Populate.class);
 
     private Populate() {
     }
@@ -40,6 +44,6 @@ public final class Populate {
                 c.commit();
             }
         }
-        System.out.printf("stored %,d tokens in %.1f s%n", count, (System.nanoTime() - started) / 1e9);
+        LOG.info("Stored {} tokens in {} ms", String.format("%,d", count), (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -1,18 +1,13 @@
 package dev.latchkey.store.jdbc;
 
-import dev.latchkey.core.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Point lookups by key, coalesced: concurrent callers' keys go to the database as one query
@@ -27,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * after the caller queued it, so every write committed before the lookup was asked for is seen
  * (a token revoked on another node reads revoked at once). Keys are deduplicated within a batch.
  *
- * <p>Thread-safe. A few looper threads: while one waits for its answer the next batch fills.
+ * <p>Thread-safe. A few threads take the batches ({@link BatchQueue}): while one waits for its answer
+ * the next batch fills.
  */
 final class BatchedLookup<V> implements AutoCloseable {
 
@@ -43,50 +39,20 @@ final class BatchedLookup<V> implements AutoCloseable {
     private record Pending<V>(String key, CompletableFuture<Optional<V>> result) {
     }
 
-    private final BlockingQueue<Pending<V>> queue = new LinkedBlockingQueue<>();
     private final Transactor db;
     private final Query<V> query;
-    private final List<Thread> loopers = new ArrayList<>();
-    private volatile boolean running = true;
+    private final BatchQueue<Pending<V>> queue;
 
     BatchedLookup(String name, Transactor db, Query<V> query, int threads) {
         this.db = db;
         this.query = query;
-        for (int i = 0; i < threads; i++) {
-            Thread thread = new Thread(this::loop, "latchkey-" + name + "-" + i);
-            thread.setDaemon(true);
-            thread.start();
-            loopers.add(thread);
-        }
+        this.queue = new BatchQueue<>("latchkey-" + name, threads, MAX_BATCH, () -> this::answer);
     }
 
     Optional<V> find(String key) {
-        if (!running) {
-            throw new StoreUnavailableException("the store is closed", null);
-        }
         Pending<V> pending = new Pending<>(key, new CompletableFuture<>());
         queue.add(pending);
         return JdbcSupport.await(pending.result(), LOOKUP_TIMEOUT_SECONDS, "lookup");
-    }
-
-    private void loop() {
-        List<Pending<V>> batch = new ArrayList<>(MAX_BATCH);
-        while (running) {
-            try {
-                Pending<V> first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                answer(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                batch.clear();
-            }
-        }
     }
 
     private void answer(List<Pending<V>> batch) {
@@ -106,13 +72,9 @@ final class BatchedLookup<V> implements AutoCloseable {
         }
     }
 
+    /** Answers what is already queued, then stops. */
     @Override
     public void close() {
-        running = false;
-        loopers.forEach(Thread::interrupt);
-        Pending<V> left;
-        while ((left = queue.poll()) != null) {
-            left.result().completeExceptionally(new StoreUnavailableException("the store is closed", null));
-        }
+        queue.close(LOOKUP_TIMEOUT_SECONDS);
     }
 }

@@ -4,12 +4,8 @@ import dev.latchkey.core.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,51 +39,35 @@ final class GroupCommitWriter implements AutoCloseable {
     private record Task<T>(SqlWork<T> work, CompletableFuture<T> result) {
     }
 
-    private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Dialect dialect;
     private final Supplier<Connection> connections;
-    private final List<Thread> writers = new ArrayList<>();
-    private volatile boolean running = true;
+    private final BatchQueue<Task<?>> queue;
 
     GroupCommitWriter(Dialect dialect, Supplier<Connection> connections, int writerThreads) {
         this.dialect = dialect;
         this.connections = connections;
-        for (int i = 0; i < writerThreads; i++) {
-            Thread thread = new Thread(this::loop, "latchkey-writer-" + i);
-            thread.setDaemon(true);
-            thread.start();
-            writers.add(thread);
-        }
+        this.queue = new BatchQueue<>("latchkey-writer", writerThreads, MAX_BATCH, Writer::new);
     }
 
     <T> T submit(SqlWork<T> work) {
-        if (!running) {
-            throw new StoreUnavailableException("the store is closed", null);
-        }
         Task<T> task = new Task<>(work, new CompletableFuture<>());
         queue.add(task);
         return JdbcSupport.await(task.result(), SUBMIT_TIMEOUT_SECONDS, "write");
     }
 
-    private void loop() {
-        Connection[] connection = new Connection[1];
-        List<Task<?>> batch = new ArrayList<>(MAX_BATCH);
-        while (running || !queue.isEmpty()) {
-            try {
-                Task<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                runBatch(connection, batch);
-            } catch (InterruptedException e) {
-                running = false;
-            } finally {
-                batch.clear();
-            }
+    /** One writer thread's state: its connection, opened on first use and after a failure. */
+    private final class Writer implements BatchQueue.Worker<Task<?>> {
+        private final Connection[] connection = new Connection[1];
+
+        @Override
+        public void run(List<Task<?>> batch) {
+            runBatch(connection, batch);
         }
-        close(connection);
+
+        @Override
+        public void stop() {
+            close(connection);
+        }
     }
 
     private void runBatch(Connection[] connection, List<Task<?>> batch) {
@@ -195,17 +175,13 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void begin(Connection c) throws SQLException {
         if (dialect == Dialect.SQLITE) {
-            try (Statement sql = c.createStatement()) {
-                sql.execute("BEGIN IMMEDIATE");
-            }
+            execute(c, "BEGIN IMMEDIATE");
         }
     }
 
     private void commit(Connection c) throws SQLException {
         if (dialect == Dialect.SQLITE) {
-            try (Statement sql = c.createStatement()) {
-                sql.execute("COMMIT");
-            }
+            execute(c, "COMMIT");
         } else {
             c.commit();
         }
@@ -213,11 +189,16 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void rollback(Connection c) throws SQLException {
         if (dialect == Dialect.SQLITE) {
-            try (Statement sql = c.createStatement()) {
-                sql.execute("ROLLBACK");
-            }
+            execute(c, "ROLLBACK");
         } else {
             c.rollback();
+        }
+    }
+
+    /** SQLite's transaction statements: the connection stays in autocommit mode (see the class comment). */
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement statement = c.createStatement()) {
+            statement.execute(sql);
         }
     }
 
@@ -266,15 +247,9 @@ final class GroupCommitWriter implements AutoCloseable {
         connection[0] = null;
     }
 
+    /** Commits what is already queued, then stops. */
     @Override
     public void close() {
-        running = false;
-        for (Thread writer : writers) {
-            try {
-                writer.join(TimeUnit.SECONDS.toMillis(SUBMIT_TIMEOUT_SECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        queue.close(SUBMIT_TIMEOUT_SECONDS);
     }
 }
