@@ -55,7 +55,10 @@ final class GroupCommitWriter implements AutoCloseable {
         return JdbcSupport.await(task.result(), SUBMIT_TIMEOUT_SECONDS, "write");
     }
 
-    /** One writer thread's state: its connection, opened on first use and after a failure. */
+    /**
+     * One writer thread's state: its connection, opened on first use and after a failure, with
+     * its prepared statements kept open ({@link StatementCache}).
+     */
     private final class Writer implements BatchQueue.Worker<Task<?>> {
         private final Connection[] connection = new Connection[1];
 
@@ -218,7 +221,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private Connection open(Connection[] connection) throws SQLException {
         if (connection[0] == null || connection[0].isClosed()) {
-            connection[0] = connections.get();
+            connection[0] = StatementCache.wrap(connections.get());
             // PostgreSQL: a transaction begins with the first statement after each commit.
             connection[0].setAutoCommit(dialect == Dialect.SQLITE);
         }

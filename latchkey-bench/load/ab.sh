@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# A/B of Latchkey builds (or settings) under wrk, alternated so that the shared machine's drift
+# falls on every variant alike:
+#
+#   latchkey-bench/load/ab.sh [-r ROUNDS] SCENARIO "label|jar|java options|env" ...
+#   e.g. latchkey-bench/load/ab.sh -r 3 cc-opaque "old|/tmp/old.jar||" "new|latchkey-server/target/latchkey.jar||"
+#
+# SCENARIO: cc-jwt, cc-opaque (client credentials) or introspect-jwt, introspect-opaque (256 tokens).
+# Each run starts the variant on a fresh SQLite data directory, warms it for WARMUP seconds (default
+# 15: the JIT needs it), measures DURATION seconds (default 10) at CONNS connections (default 64),
+# and stops it; only one server runs at a time. Per run it prints requests/s, p50/p99, non-2xx,
+# the server's CPU time per request and the machine's context switches per request; then the
+# median requests/s of each variant. Read the ratio of medians, never one run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+LOAD=$(pwd)/latchkey-bench/load
+ROUNDS=3
+if [ "${1:-}" = "-r" ]; then ROUNDS=$2; shift 2; fi
+SCENARIO=$1; shift
+WARMUP=${WARMUP:-15}; DURATION=${DURATION:-10}; CONNS=${CONNS:-64}; PORT=${PORT:-18600}
+command -v wrk >/dev/null || { echo "installing wrk (Debian package)"; apt-get install -y -q wrk >/dev/null; }
+command -v jq >/dev/null || apt-get install -y -q jq >/dev/null
+format=jwt; [[ $SCENARIO == *opaque ]] && format=opaque
+
+PID=""
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null || true' EXIT
+
+run() { # label jar jopts env -> one result line
+  local label=$1 jar=$2 jopts=$3 envs=$4 dir
+  dir=$(mktemp -d /tmp/latchkey-ab.XXXXXX)
+  # shellcheck disable=SC2086 # options and env are word lists by design
+  env LATCHKEY_PORT=$PORT LATCHKEY_DATA_DIR="$dir" LATCHKEY_INITIAL_ACCESS_TOKEN=ab-initial-token-0123456789 $envs \
+    java $jopts -jar "$jar" serve > "$dir/server.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 500); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health/live" && break; sleep 0.02; done
+  local client auth url script
+  client=$(curl -s "http://127.0.0.1:$PORT/oauth2/register" -H "Authorization: Bearer ab-initial-token-0123456789" \
+    -H 'Content-Type: application/json' -d "{\"scope\":\"read\",\"access_token_format\":\"$format\"}")
+  auth=$(printf '%s' "$(jq -r .client_id <<<"$client"):$(jq -r .client_secret <<<"$client")" | base64 -w0)
+  if [[ $SCENARIO == cc-* ]]; then
+    url=http://127.0.0.1:$PORT/oauth2/token; script=$LOAD/post.lua
+  else
+    url=http://127.0.0.1:$PORT/oauth2/introspect; script=$LOAD/introspect.lua
+    for _ in $(seq 1 256); do
+      curl -s -H "Authorization: Basic $auth" -d grant_type=client_credentials "http://127.0.0.1:$PORT/oauth2/token" | jq -r .access_token
+    done > "$dir/tokens"
+  fi
+  local wrk_env=(AUTH="$auth" BODY=grant_type=client_credentials TOKENS="$dir/tokens" WRK_THREADS=2)
+  env "${wrk_env[@]}" wrk -t2 -c"$CONNS" -d"${WARMUP}s" --timeout 10s -s "$script" "$url" > /dev/null
+  local t0 t1 cs0 cs1 out
+  t0=$(awk '{print $14+$15}' "/proc/$PID/stat"); cs0=$(awk '/^ctxt/{print $2}' /proc/stat)
+  out=$(env "${wrk_env[@]}" wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency -s "$script" "$url")
+  t1=$(awk '{print $14+$15}' "/proc/$PID/stat"); cs1=$(awk '/^ctxt/{print $2}' /proc/stat)
+  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+  rm -rf "$dir"
+  local requests rps p50 p99 non2xx
+  requests=$(awk '/requests in/{print $1}' <<<"$out")
+  rps=$(awk '/^Requests\/sec/{printf "%d", $2}' <<<"$out")
+  p50=$(awk '$1=="50%"{print $2}' <<<"$out"); p99=$(awk '$1=="99%"{print $2}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/{print $5}' <<<"$out")
+  local inactive; inactive=$(awk '/^Inactive responses/{print $3}' <<<"$out")
+  printf '%-16s %7s req/s  p50 %-8s p99 %-8s non2xx %-3s cpu %4s us/req  %s cs/req\n' "$label" "$rps" "$p50" "$p99" \
+    "$(( ${non2xx:-0} + ${inactive:-0} ))" "$(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / requests ))" \
+    "$(echo "scale=2; ($cs1 - $cs0) / $requests" | bc)"
+}
+
+results=$(mktemp)
+for round in $(seq 1 "$ROUNDS"); do
+  for spec in "$@"; do
+    IFS='|' read -r label jar jopts envs <<<"$spec"
+    run "$label" "$jar" "$jopts" "$envs" | tee -a "$results"
+  done
+done
+echo "== median requests/s over $ROUNDS rounds, $SCENARIO, $CONNS connections"
+for spec in "$@"; do
+  label=${spec%%|*}
+  awk -v l="$label" '$1==l{print $2}' "$results" | sort -n | awk -v l="$label" '{a[NR]=$1} END{printf "%-16s %s\n", l, a[int((NR+1)/2)]}'
+done
+rm -f "$results"
