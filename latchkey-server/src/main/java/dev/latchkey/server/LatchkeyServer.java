@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,22 +31,47 @@ public final class LatchkeyServer implements AutoCloseable {
     /**
      * Starts a server. Port 0 picks a free port first, because the default issuer names the port
      * and every token carries the issuer.
+     *
+     * <p>The service (store, keys, caches) is assembled on a thread of its own while this thread
+     * builds and starts the HTTP server: on a cold JVM each is about half of the time to the first
+     * token, and neither needs the other. Jetty may accept a request before the service is ready;
+     * that request waits for it. If assembling fails, the HTTP server is stopped and the failure
+     * is thrown here, as before.
      */
     public static LatchkeyServer start(ServerConfig config, Clock clock) {
         int port = config.port() == 0 ? freePort(config.host()) : config.port();
         String issuer = config.issuerFor(port);
-        Latchkey latchkey = Latchkey.start(config, issuer, clock);
+        CompletableFuture<Latchkey> assembly = new CompletableFuture<>();
+        Thread assembler = new Thread(() -> {
+            try {
+                assembly.complete(Latchkey.start(config, issuer, clock));
+            } catch (Throwable e) {
+                assembly.completeExceptionally(e);
+            }
+        }, "latchkey-start");
+        assembler.start();
+        Javalin app;
         try {
-            Javalin app = Routes.create(latchkey, config.host(), port).start();
-            LOG.info("Latchkey listening on http://{}:{} (issuer {}, data in {}; JVM up {} ms)", config.host(), port,
-                    issuer, config.dbUrl() == null ? config.dataDir().toAbsolutePath().normalize()
-                            : "the configured database",
-                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
-            return new LatchkeyServer(latchkey, app, port);
+            app = Routes.create(assembly, config, issuer, port).start();
         } catch (RuntimeException e) {
-            latchkey.close();
+            assembly.thenAccept(Latchkey::close);
             throw e;
         }
+        Latchkey latchkey;
+        try {
+            latchkey = assembly.join();
+        } catch (CompletionException e) {
+            app.stop();
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+        LOG.info("Latchkey listening on http://{}:{} (issuer {}, data in {}; JVM up {} ms)", config.host(), port,
+                issuer, config.dbUrl() == null ? config.dataDir().toAbsolutePath().normalize()
+                        : "the configured database",
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        return new LatchkeyServer(latchkey, app, port);
     }
 
     private static int freePort(String host) {

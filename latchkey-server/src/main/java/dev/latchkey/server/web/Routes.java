@@ -4,12 +4,14 @@ import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.error.OAuthException;
 import dev.latchkey.core.store.StoreUnavailableException;
 import dev.latchkey.server.Latchkey;
+import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.convert.RequestBodies;
 import dev.latchkey.server.render.ErrorResponses;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,42 +38,44 @@ public final class Routes {
     private Routes() {
     }
 
-    public static Javalin create(Latchkey latchkey, String host, int port) {
-        RequestBodies bodies = new RequestBodies(latchkey.config().maxBodyBytes());
+    /**
+     * The routes, served as soon as Jetty listens. The service behind them may still be opening
+     * its store and keys on another thread (see {@link dev.latchkey.server.LatchkeyServer#start}):
+     * a request that comes before it is ready waits for it (liveness answers at once). Building the
+     * HTTP server and opening the store are each about half of a cold start, and they need nothing
+     * from each other, so they run side by side.
+     */
+    public static Javalin create(CompletableFuture<Latchkey> assembly, ServerConfig settings, String issuer,
+            int port) {
+        RequestBodies bodies = new RequestBodies(settings.maxBodyBytes());
         Metrics metrics = new Metrics();
-        String issuer = latchkey.policy().issuer();
-        var token = new TokenEndpoint(bodies, latchkey.tokenService(), metrics);
-        var introspection = new IntrospectionEndpoint(bodies, latchkey.authenticator(), latchkey.introspector());
-        var revocation = new RevocationEndpoint(bodies, latchkey.authenticator(), latchkey.revoker());
-        var jwks = new JwksEndpoint(latchkey.keys(), latchkey.clock());
+        CompletableFuture<Endpoints> ready = assembly.thenApply(latchkey -> new Endpoints(latchkey, bodies, metrics, issuer));
         var metadata = new MetadataEndpoint(issuer);
-        var registration = new RegistrationEndpoint(bodies, latchkey.registrar(), latchkey.config().limits(),
-                latchkey.initialAccessToken(), issuer);
-        var health = new HealthEndpoint(latchkey);
+        var health = new HealthEndpoint(() -> ready.join().latchkey());
         var idle = new IdleReclaimer();
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
-            config.jetty.host = host;
+            config.jetty.host = settings.host();
             config.jetty.port = port;
-            config.jetty.threadPool = threadPool(latchkey.config().maxThreads());
-            config.http.maxRequestSize = latchkey.config().maxBodyBytes();
+            config.jetty.threadPool = threadPool(settings.maxThreads());
+            config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
 
             config.routes.before(ctx -> idle.touch());
             config.events.serverStopped(idle::close);
 
-            config.routes.get(METADATA, metadata::handle);                  // RFC 8414 §3
-            config.routes.post(TOKEN, token::handle);                       // RFC 6749 §3.2, §4.4, §6
-            config.routes.post(INTROSPECT, introspection::handle);          // RFC 7662 §2
-            config.routes.post(REVOKE, revocation::handle);                 // RFC 7009 §2
-            config.routes.get(JWKS, jwks::handle);                          // RFC 7517 §5
-            config.routes.post(REGISTER, registration::register);           // RFC 7591 §3
-            config.routes.get(REGISTER + "/{client_id}", registration::read);      // RFC 7592 §2.1
-            config.routes.put(REGISTER + "/{client_id}", registration::update);    // RFC 7592 §2.2
-            config.routes.delete(REGISTER + "/{client_id}", registration::delete); // RFC 7592 §2.3
+            config.routes.get(METADATA, metadata::handle);                                   // RFC 8414 §3
+            config.routes.post(TOKEN, ctx -> ready.join().token().handle(ctx));              // RFC 6749 §3.2, §4.4, §6
+            config.routes.post(INTROSPECT, ctx -> ready.join().introspection().handle(ctx)); // RFC 7662 §2
+            config.routes.post(REVOKE, ctx -> ready.join().revocation().handle(ctx));        // RFC 7009 §2
+            config.routes.get(JWKS, ctx -> ready.join().jwks().handle(ctx));                 // RFC 7517 §5
+            config.routes.post(REGISTER, ctx -> ready.join().registration().register(ctx));  // RFC 7591 §3
+            config.routes.get(REGISTER + "/{client_id}", ctx -> ready.join().registration().read(ctx));     // RFC 7592 §2.1
+            config.routes.put(REGISTER + "/{client_id}", ctx -> ready.join().registration().update(ctx));   // RFC 7592 §2.2
+            config.routes.delete(REGISTER + "/{client_id}", ctx -> ready.join().registration().delete(ctx)); // RFC 7592 §2.3
             config.routes.get("/health", health::ready);                    // readiness: the database answers
             config.routes.get("/health/live", health::live);                // liveness
             config.routes.get("/metrics", metrics::handle);                 // Prometheus text format
@@ -94,6 +98,20 @@ public final class Routes {
             config.routes.error(404, ctx -> notFoundOrNotAllowed(ctx, 404));
             config.routes.error(405, ctx -> notFoundOrNotAllowed(ctx, 405));
         });
+    }
+
+    /** The endpoints that need the assembled service, built once it is ready. */
+    private record Endpoints(Latchkey latchkey, TokenEndpoint token, IntrospectionEndpoint introspection,
+            RevocationEndpoint revocation, JwksEndpoint jwks, RegistrationEndpoint registration) {
+
+        Endpoints(Latchkey latchkey, RequestBodies bodies, Metrics metrics, String issuer) {
+            this(latchkey, new TokenEndpoint(bodies, latchkey.tokenService(), metrics),
+                    new IntrospectionEndpoint(bodies, latchkey.authenticator(), latchkey.introspector()),
+                    new RevocationEndpoint(bodies, latchkey.authenticator(), latchkey.revoker()),
+                    new JwksEndpoint(latchkey.keys(), latchkey.clock()),
+                    new RegistrationEndpoint(bodies, latchkey.registrar(), latchkey.config().limits(),
+                            latchkey.initialAccessToken(), issuer));
+        }
     }
 
     private static QueuedThreadPool threadPool(int maxThreads) {
