@@ -41,7 +41,7 @@ public class IntrospectionBenchmark {
         fixture = Fixture.start(parts[1], SigningAlgorithm.EdDSA);
         ClientCredentials credentials = fixture.register(Map.of("scope", "read", "access_token_format", parts[0]));
         value = fixture.latchkey().tokenService().handle(new TokenRequest(credentials,
-                new ClientCredentialsGrant(Optional.empty(), List.of()))).tokens().accessToken().value();
+                new ClientCredentialsGrant(Optional.empty(), List.of()))).join().tokens().accessToken().value();
     }
 
     @TearDown(Level.Trial)

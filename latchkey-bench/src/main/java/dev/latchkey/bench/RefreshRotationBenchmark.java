@@ -63,13 +63,13 @@ public class RefreshRotationBenchmark {
         @Setup(Level.Trial)
         public void setUp(Server server) {
             refreshToken = server.fixture.latchkey().tokenService().handle(new TokenRequest(server.credentials,
-                    new ClientCredentialsGrant(Optional.empty(), List.of()))).tokens().refreshToken().orElseThrow().value();
+                    new ClientCredentialsGrant(Optional.empty(), List.of()))).join().tokens().refreshToken().orElseThrow().value();
         }
     }
 
     private static GrantResult rotate(Server server, Family family) {
         GrantResult result = server.fixture.latchkey().tokenService().handle(new TokenRequest(server.credentials,
-                new RefreshTokenGrant(new RefreshToken(family.refreshToken), Optional.empty(), List.of())));
+                new RefreshTokenGrant(new RefreshToken(family.refreshToken), Optional.empty(), List.of()))).join();
         family.refreshToken = result.tokens().refreshToken().orElseThrow().value();
         return result;
     }

@@ -51,7 +51,7 @@ public class TokenEndpointBenchmark {
         credentials = fixture.register(Map.of("scope", "read write", "access_token_format", opaque ? "opaque" : "jwt"));
         client = fixture.latchkey().authenticator().authenticate(credentials);
         request = new TokenRequest(credentials, new ClientCredentialsGrant(Optional.empty(), List.of()));
-        issued = fixture.latchkey().tokenService().handle(request);
+        issued = fixture.latchkey().tokenService().handle(request).join();
     }
 
     @TearDown(Level.Trial)
@@ -75,7 +75,7 @@ public class TokenEndpointBenchmark {
     /** The whole grant: authenticate, check scope, mint, and for opaque tokens one durable insert. */
     @Benchmark
     public GrantResult clientCredentialsGrant() {
-        return fixture.latchkey().tokenService().handle(request);
+        return fixture.latchkey().tokenService().handle(request).join();
     }
 
     /** The RFC 6749 §5.1 JSON body. */

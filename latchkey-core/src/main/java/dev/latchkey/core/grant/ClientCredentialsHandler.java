@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The client credentials grant, RFC 6749 §4.4.
@@ -40,7 +41,12 @@ final class ClientCredentialsHandler {
         this.clock = clock;
     }
 
-    IssuedTokens handle(RegisteredClient client, ClientCredentialsGrant grant) {
+    /**
+     * Validation failures are thrown at once. The answer completes when the tokens are durable:
+     * at once for a JWT without a refresh token (nothing is stored), after the opaque token's
+     * commit without holding the calling thread, and after the refresh token's commit otherwise.
+     */
+    CompletableFuture<IssuedTokens> handle(RegisteredClient client, ClientCredentialsGrant grant) {
         if (!client.metadata().allows(GrantType.CLIENT_CREDENTIALS)) {
             throw OAuthError.UNAUTHORIZED_CLIENT.toException("client_credentials is not registered for this client");
         }
@@ -55,16 +61,19 @@ final class ClientCredentialsHandler {
 
         if (!client.metadata().allows(GrantType.REFRESH_TOKEN)) {
             MintedAccessToken access = minter.mint(client, scope, audience, null, now);
-            if (access.record() != null) {
-                tokens.saveAccessToken(access.record());
+            IssuedTokens issued =
+                    new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.empty());
+            if (access.record() == null) {
+                return CompletableFuture.completedFuture(issued);
             }
-            return new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.empty());
+            return tokens.saveAccessTokenAsync(access.record()).thenApply(saved -> issued);
         }
         String familyId = Secrets.random128();
         MintedAccessToken access = minter.mint(client, scope, audience, familyId, now);
         RefreshToken refresh = RefreshToken.generate();
         tokens.saveRefreshToken(RefreshTokenRecord.active(refresh.hash(), familyId, client.clientId(), scope,
                 resources, now, now.plus(client.metadata().refreshTokenTtl())), access.record());
-        return new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.of(refresh));
+        return CompletableFuture.completedFuture(
+                new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.of(refresh)));
     }
 }

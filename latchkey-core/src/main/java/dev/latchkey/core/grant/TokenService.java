@@ -9,6 +9,7 @@ import dev.latchkey.core.token.IssuedTokens;
 import dev.latchkey.core.token.IssuerPolicy;
 import dev.latchkey.core.token.Revoker;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The token endpoint's logic, RFC 6749 §3.2: authenticate the client, then hand the grant to its
@@ -29,19 +30,27 @@ public final class TokenService {
         this.refreshTokens = new RefreshTokenHandler(minter, tokens, revoker, masterKey, audiences, clock);
     }
 
-    public GrantResult handle(TokenRequest request) {
+    /**
+     * Answers the request. An {@link dev.latchkey.core.error.OAuthException} for a bad request or
+     * client is thrown at once; the future completes when what was issued is durable, and fails
+     * with {@link dev.latchkey.core.store.StoreUnavailableException} if the store cannot make it so.
+     * An opaque access token is answered without holding the calling thread while its commit is
+     * waited for; whatever the caller chains without an executor then runs on the store's writer
+     * thread, so it must be short. Every other grant completes before this method returns.
+     */
+    public CompletableFuture<GrantResult> handle(TokenRequest request) {
         RegisteredClient client = authenticator.authenticate(request.credentials());
-        return new GrantResult(client, issue(client, request.grant()));
+        return issue(client, request.grant()).thenApply(tokens -> new GrantResult(client, tokens));
     }
 
     // Java 17 has pattern matching for switch only as a preview; with the sealed interface this
     // chain is exhaustive today and becomes a checked `switch` when the target moves to 21.
-    private IssuedTokens issue(RegisteredClient client, GrantRequest grant) {
+    private CompletableFuture<IssuedTokens> issue(RegisteredClient client, GrantRequest grant) {
         if (grant instanceof ClientCredentialsGrant clientCredentialsGrant) {
             return clientCredentials.handle(client, clientCredentialsGrant);
         }
         if (grant instanceof RefreshTokenGrant refreshTokenGrant) {
-            return refreshTokens.handle(client, refreshTokenGrant);
+            return CompletableFuture.completedFuture(refreshTokens.handle(client, refreshTokenGrant));
         }
         throw new IllegalStateException("unhandled grant " + grant.getClass().getSimpleName());
     }

@@ -4,6 +4,7 @@ import dev.latchkey.core.token.TokenHash;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -49,6 +50,11 @@ public final class CachingTokenStore implements TokenStore {
     public void saveAccessToken(OpaqueAccessTokenRecord token) {
         store.saveAccessToken(token);
         remember(token);
+    }
+
+    @Override
+    public CompletableFuture<Void> saveAccessTokenAsync(OpaqueAccessTokenRecord token) {
+        return store.saveAccessTokenAsync(token).thenRun(() -> remember(token));
     }
 
     @Override

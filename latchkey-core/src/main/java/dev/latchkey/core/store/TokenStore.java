@@ -3,6 +3,7 @@ package dev.latchkey.core.store;
 import dev.latchkey.core.token.TokenHash;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Issued tokens: opaque access tokens, refresh tokens and their families. Every method is one
@@ -12,6 +13,13 @@ import java.util.Optional;
 public interface TokenStore {
 
     void saveAccessToken(OpaqueAccessTokenRecord token);
+
+    /**
+     * {@link #saveAccessToken}, answered by a future that completes once the token is durable (or
+     * fails with {@link StoreUnavailableException}), so that the caller holds no thread while the
+     * write waits for its commit. The token endpoint issues opaque tokens this way.
+     */
+    CompletableFuture<Void> saveAccessTokenAsync(OpaqueAccessTokenRecord token);
 
     Optional<OpaqueAccessTokenRecord> findAccessToken(TokenHash hash);
 

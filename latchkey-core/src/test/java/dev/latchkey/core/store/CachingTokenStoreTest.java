@@ -33,6 +33,12 @@ class CachingTokenStoreTest {
         }
 
         @Override
+        public CompletableFuture<Void> saveAccessTokenAsync(OpaqueAccessTokenRecord token) {
+            saveAccessToken(token);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
         public Optional<OpaqueAccessTokenRecord> findAccessToken(TokenHash hash) {
             OpaqueAccessTokenRecord row = rows.get(hash);
             readStarted.countDown();

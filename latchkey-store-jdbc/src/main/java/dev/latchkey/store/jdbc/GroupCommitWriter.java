@@ -50,9 +50,24 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     <T> T submit(SqlWork<T> work) {
+        return JdbcSupport.await(enqueue(work), SUBMIT_TIMEOUT_SECONDS, "write");
+    }
+
+    /**
+     * Queues the work and answers at once with a future that the writer thread completes after the
+     * commit. Whatever the caller chains to it without an executor runs on the writer thread, after
+     * the whole batch is committed and in batch order; it must be short (the token endpoint renders
+     * and writes one response). A write not answered within the same limit as {@link #submit}
+     * fails with {@link StoreUnavailableException}.
+     */
+    <T> CompletableFuture<T> submitAsync(SqlWork<T> work) {
+        return JdbcSupport.within(enqueue(work), SUBMIT_TIMEOUT_SECONDS, "write");
+    }
+
+    private <T> CompletableFuture<T> enqueue(SqlWork<T> work) {
         Task<T> task = new Task<>(work, new CompletableFuture<>());
         queue.add(task);
-        return JdbcSupport.await(task.result(), SUBMIT_TIMEOUT_SECONDS, "write");
+        return task.result();
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** The {@code access_tokens} and {@code refresh_tokens} tables. */
 final class JdbcTokenStore implements TokenStore {
@@ -50,6 +51,14 @@ final class JdbcTokenStore implements TokenStore {
     @Override
     public void saveAccessToken(OpaqueAccessTokenRecord token) {
         db.write(c -> {
+            insertAccess(c, token);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> saveAccessTokenAsync(OpaqueAccessTokenRecord token) {
+        return db.writeAsync(c -> {
             insertAccess(c, token);
             return null;
         });

@@ -71,6 +71,11 @@ final class JdbcTransactor implements Transactor {
     }
 
     @Override
+    public <T> java.util.concurrent.CompletableFuture<T> writeAsync(SqlWork<T> work) {
+        return writer.submitAsync(work);
+    }
+
+    @Override
     public <T> T read(SqlWork<T> work) {
         try {
             if (!readPermits.tryAcquire(2, TimeUnit.SECONDS)) {

@@ -1,5 +1,7 @@
 package dev.latchkey.store.jdbc;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Runs units of database work. Writes run in a transaction and are durable when
  * {@link #write} returns; reads see committed data. SQL failures surface as
@@ -8,6 +10,9 @@ package dev.latchkey.store.jdbc;
 interface Transactor extends AutoCloseable {
 
     <T> T write(SqlWork<T> work);
+
+    /** {@link #write} without waiting: the future completes when the write is durable, or fails. */
+    <T> CompletableFuture<T> writeAsync(SqlWork<T> work);
 
     <T> T read(SqlWork<T> work);
 

@@ -300,6 +300,27 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void asynchronousSavesCompleteWhenStoredAndAFailingOneFailsAlone() {
+        OpaqueAccessTokenRecord existing = access(null, NOW.plusSeconds(60));
+        stores.tokens().saveAccessToken(existing);
+        List<OpaqueAccessTokenRecord> fresh = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<Void>> saved = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            OpaqueAccessTokenRecord token = access(null, NOW.plusSeconds(60));
+            fresh.add(token);
+            saved.add(stores.tokens().saveAccessTokenAsync(token));
+        }
+        // Queued among the others: it repeats a stored primary key.
+        java.util.concurrent.CompletableFuture<Void> duplicate = stores.tokens().saveAccessTokenAsync(existing);
+
+        saved.forEach(java.util.concurrent.CompletableFuture::join);
+        assertThat(fresh).allSatisfy(token -> assertThat(stores.tokens().findAccessToken(token.hash())).contains(token));
+        assertThat(duplicate).failsWithin(java.time.Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(dev.latchkey.core.store.StoreUnavailableException.class);
+    }
+
+    @Test
     void aFailingWriteDoesNotTakeTheWritesCommittedWithItDown() throws Exception {
         OpaqueAccessTokenRecord existing = access(null, NOW.plusSeconds(60));
         stores.tokens().saveAccessToken(existing);
