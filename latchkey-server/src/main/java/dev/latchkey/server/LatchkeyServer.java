@@ -33,8 +33,8 @@ public final class LatchkeyServer implements AutoCloseable {
      * and every token carries the issuer.
      *
      * <p>The service (store, keys, caches) is assembled on a thread of its own while this thread
-     * builds and starts the HTTP server: on a cold JVM each is about half of the time to the first
-     * token, and neither needs the other. Jetty may accept a request before the service is ready;
+     * builds and starts the HTTP server: neither needs the other (measured: 74 ms earlier to the
+     * first token, of about 1.6 s on 2 cores). Jetty may accept a request before the service is ready;
      * that request waits for it. If assembling fails, the HTTP server is stopped and the failure
      * is thrown here, as before.
      */
