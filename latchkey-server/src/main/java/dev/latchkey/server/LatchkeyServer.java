@@ -41,15 +41,8 @@ public final class LatchkeyServer implements AutoCloseable {
     public static LatchkeyServer start(ServerConfig config, Clock clock) {
         int port = config.port() == 0 ? freePort(config.host()) : config.port();
         String issuer = config.issuerFor(port);
-        CompletableFuture<Latchkey> assembly = new CompletableFuture<>();
-        Thread assembler = new Thread(() -> {
-            try {
-                assembly.complete(Latchkey.start(config, issuer, clock));
-            } catch (Throwable e) {
-                assembly.completeExceptionally(e);
-            }
-        }, "latchkey-start");
-        assembler.start();
+        CompletableFuture<Latchkey> assembly = CompletableFuture.supplyAsync(
+                () -> Latchkey.start(config, issuer, clock), task -> new Thread(task, "latchkey-start").start());
         Javalin app;
         try {
             app = Routes.create(assembly, config, issuer, port).start();

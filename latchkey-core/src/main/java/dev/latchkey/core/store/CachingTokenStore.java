@@ -47,12 +47,6 @@ public final class CachingTokenStore implements TokenStore {
     }
 
     @Override
-    public void saveAccessToken(OpaqueAccessTokenRecord token) {
-        store.saveAccessToken(token);
-        remember(token);
-    }
-
-    @Override
     public CompletableFuture<Void> saveAccessTokenAsync(OpaqueAccessTokenRecord token) {
         return store.saveAccessTokenAsync(token).thenRun(() -> remember(token));
     }

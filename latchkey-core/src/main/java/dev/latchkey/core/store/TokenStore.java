@@ -4,6 +4,7 @@ import dev.latchkey.core.token.TokenHash;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Issued tokens: opaque access tokens, refresh tokens and their families. Every method is one
@@ -12,14 +13,24 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface TokenStore {
 
-    void saveAccessToken(OpaqueAccessTokenRecord token);
-
     /**
-     * {@link #saveAccessToken}, answered by a future that completes once the token is durable (or
-     * fails with {@link StoreUnavailableException}), so that the caller holds no thread while the
-     * write waits for its commit. The token endpoint issues opaque tokens this way.
+     * Saves an opaque access token; the future completes once it is durable, or fails with
+     * {@link StoreUnavailableException}, so that the caller holds no thread while the write waits
+     * for its commit. The token endpoint issues opaque tokens this way.
      */
     CompletableFuture<Void> saveAccessTokenAsync(OpaqueAccessTokenRecord token);
+
+    /** {@link #saveAccessTokenAsync}, waited for: returns once the token is durable. */
+    default void saveAccessToken(OpaqueAccessTokenRecord token) {
+        try {
+            saveAccessTokenAsync(token).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
 
     Optional<OpaqueAccessTokenRecord> findAccessToken(TokenHash hash);
 

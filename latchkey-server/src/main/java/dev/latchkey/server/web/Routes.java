@@ -52,7 +52,7 @@ public final class Routes {
         CompletableFuture<Endpoints> ready =
                 assembly.thenApply(latchkey -> new Endpoints(latchkey, bodies, metrics, issuer));
         var metadata = new MetadataEndpoint(issuer);
-        var health = new HealthEndpoint(() -> ready.join().latchkey());
+        var health = new HealthEndpoint(assembly::join);
         var idle = new IdleReclaimer();
 
         return Javalin.create(config -> {
@@ -102,11 +102,11 @@ public final class Routes {
     }
 
     /** The endpoints that need the assembled service, built once it is ready. */
-    private record Endpoints(Latchkey latchkey, TokenEndpoint token, IntrospectionEndpoint introspection,
+    private record Endpoints(TokenEndpoint token, IntrospectionEndpoint introspection,
             RevocationEndpoint revocation, JwksEndpoint jwks, RegistrationEndpoint registration) {
 
         Endpoints(Latchkey latchkey, RequestBodies bodies, Metrics metrics, String issuer) {
-            this(latchkey, new TokenEndpoint(bodies, latchkey.tokenService(), metrics),
+            this(new TokenEndpoint(bodies, latchkey.tokenService(), metrics),
                     new IntrospectionEndpoint(bodies, latchkey.authenticator(), latchkey.introspector()),
                     new RevocationEndpoint(bodies, latchkey.authenticator(), latchkey.revoker()),
                     new JwksEndpoint(latchkey.keys(), latchkey.clock()),

@@ -47,8 +47,9 @@ final class JdbcSupport {
 
     /** {@link #await}'s limit for a caller that does not wait: a late answer fails the future instead. */
     static <T> CompletableFuture<T> within(CompletableFuture<T> answer, long timeoutSeconds, String what) {
-        return answer.orTimeout(timeoutSeconds, TimeUnit.SECONDS).exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                e instanceof TimeoutException ? new StoreUnavailableException(what + " timed out", e) : e));
+        return answer.orTimeout(timeoutSeconds, TimeUnit.SECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        e instanceof TimeoutException ? new StoreUnavailableException(what + " timed out", e) : e));
     }
 
     static Scope scope(String stored) {

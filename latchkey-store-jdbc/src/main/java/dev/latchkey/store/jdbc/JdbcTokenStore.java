@@ -49,14 +49,6 @@ final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
-    public void saveAccessToken(OpaqueAccessTokenRecord token) {
-        db.write(c -> {
-            insertAccess(c, token);
-            return null;
-        });
-    }
-
-    @Override
     public CompletableFuture<Void> saveAccessTokenAsync(OpaqueAccessTokenRecord token) {
         return db.writeAsync(c -> {
             insertAccess(c, token);

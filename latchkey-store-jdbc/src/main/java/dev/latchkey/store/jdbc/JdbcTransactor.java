@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -71,7 +72,7 @@ final class JdbcTransactor implements Transactor {
     }
 
     @Override
-    public <T> java.util.concurrent.CompletableFuture<T> writeAsync(SqlWork<T> work) {
+    public <T> CompletableFuture<T> writeAsync(SqlWork<T> work) {
         return writer.submitAsync(work);
     }
 

@@ -66,7 +66,7 @@ final class StatementCache implements InvocationHandler {
 
     /** A kept statement: close() leaves it open, with no parameters bound. */
     private static Object kept(PreparedStatement statement, Method method, Object[] args) throws Throwable {
-        if (method.getName().equals("close") && (args == null || args.length == 0)) {
+        if (method.getName().equals("close")) {
             statement.clearParameters();
             return null;
         }
