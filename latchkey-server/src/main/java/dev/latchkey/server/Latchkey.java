@@ -20,6 +20,7 @@ import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.store.jdbc.JdbcStores;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,7 @@ public final class Latchkey implements AutoCloseable {
     private final TokenService tokenService;
     private final Introspector introspector;
     private final Revoker revoker;
+    private final ExecutorService storeWaits;
     private ChangeFeed feed;
     private ScheduledExecutorService maintenance;
 
@@ -69,8 +71,19 @@ public final class Latchkey implements AutoCloseable {
         JwtVerifier jwts = new JwtVerifier(policy, keys);
         this.minter = new AccessTokenMinter(policy, keys);
         this.revoker = new Revoker(jwts, stores.tokens(), revocations, config.limits().maxAccessTokenTtl(), clock);
-        this.tokenService = new TokenService(authenticator, minter, stores.tokens(), revoker, masterKey, policy, clock);
-        this.introspector = new Introspector(jwts, stores.tokens(), clients, revocations, this::isCurrent, clock);
+        // Requests that wait on the store hold no HTTP thread meanwhile: their answers complete on the
+        // store's threads. The rare continuation that must read or write the store again after that
+        // (a lost rotation race, an introspected token that is not an access token) runs here
+        // instead, never on a store thread. Threads are made on demand and end when idle.
+        this.storeWaits = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "latchkey-store-wait");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.tokenService = new TokenService(authenticator, minter, stores.tokens(), revoker, masterKey, policy, clock,
+                storeWaits);
+        this.introspector = new Introspector(jwts, stores.tokens(), clients, revocations, this::isCurrent, clock,
+                storeWaits);
     }
 
     /** Opens the stores and keys without background work: for one-shot commands. */
@@ -206,6 +219,7 @@ public final class Latchkey implements AutoCloseable {
         if (maintenance != null) {
             maintenance.shutdownNow();
         }
+        storeWaits.shutdown();
         stores.close();
     }
 }

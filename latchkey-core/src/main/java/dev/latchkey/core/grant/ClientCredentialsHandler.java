@@ -43,8 +43,8 @@ final class ClientCredentialsHandler {
 
     /**
      * Validation failures are thrown at once. The answer completes when the tokens are durable:
-     * at once for a JWT without a refresh token (nothing is stored), after the opaque token's
-     * commit without holding the calling thread, and after the refresh token's commit otherwise.
+     * at once for a JWT without a refresh token (nothing is stored), otherwise after the commit of
+     * what was stored, without holding the calling thread.
      */
     CompletableFuture<IssuedTokens> handle(RegisteredClient client, ClientCredentialsGrant grant) {
         if (!client.metadata().allows(GrantType.CLIENT_CREDENTIALS)) {
@@ -71,9 +71,10 @@ final class ClientCredentialsHandler {
         String familyId = Secrets.random128();
         MintedAccessToken access = minter.mint(client, scope, audience, familyId, now);
         RefreshToken refresh = RefreshToken.generate();
-        tokens.saveRefreshToken(RefreshTokenRecord.active(refresh.hash(), familyId, client.clientId(), scope,
-                resources, now, now.plus(client.metadata().refreshTokenTtl())), access.record());
-        return CompletableFuture.completedFuture(
-                new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.of(refresh)));
+        IssuedTokens issued =
+                new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.of(refresh));
+        return tokens.saveRefreshTokenAsync(RefreshTokenRecord.active(refresh.hash(), familyId, client.clientId(),
+                scope, resources, now, now.plus(client.metadata().refreshTokenTtl())), access.record())
+                .thenApply(saved -> issued);
     }
 }

@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,12 @@ import org.slf4j.LoggerFactory;
  * others find it rotated and are treated as reuse. Reuse revokes the family, unless the client
  * registered a grace window and the request falls inside it: then the very same successor pair,
  * sealed under the master key at rotation, is returned again, so a retry after a lost response is
- * idempotent and nothing extra is issued. Thread-safe.
+ * idempotent and nothing extra is issued.
+ *
+ * <p>The read and the checks run on the calling thread; the answer completes once the rotation is
+ * durable, on the store's writer thread, without holding the caller meanwhile. The rare path after
+ * a lost compare-and-set reads and may write again, so it continues on {@code storeWaits}, never on
+ * the writer thread (which would wait on itself). Thread-safe.
  */
 final class RefreshTokenHandler {
 
@@ -45,18 +52,20 @@ final class RefreshTokenHandler {
     private final MasterKey masterKey;
     private final Audiences audiences;
     private final Clock clock;
+    private final Executor storeWaits;
 
     RefreshTokenHandler(AccessTokenMinter minter, TokenStore tokens, Revoker revoker, MasterKey masterKey,
-            Audiences audiences, Clock clock) {
+            Audiences audiences, Clock clock, Executor storeWaits) {
         this.minter = minter;
         this.tokens = tokens;
         this.revoker = revoker;
         this.masterKey = masterKey;
         this.audiences = audiences;
         this.clock = clock;
+        this.storeWaits = storeWaits;
     }
 
-    IssuedTokens handle(RegisteredClient client, RefreshTokenGrant grant) {
+    CompletableFuture<IssuedTokens> handle(RegisteredClient client, RefreshTokenGrant grant) {
         if (!client.metadata().allows(GrantType.REFRESH_TOKEN)) {
             throw OAuthError.UNAUTHORIZED_CLIENT.toException("refresh_token is not registered for this client");
         }
@@ -68,7 +77,7 @@ final class RefreshTokenHandler {
             throw invalidToken();
         }
         if (current.state() == RefreshTokenRecord.State.ROTATED) {
-            return reuse(client, current, now);
+            return CompletableFuture.completedFuture(reuse(client, current, now));
         }
         if (current.state() == RefreshTokenRecord.State.REVOKED || current.isExpired(now)) {
             throw invalidToken();
@@ -96,10 +105,13 @@ final class RefreshTokenHandler {
         Duration grace = client.metadata().refreshTokenGrace();
         byte[] sealed = grace.isZero() ? null : masterKey.seal(issued.toBytes(), aad(hash));
         Instant graceUntil = grace.isZero() ? null : now.plus(grace);
-        if (tokens.rotate(new Rotation(hash, now, successor, access.record(), sealed, graceUntil))) {
-            return issued;
-        }
-        // Another request rotated this token between our read and our compare-and-set.
+        return tokens.rotateAsync(new Rotation(hash, now, successor, access.record(), sealed, graceUntil))
+                .thenCompose(rotated -> rotated ? CompletableFuture.completedFuture(issued)
+                        : CompletableFuture.supplyAsync(() -> afterLostRace(client, hash, now), storeWaits));
+    }
+
+    // Another request rotated this token between our read and our compare-and-set.
+    private IssuedTokens afterLostRace(RegisteredClient client, TokenHash hash, Instant now) {
         RefreshTokenRecord after = tokens.findRefreshToken(hash).orElseThrow(RefreshTokenHandler::invalidToken);
         if (after.state() == RefreshTokenRecord.State.ROTATED) {
             return reuse(client, after, now);

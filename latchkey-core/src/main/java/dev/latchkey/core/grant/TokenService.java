@@ -10,6 +10,7 @@ import dev.latchkey.core.token.IssuerPolicy;
 import dev.latchkey.core.token.Revoker;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The token endpoint's logic, RFC 6749 §3.2: authenticate the client, then hand the grant to its
@@ -23,20 +24,26 @@ public final class TokenService {
     private final RefreshTokenHandler refreshTokens;
 
     public TokenService(ClientAuthenticator authenticator, AccessTokenMinter minter, TokenStore tokens,
-            Revoker revoker, MasterKey masterKey, IssuerPolicy policy, Clock clock) {
+            Revoker revoker, MasterKey masterKey, IssuerPolicy policy, Clock clock, Executor storeWaits) {
         Audiences audiences = new Audiences(policy.defaultAudience());
         this.authenticator = authenticator;
         this.clientCredentials = new ClientCredentialsHandler(minter, tokens, audiences, clock);
-        this.refreshTokens = new RefreshTokenHandler(minter, tokens, revoker, masterKey, audiences, clock);
+        this.refreshTokens = new RefreshTokenHandler(minter, tokens, revoker, masterKey, audiences, clock,
+                storeWaits);
     }
 
     /**
      * Answers the request. An {@link dev.latchkey.core.error.OAuthException} for a bad request or
      * client is thrown at once; the future completes when what was issued is durable, and fails
      * with {@link dev.latchkey.core.store.StoreUnavailableException} if the store cannot make it so.
-     * An opaque access token is answered without holding the calling thread while its commit is
-     * waited for; whatever the caller chains without an executor then runs on the store's writer
-     * thread, so it must be short. Every other grant completes before this method returns.
+     * Whatever a grant stores (an opaque access token, a refresh token, a rotation) is answered
+     * without holding the calling thread while its commit is waited for; whatever the caller
+     * chains without an executor then runs on the store's writer thread, so it must be short and
+     * must not wait on the store. A JWT without a refresh token completes before this method
+     * returns.
+     *
+     * <p>{@code storeWaits} (constructor) runs the rare continuations that must read or write the
+     * store again after a commit, off the writer thread.
      */
     public CompletableFuture<GrantResult> handle(TokenRequest request) {
         RegisteredClient client = authenticator.authenticate(request.credentials());
@@ -50,7 +57,7 @@ public final class TokenService {
             return clientCredentials.handle(client, clientCredentialsGrant);
         }
         if (grant instanceof RefreshTokenGrant refreshTokenGrant) {
-            return CompletableFuture.completedFuture(refreshTokens.handle(client, refreshTokenGrant));
+            return refreshTokens.handle(client, refreshTokenGrant);
         }
         throw new IllegalStateException("unhandled grant " + grant.getClass().getSimpleName());
     }

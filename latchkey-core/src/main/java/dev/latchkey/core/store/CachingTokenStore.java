@@ -57,19 +57,39 @@ public final class CachingTokenStore implements TokenStore {
         if (cached != null) {
             return Optional.of(cached);
         }
-        long before;
-        synchronized (invalidation) {
-            before = generation;
-        }
+        long before = generation();
         Optional<OpaqueAccessTokenRecord> found = store.findAccessToken(hash);
+        rememberRead(found, before);
+        return found;
+    }
+
+    @Override
+    public CompletableFuture<Optional<OpaqueAccessTokenRecord>> findAccessTokenAsync(TokenHash hash) {
+        OpaqueAccessTokenRecord cached = accessTokens.get(hash);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(Optional.of(cached));
+        }
+        long before = generation();
+        return store.findAccessTokenAsync(hash).thenApply(found -> {
+            rememberRead(found, before);
+            return found;
+        });
+    }
+
+    private long generation() {
+        synchronized (invalidation) {
+            return generation;
+        }
+    }
+
+    private void rememberRead(Optional<OpaqueAccessTokenRecord> found, long generationBefore) {
         found.ifPresent(token -> {
             synchronized (invalidation) {
-                if (generation == before) {
+                if (generation == generationBefore) {
                     remember(token);
                 }
             }
         });
-        return found;
     }
 
     private void invalidate(TokenHash hash) {
@@ -84,9 +104,9 @@ public final class CachingTokenStore implements TokenStore {
     }
 
     @Override
-    public void saveRefreshToken(RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken) {
-        store.saveRefreshToken(token, accessToken);
-        remember(accessToken);
+    public CompletableFuture<Void> saveRefreshTokenAsync(RefreshTokenRecord token,
+            OpaqueAccessTokenRecord accessToken) {
+        return store.saveRefreshTokenAsync(token, accessToken).thenRun(() -> remember(accessToken));
     }
 
     @Override
@@ -95,12 +115,13 @@ public final class CachingTokenStore implements TokenStore {
     }
 
     @Override
-    public boolean rotate(Rotation rotation) {
-        boolean rotated = store.rotate(rotation);
-        if (rotated) {
-            remember(rotation.accessToken());
-        }
-        return rotated;
+    public CompletableFuture<Boolean> rotateAsync(Rotation rotation) {
+        return store.rotateAsync(rotation).thenApply(rotated -> {
+            if (rotated) {
+                remember(rotation.accessToken());
+            }
+            return rotated;
+        });
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.latchkey.core.token.TokenHash;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Issued tokens: opaque access tokens, refresh tokens and their families. Every method is one
@@ -22,25 +21,49 @@ public interface TokenStore {
 
     /** {@link #saveAccessTokenAsync}, waited for: returns once the token is durable. */
     default void saveAccessToken(OpaqueAccessTokenRecord token) {
-        try {
-            saveAccessTokenAsync(token).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        Futures.join(saveAccessTokenAsync(token));
     }
 
     Optional<OpaqueAccessTokenRecord> findAccessToken(TokenHash hash);
 
-    /** Starts a family with its first refresh token and the access token issued with it (nullable). */
-    void saveRefreshToken(RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken);
+    /**
+     * {@link #findAccessToken} for a caller that would rather not wait: a store whose reads are
+     * round trips (PostgreSQL) answers on one of its own threads, so whatever the caller chains
+     * without an executor must be short and must not wait on this store. By default the lookup
+     * runs on the calling thread and the future is already complete.
+     */
+    default CompletableFuture<Optional<OpaqueAccessTokenRecord>> findAccessTokenAsync(TokenHash hash) {
+        try {
+            return CompletableFuture.completedFuture(findAccessToken(hash));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Starts a family with its first refresh token and the access token issued with it (nullable);
+     * the future completes once both are durable, as {@link #saveAccessTokenAsync}.
+     */
+    CompletableFuture<Void> saveRefreshTokenAsync(RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken);
+
+    /** {@link #saveRefreshTokenAsync}, waited for. */
+    default void saveRefreshToken(RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken) {
+        Futures.join(saveRefreshTokenAsync(token, accessToken));
+    }
 
     Optional<RefreshTokenRecord> findRefreshToken(TokenHash hash);
 
-    /** The compare-and-set of {@link Rotation}; true if this call rotated the token. */
-    boolean rotate(Rotation rotation);
+    /**
+     * The compare-and-set of {@link Rotation}: the future completes with true if this call rotated
+     * the token, once the rotation is durable, on the store's writer thread (chain only short work
+     * that does not wait on this store).
+     */
+    CompletableFuture<Boolean> rotateAsync(Rotation rotation);
+
+    /** {@link #rotateAsync}, waited for: true if this call rotated the token. */
+    default boolean rotate(Rotation rotation) {
+        return Futures.join(rotateAsync(rotation));
+    }
 
     /**
      * Revokes every refresh token and opaque access token of the family and records a

@@ -2,6 +2,7 @@ package dev.latchkey.core.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.core.client.ClientDirectory;
+import dev.latchkey.core.store.Futures;
 import dev.latchkey.core.store.OpaqueAccessTokenRecord;
 import dev.latchkey.core.store.RefreshTokenRecord;
 import dev.latchkey.core.store.StoreUnavailableException;
@@ -11,6 +12,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,7 +21,11 @@ import java.util.function.BooleanSupplier;
  * the in-memory {@link RevocationList} and the client's existence. An opaque token is looked up by
  * its hash, as an access token first unless the hint says refresh token (§2.1: the hint only
  * orders the search). Anything else, including garbage, is {@code {"active":false}}.
- * Thread-safe.
+ *
+ * <p>{@link #introspectAsync} does not hold the caller while a store that answers on its own
+ * threads (PostgreSQL's batched lookups) looks an access token up; the answer is then completed
+ * on that store thread. A miss goes on to the refresh tokens on {@code storeWaits}, off the
+ * store's threads. Thread-safe.
  */
 public final class Introspector {
 
@@ -31,35 +38,64 @@ public final class Introspector {
     private final RevocationList revocations;
     private final BooleanSupplier revocationsAreCurrent;
     private final Clock clock;
+    private final Executor storeWaits;
 
     /**
      * @param revocationsAreCurrent false while this node may have missed revocations (its change
      *                              feed cannot reach the store): JWT introspection then answers
      *                              503 rather than call a revoked token active
+     * @param storeWaits            where a lookup that must read the store again continues after
+     *                              an asynchronous lookup missed
      */
     public Introspector(JwtVerifier jwts, TokenStore tokens, ClientDirectory clients, RevocationList revocations,
-            BooleanSupplier revocationsAreCurrent, Clock clock) {
+            BooleanSupplier revocationsAreCurrent, Clock clock, Executor storeWaits) {
         this.jwts = jwts;
         this.tokens = tokens;
         this.clients = clients;
         this.revocations = revocations;
         this.revocationsAreCurrent = revocationsAreCurrent;
         this.clock = clock;
+        this.storeWaits = storeWaits;
     }
 
+    /** {@link #introspectAsync}, waited for. */
     public Introspection introspect(String token, String tokenTypeHint) {
+        return Futures.join(introspectAsync(token, tokenTypeHint));
+    }
+
+    /**
+     * The answer for {@code token}; already complete unless an access token lookup went to the
+     * store's own threads. Fails with {@link StoreUnavailableException} when the store cannot answer.
+     */
+    public CompletableFuture<Introspection> introspectAsync(String token, String tokenTypeHint) {
         Instant now = clock.instant();
         if (JwtVerifier.looksLikeJwt(token)) {
             if (!revocationsAreCurrent.getAsBoolean()) {
-                throw new StoreUnavailableException("this node may have missed revocations", null);
+                return CompletableFuture.failedFuture(
+                        new StoreUnavailableException("this node may have missed revocations", null));
             }
-            return jwts.verify(token, now).map(claims -> ofJwt(claims, now)).orElse(Introspection.INACTIVE);
+            return CompletableFuture.completedFuture(
+                    jwts.verify(token, now).map(claims -> ofJwt(claims, now)).orElse(Introspection.INACTIVE));
         }
         TokenHash hash = TokenHash.of(token);
         if (REFRESH_TOKEN_TYPE.equals(tokenTypeHint)) {
-            return refresh(hash, now).or(() -> access(hash, now)).orElse(Introspection.INACTIVE);
+            return CompletableFuture.supplyAsync(
+                    () -> refresh(hash, now).or(() -> access(hash, now)).orElse(Introspection.INACTIVE), Runnable::run);
         }
-        return access(hash, now).or(() -> refresh(hash, now)).orElse(Introspection.INACTIVE);
+        CompletableFuture<Optional<OpaqueAccessTokenRecord>> lookup = tokens.findAccessTokenAsync(hash);
+        if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
+            // Answered on this thread (the embedded store, or its cache): go on here.
+            return CompletableFuture.supplyAsync(() -> accessOrRefresh(lookup.join(), hash, now), Runnable::run);
+        }
+        return lookup.thenCompose(found -> found.isPresent()
+                ? CompletableFuture.completedFuture(ofAccess(found.get(), now))
+                : CompletableFuture.supplyAsync(() -> accessOrRefresh(found, hash, now), storeWaits));
+    }
+
+    private Introspection accessOrRefresh(Optional<OpaqueAccessTokenRecord> access, TokenHash hash, Instant now) {
+        return access.map(token -> ofAccess(token, now))
+                .or(() -> refresh(hash, now))
+                .orElse(Introspection.INACTIVE);
     }
 
     private Introspection ofJwt(JWTClaimsSet claims, Instant now) {
@@ -81,17 +117,16 @@ public final class Introspector {
 
     // Empty means "not an access token", so the search moves on; a found but dead token is INACTIVE.
     private Optional<Introspection> access(TokenHash hash, Instant now) {
-        Optional<OpaqueAccessTokenRecord> found = tokens.findAccessToken(hash);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        OpaqueAccessTokenRecord token = found.get();
+        return tokens.findAccessToken(hash).map(token -> ofAccess(token, now));
+    }
+
+    private Introspection ofAccess(OpaqueAccessTokenRecord token, Instant now) {
         if (token.revoked() || !token.expiresAt().isAfter(now) || clients.find(token.clientId()).isEmpty()) {
-            return Optional.of(Introspection.INACTIVE);
+            return Introspection.INACTIVE;
         }
-        return Optional.of(new Introspection(true, nullIfEmpty(token.scope().toString()), token.clientId(),
+        return new Introspection(true, nullIfEmpty(token.scope().toString()), token.clientId(),
                 token.subject(), token.expiresAt(), token.issuedAt(), ACCESS_TOKEN_TYPE, token.audience(), null,
-                token.jti()));
+                token.jti());
     }
 
     private Optional<Introspection> refresh(TokenHash hash, Instant now) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,14 +59,17 @@ class CachingTokenStoreTest {
             return true;
         }
 
-        public void saveRefreshToken(RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken) { }
+        public CompletableFuture<Void> saveRefreshTokenAsync(RefreshTokenRecord token,
+                OpaqueAccessTokenRecord accessToken) {
+            return CompletableFuture.completedFuture(null);
+        }
 
         public Optional<RefreshTokenRecord> findRefreshToken(TokenHash hash) {
             return Optional.empty();
         }
 
-        public boolean rotate(Rotation rotation) {
-            return false;
+        public CompletableFuture<Boolean> rotateAsync(Rotation rotation) {
+            return CompletableFuture.completedFuture(false);
         }
 
         public void revokeFamily(String familyId, Instant rememberUntil) { }
@@ -84,6 +88,19 @@ class CachingTokenStoreTest {
 
     @Test
     void aReadRacingARevocationDoesNotCacheTheCopyItLoadedBefore() throws Exception {
+        readRacingARevocation((cache, hash) -> CompletableFuture.supplyAsync(() -> cache.findAccessToken(hash)));
+    }
+
+    @Test
+    void anAsynchronousReadRacingARevocationDoesNotCacheTheCopyItLoadedBefore() throws Exception {
+        // The default findAccessTokenAsync reads on the calling thread, so that thread is a helper here.
+        readRacingARevocation((cache, hash) -> CompletableFuture.supplyAsync(() -> cache.findAccessTokenAsync(hash))
+                .thenCompose(lookup -> lookup));
+    }
+
+    private void readRacingARevocation(
+            BiFunction<CachingTokenStore, TokenHash, CompletableFuture<Optional<OpaqueAccessTokenRecord>>> read)
+            throws Exception {
         SlowStore slow = new SlowStore();
         slow.saveAccessToken(token()); // saved behind the cache's back: the cache starts empty
         CachingTokenStore cache = new CachingTokenStore(slow);
@@ -91,7 +108,7 @@ class CachingTokenStoreTest {
         slow.releaseRead = new CountDownLatch(1);
 
         CompletableFuture<Optional<OpaqueAccessTokenRecord>> racingRead =
-                CompletableFuture.supplyAsync(() -> cache.findAccessToken(token().hash()));
+                read.apply(cache, token().hash());
         assertThat(slow.readStarted.await(5, TimeUnit.SECONDS)).isTrue();
         cache.revokeAccessToken(token().hash()); // the read has its pre-revocation copy in hand
         slow.releaseRead.countDown();

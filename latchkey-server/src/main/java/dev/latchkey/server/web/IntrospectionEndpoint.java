@@ -10,6 +10,7 @@ import dev.latchkey.server.render.Json;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /oauth2/introspect}, RFC 7662. Any registered client may introspect (§2.1 requires
@@ -30,7 +31,18 @@ final class IntrospectionEndpoint {
     void handle(Context ctx) {
         Form form = bodies.form(ctx).requireNoRepeats();
         authenticator.authenticate(ClientAuthentication.parse(ctx.header("Authorization"), form));
-        Introspection result = introspector.introspect(form.required("token"), form.single("token_type_hint"));
+        CompletableFuture<Introspection> result =
+                introspector.introspectAsync(form.required("token"), form.single("token_type_hint"));
+        if (result.isDone() && !result.isCompletedExceptionally()) {
+            render(ctx, result.join()); // JWTs and the embedded store: answered on this thread
+            return;
+        }
+        // PostgreSQL: the lookup is batched with others and answered on a looper thread; no HTTP
+        // thread waits for it. Javalin hands a failure to the exception handlers in Routes.
+        ctx.future(() -> result.thenAccept(introspection -> render(ctx, introspection)));
+    }
+
+    private static void render(Context ctx, Introspection result) {
         Json.noStore(ctx);
         Json.write(ctx, 200, body(result));
     }

@@ -26,12 +26,13 @@ final class TokenEndpoint {
         TokenRequest request = TokenRequests.parse(ctx.header("Authorization"), bodies.form(ctx));
         CompletableFuture<GrantResult> issued = tokens.handle(request);
         if (issued.isDone() && !issued.isCompletedExceptionally()) {
-            render(ctx, request, issued.join()); // JWTs and refresh grants: answered on this thread
+            render(ctx, request, issued.join()); // a JWT without a refresh token: nothing to store
             return;
         }
-        // An opaque token waits for its commit holding no HTTP thread; the writer thread renders the
-        // response once the batch is durable. Javalin completes the request, or hands a failure
-        // (unwrapped from its CompletionException) to the exception handlers in Routes.
+        // What was stored (an opaque token, a refresh token, a rotation) waits for its commit holding
+        // no HTTP thread; the writer thread renders the response once the batch is durable. Javalin
+        // completes the request, or hands a failure (unwrapped from its CompletionException) to the
+        // exception handlers in Routes.
         // Measured (latchkey-bench/load/ab.sh -r 3 cc-opaque, SQLite, 64 connections, old and new build
         // alternated): 9,191 -> 12,083 tokens/s (medians), 2.8-3.4 -> 2.3-2.5 context switches per token.
         ctx.future(() -> issued.thenAccept(result -> render(ctx, request, result)));

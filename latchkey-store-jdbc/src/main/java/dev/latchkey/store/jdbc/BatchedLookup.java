@@ -50,9 +50,26 @@ final class BatchedLookup<V> implements AutoCloseable {
     }
 
     Optional<V> find(String key) {
+        return JdbcSupport.await(enqueue(key), LOOKUP_TIMEOUT_SECONDS, "lookup");
+    }
+
+    /**
+     * The lookup without waiting: the future completes on a looper thread (so what the caller
+     * chains there must be short), or fails with a {@code StoreUnavailableException} when the
+     * database fails or does not answer in time.
+     */
+    CompletableFuture<Optional<V>> findAsync(String key) {
+        return JdbcSupport.within(enqueue(key), LOOKUP_TIMEOUT_SECONDS, "lookup");
+    }
+
+    private CompletableFuture<Optional<V>> enqueue(String key) {
         Pending<V> pending = new Pending<>(key, new CompletableFuture<>());
-        queue.add(pending);
-        return JdbcSupport.await(pending.result(), LOOKUP_TIMEOUT_SECONDS, "lookup");
+        try {
+            queue.add(pending);
+        } catch (RuntimeException closed) {
+            pending.result().completeExceptionally(closed);
+        }
+        return pending.result();
     }
 
     private void answer(List<Pending<V>> batch) {

@@ -72,6 +72,14 @@ final class JdbcTokenStore implements TokenStore {
         });
     }
 
+    @Override
+    public CompletableFuture<Optional<OpaqueAccessTokenRecord>> findAccessTokenAsync(TokenHash hash) {
+        if (accessLookups != null) {
+            return accessLookups.findAsync(hash.value());
+        }
+        return TokenStore.super.findAccessTokenAsync(hash);
+    }
+
     /** PostgreSQL only: the access tokens among {@code hashes}, by hash, in one indexed query. */
     private static Map<String, OpaqueAccessTokenRecord> findAccessTokens(Connection c, List<String> hashes)
             throws SQLException {
@@ -96,8 +104,9 @@ final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
-    public void saveRefreshToken(RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken) {
-        db.write(c -> {
+    public CompletableFuture<Void> saveRefreshTokenAsync(RefreshTokenRecord token,
+            OpaqueAccessTokenRecord accessToken) {
+        return db.writeAsync(c -> {
             insertRefresh(c, token);
             if (accessToken != null) {
                 insertAccess(c, accessToken);
@@ -120,8 +129,8 @@ final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
-    public boolean rotate(Rotation rotation) {
-        return db.write(c -> {
+    public CompletableFuture<Boolean> rotateAsync(Rotation rotation) {
+        return db.writeAsync(c -> {
             // The compare-and-set: one statement that only an active, unexpired token passes.
             try (PreparedStatement ps = c.prepareStatement("UPDATE refresh_tokens SET state = 1, rotated_at = ?,"
                     + " successor_hash = ?, sealed_successor = ?, grace_until = ?"
