@@ -5,8 +5,11 @@
 #   latchkey-bench/load/ab.sh [-r ROUNDS] SCENARIO "label|jar|java options|env" ...
 #   e.g. latchkey-bench/load/ab.sh -r 3 cc-opaque "old|/tmp/old.jar||" "new|latchkey-server/target/latchkey.jar||"
 #
-# SCENARIO: cc-jwt, cc-opaque (client credentials) or introspect-jwt, introspect-opaque (256 tokens).
-# Each run starts the variant on a fresh SQLite data directory, warms it for WARMUP seconds (default
+# SCENARIO: cc-jwt, cc-opaque (client credentials), introspect-jwt, introspect-opaque (256 tokens) or
+# refresh (rotation: each request spends the refresh token the previous response returned).
+# STORE=postgresql runs every variant on a schema of its own in PostgreSQL (LATCHKEY_BENCH_PG_URL,
+# default 127.0.0.1:5432/test as postgres), dropped after the run; the default is SQLite.
+# Each run starts the variant on a fresh data directory, warms it for WARMUP seconds (default
 # 15: the JIT needs it), measures DURATION seconds (default 10) at CONNS connections (default 64),
 # and stops it; only one server runs at a time. Per run it prints requests/s, p50/p99, non-2xx,
 # the server's CPU time per request and the machine's context switches per request; then the
@@ -21,24 +24,42 @@ WARMUP=${WARMUP:-15}; DURATION=${DURATION:-10}; CONNS=${CONNS:-64}; PORT=${PORT:
 command -v wrk >/dev/null || { echo "installing wrk (Debian package)"; apt-get install -y -q wrk >/dev/null; }
 command -v jq >/dev/null || apt-get install -y -q jq >/dev/null
 format=jwt; [[ $SCENARIO == *opaque ]] && format=opaque
+STORE=${STORE:-sqlite}
+PG_BASE=${LATCHKEY_BENCH_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
+SCHEMA=""
+psql_test() { PGOPTIONS=--client-min-messages=warning psql -h 127.0.0.1 -U postgres -d test -qc "$1" >/dev/null; }
 
 PID=""
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null || true' EXIT
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -n "$SCHEMA" ] && psql_test "DROP SCHEMA $SCHEMA CASCADE"; true' EXIT
 
 run() { # label jar jopts env -> one result line
   local label=$1 jar=$2 jopts=$3 envs=$4 dir
   dir=$(mktemp -d /tmp/latchkey-ab.XXXXXX)
+  local db=()
+  if [ "$STORE" = postgresql ]; then
+    SCHEMA=lk_ab_$$_$RANDOM; psql_test "CREATE SCHEMA $SCHEMA"; db=(LATCHKEY_DB_URL="$PG_BASE&currentSchema=$SCHEMA")
+  fi
   # shellcheck disable=SC2086 # options and env are word lists by design
-  env LATCHKEY_PORT=$PORT LATCHKEY_DATA_DIR="$dir" LATCHKEY_INITIAL_ACCESS_TOKEN=ab-initial-token-0123456789 $envs \
+  env "${db[@]}" LATCHKEY_PORT=$PORT LATCHKEY_DATA_DIR="$dir" LATCHKEY_INITIAL_ACCESS_TOKEN=ab-initial-token-0123456789 $envs \
     java $jopts -jar "$jar" serve > "$dir/server.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 500); do curl -s -o /dev/null "http://127.0.0.1:$PORT/health/live" && break; sleep 0.02; done
   local client auth url script
   client=$(curl -s "http://127.0.0.1:$PORT/oauth2/register" -H "Authorization: Bearer ab-initial-token-0123456789" \
-    -H 'Content-Type: application/json' -d "{\"scope\":\"read\",\"access_token_format\":\"$format\"}")
+    -H 'Content-Type: application/json' -d "{\"scope\":\"read\",\"access_token_format\":\"$format\",
+      \"grant_types\":[\"client_credentials\"$([ "$SCENARIO" = refresh ] && echo ',"refresh_token"')]}")
   auth=$(printf '%s' "$(jq -r .client_id <<<"$client"):$(jq -r .client_secret <<<"$client")" | base64 -w0)
+  local warm_tokens="$dir/tokens"
   if [[ $SCENARIO == cc-* ]]; then
     url=http://127.0.0.1:$PORT/oauth2/token; script=$LOAD/post.lua
+  elif [ "$SCENARIO" = refresh ]; then
+    # Refresh runs spend their tokens: the warm-up gets a pool of its own.
+    url=http://127.0.0.1:$PORT/oauth2/token; script=$LOAD/refresh.lua; warm_tokens="$dir/tokens.warm"
+    for f in "$dir/tokens" "$warm_tokens"; do
+      for _ in $(seq 1 96); do
+        curl -s -H "Authorization: Basic $auth" -d grant_type=client_credentials "$url" | jq -r .refresh_token
+      done > "$f"
+    done
   else
     url=http://127.0.0.1:$PORT/oauth2/introspect; script=$LOAD/introspect.lua
     for _ in $(seq 1 256); do
@@ -46,13 +67,14 @@ run() { # label jar jopts env -> one result line
     done > "$dir/tokens"
   fi
   local wrk_env=(AUTH="$auth" BODY=grant_type=client_credentials TOKENS="$dir/tokens" WRK_THREADS=2)
-  env "${wrk_env[@]}" wrk -t2 -c"$CONNS" -d"${WARMUP}s" --timeout 10s -s "$script" "$url" > /dev/null
+  env "${wrk_env[@]}" TOKENS="$warm_tokens" wrk -t2 -c"$CONNS" -d"${WARMUP}s" --timeout 10s -s "$script" "$url" > /dev/null
   local t0 t1 cs0 cs1 out
   t0=$(awk '{print $14+$15}' "/proc/$PID/stat"); cs0=$(awk '/^ctxt/{print $2}' /proc/stat)
   out=$(env "${wrk_env[@]}" wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency -s "$script" "$url")
   t1=$(awk '{print $14+$15}' "/proc/$PID/stat"); cs1=$(awk '/^ctxt/{print $2}' /proc/stat)
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
   rm -rf "$dir"
+  if [ -n "$SCHEMA" ]; then psql_test "DROP SCHEMA $SCHEMA CASCADE"; SCHEMA=""; fi
   local requests rps p50 p99 non2xx
   requests=$(awk '/requests in/{print $1}' <<<"$out")
   rps=$(awk '/^Requests\/sec/{printf "%d", $2}' <<<"$out")

@@ -59,9 +59,9 @@ final class ConfigOptions {
                     + " (LATCHKEY_CHANGE_POLL_MS; default ${DEFAULT-VALUE}).")
     long changePollMillis;
 
-    @Option(names = "--max-threads", defaultValue = "${env:LATCHKEY_MAX_THREADS:-200}",
-            description = "Most HTTP worker threads (LATCHKEY_MAX_THREADS; default ${DEFAULT-VALUE}).")
-    int maxThreads;
+    @Option(names = "--max-threads", defaultValue = "${env:LATCHKEY_MAX_THREADS}",
+            description = "Most HTTP worker threads (LATCHKEY_MAX_THREADS; default four per core, at least 8).")
+    Integer maxThreads;
 
     ServerConfig toConfig() {
         ServerConfig defaults = ServerConfig.defaults();
@@ -72,7 +72,7 @@ final class ConfigOptions {
                 blankToNull(System.getenv("LATCHKEY_INITIAL_ACCESS_TOKEN")),
                 blankToNull(System.getenv("LATCHKEY_MASTER_KEY")), defaults.maxBodyBytes(),
                 Duration.ofMillis(changePollMillis), dbPoolSize == null ? ServerConfig.DEFAULT_DB_POOL_SIZE : dbPoolSize,
-                maxThreads);
+                maxThreads == null ? ServerConfig.DEFAULT_MAX_THREADS : maxThreads);
     }
 
     private static String blankToNull(String value) {
