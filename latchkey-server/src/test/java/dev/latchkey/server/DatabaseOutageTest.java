@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.TestClient;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.web.Routes;
 import dev.latchkey.store.jdbc.PostgresDatabase;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -40,27 +41,38 @@ class DatabaseOutageTest {
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService load = Executors.newFixedThreadPool(4);
         try (TestServer server = TestServer.startNew(config -> config.withDbUrl(url))) {
-            // Two paths to the store: an opaque token alone is saved asynchronously (the HTTP thread
-            // is not held while the writer commits), one with a refresh token synchronously.
+            // Three paths to the store, none of which holds an HTTP thread while it waits: an opaque
+            // token alone and one with a refresh token are saved through the writer, an opaque
+            // token is introspected through the batched lookups.
             TestClient withRefresh = server.register(Map.of("scope", "read", "access_token_format", "opaque",
                     "grant_types", List.of("client_credentials", "refresh_token")));
             TestClient opaqueOnly = server.register(Map.of("scope", "read", "access_token_format", "opaque"));
+            String introspected = (String) Http.json(Http.postForm(server.tokenEndpoint(), opaqueOnly.basicHeader(),
+                    Map.of("grant_type", "client_credentials"))).get("access_token");
             Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
             Map<Integer, AtomicInteger> opaqueOnlyStatuses = new ConcurrentHashMap<>();
+            Map<Integer, AtomicInteger> introspectionStatuses = new ConcurrentHashMap<>();
             ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
             for (int i = 0; i < 4; i++) {
                 TestClient client = i % 2 == 0 ? opaqueOnly : withRefresh;
+                boolean introspect = i == 3;
                 load.submit(() -> {
                     while (running.get()) {
-                        HttpResponse<String> response = Http.postForm(server.tokenEndpoint(), client.basicHeader(),
-                                Map.of("grant_type", "client_credentials"));
+                        HttpResponse<String> response = introspect
+                                ? Http.postForm(server.uri(Routes.INTROSPECT), client.basicHeader(),
+                                        Map.of("token", introspected))
+                                : Http.postForm(server.tokenEndpoint(), client.basicHeader(),
+                                        Map.of("grant_type", "client_credentials"));
                         statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
-                        if (client == opaqueOnly) {
-                            opaqueOnlyStatuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger())
-                                    .incrementAndGet();
+                        Map<Integer, AtomicInteger> own = introspect ? introspectionStatuses
+                                : client == opaqueOnly ? opaqueOnlyStatuses : null;
+                        if (own != null) {
+                            own.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
                         }
                         if (response.statusCode() != 200) {
                             errors.add(response.statusCode() + " " + Http.json(response).get("error"));
+                        } else if (introspect && !Boolean.TRUE.equals(Http.json(response).get("active"))) {
+                            errors.add("introspection answered 200 but not active");
                         }
                     }
                     return null;
@@ -71,14 +83,16 @@ class DatabaseOutageTest {
             admin("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS false");
             admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
             await().atMost(Duration.ofSeconds(20)).until(() -> count(statuses, 503) >= 5
-                    && count(opaqueOnlyStatuses, 503) >= 2);
+                    && count(opaqueOnlyStatuses, 503) >= 2 && count(introspectionStatuses, 503) >= 2);
             assertThat(Http.get(server.uri("/health")).statusCode()).isEqualTo(503);
 
             admin("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS true");
             int okBeforeRecovery = count(statuses, 200);
             int opaqueOnlyOkBeforeRecovery = count(opaqueOnlyStatuses, 200);
+            int introspectionOkBeforeRecovery = count(introspectionStatuses, 200);
             await().atMost(Duration.ofSeconds(30)).until(() -> count(statuses, 200) >= okBeforeRecovery + 50
-                    && count(opaqueOnlyStatuses, 200) >= opaqueOnlyOkBeforeRecovery + 20);
+                    && count(opaqueOnlyStatuses, 200) >= opaqueOnlyOkBeforeRecovery + 20
+                    && count(introspectionStatuses, 200) >= introspectionOkBeforeRecovery + 20);
             assertThat(Http.get(server.uri("/health")).statusCode()).isEqualTo(200);
             running.set(false);
             load.shutdown();
