@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every malformed request gets a 4xx with an OAuth error body, never a 5xx, HTML or a stack trace;
@@ -134,6 +136,19 @@ class BadInputTest {
                 new Case("unknown endpoint", uri -> HttpRequest.newBuilder(uri.resolve("/oauth2/tokens"))
                         .POST(HttpRequest.BodyPublishers.ofString(ok)).build(), 404, "invalid_request"))
                 .map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/oauth2/token", "/oauth2/introspect"})
+    void anotherMethodThanPostOnTheTokenOrIntrospectionEndpointIs405AllowingPost(String path) {
+        for (String method : List.of("GET", "PUT", "DELETE")) {
+            HttpResponse<String> response = Http.send(HttpRequest.newBuilder(SERVER.uri(path))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build());
+
+            assertThat(response.statusCode()).as(method + " " + path).isEqualTo(405);
+            assertThat(response.headers().firstValue("Allow")).as(method + " " + path).hasValue("POST");
+            assertThat(Http.json(response)).containsEntry("error", "invalid_request");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -24,17 +24,29 @@ public final class RequestBodies {
 
     /** RFC 6749 §3.2: token endpoint requests are form-encoded POSTs. */
     public Form form(Context ctx) {
-        requireMediaType(ctx, FORM);
-        return FormDecoder.decode(read(ctx));
+        return form(ctx.header("Content-Type"), ctx.req().getContentLengthLong(), input(ctx));
+    }
+
+    /** {@link #form(Context)} for a layer other than Javalin: -1 as {@code declaredLength} means unknown. */
+    public Form form(String contentType, long declaredLength, InputStream body) {
+        requireMediaType(contentType, FORM);
+        return FormDecoder.decode(read(declaredLength, body));
     }
 
     public byte[] json(Context ctx) {
-        requireMediaType(ctx, JSON);
-        return read(ctx);
+        requireMediaType(ctx.header("Content-Type"), JSON);
+        return read(ctx.req().getContentLengthLong(), input(ctx));
     }
 
-    private static void requireMediaType(Context ctx, String expected) {
-        String contentType = ctx.header("Content-Type");
+    private static InputStream input(Context ctx) {
+        try {
+            return ctx.req().getInputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    private static void requireMediaType(String contentType, String expected) {
         if (contentType == null) {
             throw OAuthError.INVALID_REQUEST.toException("Content-Type must be " + expected);
         }
@@ -51,24 +63,23 @@ public final class RequestBodies {
         }
     }
 
-    private byte[] read(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
+    private byte[] read(long declared, InputStream body) {
         if (declared > maxBytes) {
-            drain(ctx);
+            drain(body, declared);
             throw tooLarge();
         }
-        try (InputStream in = ctx.req().getInputStream()) {
+        try (InputStream in = body) {
             if (declared >= 0) {
                 // The usual case: read exactly the declared length into one array.
-                byte[] body = new byte[(int) declared];
-                int read = in.readNBytes(body, 0, body.length);
-                return read == body.length ? body : java.util.Arrays.copyOf(body, read);
+                byte[] bytes = new byte[(int) declared];
+                int read = in.readNBytes(bytes, 0, bytes.length);
+                return read == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, read);
             }
-            byte[] body = in.readNBytes(maxBytes + 1);
-            if (body.length > maxBytes) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
                 throw tooLarge();
             }
-            return body;
+            return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body failed", e);
         }
@@ -76,9 +87,9 @@ public final class RequestBodies {
 
     // Reading (a bounded amount of) the refused body lets the client finish sending and read the
     // 413; closing on unread data would reset the connection and lose the answer.
-    private static void drain(Context ctx) {
+    private static void drain(InputStream body, long declared) {
         try {
-            ctx.req().getInputStream().skipNBytes(Math.min(ctx.req().getContentLengthLong(), DRAIN_LIMIT));
+            body.skipNBytes(Math.min(declared, DRAIN_LIMIT));
         } catch (IOException | RuntimeException e) {
             // the connection is closed after a 413 anyway
         }

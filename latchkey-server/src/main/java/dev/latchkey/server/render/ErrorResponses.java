@@ -24,15 +24,17 @@ public final class ErrorResponses {
     }
 
     public static void render(Context ctx, OAuthError error) {
+        Json.send(ctx, reply(error));
+    }
+
+    public static Reply reply(OAuthError error) {
+        Map<String, String> headers = new LinkedHashMap<>(Reply.NO_STORE);
         if (error.status() == 401) {
-            if (OAuthError.INVALID_TOKEN.code().equals(error.code())) {
-                ctx.header("WWW-Authenticate", "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"");
-            } else {
-                ctx.header("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
-            }
+            headers.put("WWW-Authenticate", OAuthError.INVALID_TOKEN.code().equals(error.code())
+                    ? "Bearer realm=\"" + REALM + "\", error=\"invalid_token\""
+                    : "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
         }
-        Json.noStore(ctx);
-        Json.write(ctx, error.status(), body(error));
+        return new Reply(error.status(), headers, Json.bytes(body(error)));
     }
 
     public static Map<String, Object> body(OAuthError error) {

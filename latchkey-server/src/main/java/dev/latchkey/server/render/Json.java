@@ -63,8 +63,15 @@ public final class Json {
     }
 
     public static void write(Context ctx, int status, Object value) {
-        ctx.status(status).contentType("application/json;charset=UTF-8");
+        ctx.status(status).contentType(Reply.CONTENT_TYPE);
         send(ctx, bytes(value));
+    }
+
+    /** Writes a whole {@link Reply} through Javalin. */
+    public static void send(Context ctx, Reply reply) {
+        ctx.status(reply.status()).contentType(Reply.CONTENT_TYPE);
+        reply.headers().forEach(ctx::header);
+        send(ctx, reply.body());
     }
 
     /**
@@ -82,7 +89,6 @@ public final class Json {
 
     /** RFC 6749 §5.1: responses that carry tokens or credentials must not be cached. */
     public static void noStore(Context ctx) {
-        ctx.header("Cache-Control", "no-store");
-        ctx.header("Pragma", "no-cache");
+        Reply.NO_STORE.forEach(ctx::header);
     }
 }

@@ -3,7 +3,6 @@ package dev.latchkey.server.render;
 import dev.latchkey.core.grant.GrantResult;
 import dev.latchkey.core.token.IssuedTokens;
 import dev.latchkey.core.token.RefreshToken;
-import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -33,9 +32,8 @@ public final class TokenResponses {
     private TokenResponses() {
     }
 
-    public static void render(Context ctx, GrantResult result) {
-        Json.noStore(ctx);
-        Json.write(ctx, 200, body(result));
+    public static Reply reply(GrantResult result) {
+        return Reply.noStore(200, body(result));
     }
 
     public static Map<String, Object> body(GrantResult result) {

@@ -5,46 +5,36 @@ import dev.latchkey.core.token.Introspection;
 import dev.latchkey.core.token.Introspector;
 import dev.latchkey.server.convert.ClientAuthentication;
 import dev.latchkey.server.convert.Form;
-import dev.latchkey.server.convert.RequestBodies;
-import dev.latchkey.server.render.Json;
-import io.javalin.http.Context;
+import dev.latchkey.server.render.Reply;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code POST /oauth2/introspect}, RFC 7662. Any registered client may introspect (§2.1 requires
- * authorization, and resource servers are clients); the answer is §2.2 JSON.
+ * authorization, and resource servers are clients); the answer is §2.2 JSON. Served by
+ * {@link JettyRoutes}.
  */
-final class IntrospectionEndpoint {
+final class IntrospectionEndpoint implements JettyRoutes.Endpoint {
 
-    private final RequestBodies bodies;
     private final ClientAuthenticator authenticator;
     private final Introspector introspector;
 
-    IntrospectionEndpoint(RequestBodies bodies, ClientAuthenticator authenticator, Introspector introspector) {
-        this.bodies = bodies;
+    IntrospectionEndpoint(ClientAuthenticator authenticator, Introspector introspector) {
         this.authenticator = authenticator;
         this.introspector = introspector;
     }
 
-    void handle(Context ctx) {
-        Form form = bodies.form(ctx).requireNoRepeats();
-        authenticator.authenticate(ClientAuthentication.parse(ctx.header("Authorization"), form));
-        CompletableFuture<Introspection> result =
-                introspector.introspectAsync(form.required("token"), form.single("token_type_hint"));
-        if (result.isDone() && !result.isCompletedExceptionally()) {
-            render(ctx, result.join()); // JWTs and the embedded store: answered on this thread
-            return;
-        }
-        // PostgreSQL: the lookup is batched with others and answered on a looper thread; no HTTP
-        // thread waits for it. Javalin hands a failure to the exception handlers in Routes.
-        ctx.future(() -> result.thenAccept(introspection -> render(ctx, introspection)));
-    }
-
-    private static void render(Context ctx, Introspection result) {
-        Json.noStore(ctx);
-        Json.write(ctx, 200, body(result));
+    /**
+     * JWTs and the embedded store are answered before this returns. On PostgreSQL the lookup is
+     * batched with others and the reply completes on a looper thread; no HTTP thread waits for it.
+     */
+    @Override
+    public CompletableFuture<Reply> handle(String authorization, Form form) {
+        form.requireNoRepeats();
+        authenticator.authenticate(ClientAuthentication.parse(authorization, form));
+        return introspector.introspectAsync(form.required("token"), form.single("token_type_hint"))
+                .thenApply(result -> Reply.noStore(200, body(result)));
     }
 
     static Map<String, Object> body(Introspection result) {

@@ -1,20 +1,18 @@
 package dev.latchkey.server.web;
 
-import dev.latchkey.core.error.OAuthError;
-import dev.latchkey.core.error.OAuthException;
-import dev.latchkey.core.store.StoreUnavailableException;
 import dev.latchkey.server.Latchkey;
 import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.convert.RequestBodies;
 import dev.latchkey.server.render.ErrorResponses;
+import dev.latchkey.server.render.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every route of the server, next to the standard it implements, and the error handling that
@@ -31,7 +29,6 @@ public final class Routes {
     public static final String JWKS = "/oauth2/jwks";
     public static final String REGISTER = "/oauth2/register";
 
-    private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
     private static final Map<String, String> ALLOWED = Map.of(METADATA, "GET", TOKEN, "POST", INTROSPECT, "POST",
             REVOKE, "POST", JWKS, "GET", REGISTER, "POST", "/health", "GET", "/health/live", "GET", "/metrics", "GET");
 
@@ -54,6 +51,11 @@ public final class Routes {
         var metadata = new MetadataEndpoint(issuer);
         var health = new HealthEndpoint(assembly::join);
         var idle = new IdleReclaimer();
+        var failures = new Failures(metrics);
+        var hotPaths = new JettyRoutes(Map.<String, Function<Endpoints, JettyRoutes.Endpoint>>of(
+                TOKEN, Endpoints::token,              // RFC 6749 §3.2, §4.4, §6
+                INTROSPECT, Endpoints::introspection  // RFC 7662 §2
+        ), ready, bodies, failures, idle);
 
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -63,14 +65,19 @@ public final class Routes {
             config.jetty.threadPool = threadPool(settings.maxThreads());
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.prefer405over404 = true;
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                // POST on the token and introspection endpoints: a plain Jetty handler in front of
+                // Javalin (JettyRoutes); Javalin adds its own handler behind it in this sequence.
+                server.setHandler(new Handler.Sequence(hotPaths));
+            });
 
             config.routes.before(ctx -> idle.touch());
             config.events.serverStopped(idle::close);
 
             config.routes.get(METADATA, metadata::handle);                                   // RFC 8414 §3
-            config.routes.post(TOKEN, ctx -> ready.join().token().handle(ctx));              // RFC 6749 §3.2, §4.4, §6
-            config.routes.post(INTROSPECT, ctx -> ready.join().introspection().handle(ctx)); // RFC 7662 §2
+            // POST TOKEN                                                  RFC 6749 §3.2, §4.4, §6: JettyRoutes
+            // POST INTROSPECT                                             RFC 7662 §2: JettyRoutes
             config.routes.post(REVOKE, ctx -> ready.join().revocation().handle(ctx));        // RFC 7009 §2
             config.routes.get(JWKS, ctx -> ready.join().jwks().handle(ctx));                 // RFC 7517 §5
             config.routes.post(REGISTER, ctx -> ready.join().registration().register(ctx));  // RFC 7591 §3
@@ -81,33 +88,27 @@ public final class Routes {
             config.routes.get("/health/live", health::live);                // liveness
             config.routes.get("/metrics", metrics::handle);                 // Prometheus text format
 
-            config.routes.exception(OAuthException.class, (e, ctx) -> {
-                metrics.error(ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path, e.error().code());
-                ErrorResponses.render(ctx, e.error());
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == 404 && ALLOWED.containsKey(ctx.path())) {
+                    notFoundOrNotAllowed(ctx, 404); // a path served by JettyRoutes, with another method
+                } else {
+                    ErrorResponses.render(ctx, ErrorResponses.forStatus(e.getStatus(), "HTTP " + e.getStatus()));
+                }
             });
-            config.routes.exception(StoreUnavailableException.class, (e, ctx) -> {
-                LOG.warn("Store unavailable for {} {}: {}", ctx.method(), ctx.path(), e.toString());
-                ErrorResponses.render(ctx, OAuthError.TEMPORARILY_UNAVAILABLE
-                        .withDescription("The token store is unavailable; retry later"));
-            });
-            config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    ErrorResponses.render(ctx, ErrorResponses.forStatus(e.getStatus(), "HTTP " + e.getStatus())));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("Unexpected failure in {} {}", ctx.method(), ctx.path(), e);
-                ErrorResponses.render(ctx, OAuthError.SERVER_ERROR.withDescription("Unexpected server error"));
-            });
+            config.routes.exception(Exception.class, (e, ctx) -> Json.send(ctx, failures.reply(e, ctx.method().name(),
+                    ctx.path(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path)));
             config.routes.error(404, ctx -> notFoundOrNotAllowed(ctx, 404));
             config.routes.error(405, ctx -> notFoundOrNotAllowed(ctx, 405));
         });
     }
 
     /** The endpoints that need the assembled service, built once it is ready. */
-    private record Endpoints(TokenEndpoint token, IntrospectionEndpoint introspection,
+    record Endpoints(TokenEndpoint token, IntrospectionEndpoint introspection,
             RevocationEndpoint revocation, JwksEndpoint jwks, RegistrationEndpoint registration) {
 
         Endpoints(Latchkey latchkey, RequestBodies bodies, Metrics metrics, String issuer) {
-            this(new TokenEndpoint(bodies, latchkey.tokenService(), metrics),
-                    new IntrospectionEndpoint(bodies, latchkey.authenticator(), latchkey.introspector()),
+            this(new TokenEndpoint(latchkey.tokenService(), metrics),
+                    new IntrospectionEndpoint(latchkey.authenticator(), latchkey.introspector()),
                     new RevocationEndpoint(bodies, latchkey.authenticator(), latchkey.revoker()),
                     new JwksEndpoint(latchkey.keys(), latchkey.clock()),
                     new RegistrationEndpoint(bodies, latchkey.registrar(), latchkey.config().limits(),
@@ -121,7 +122,13 @@ public final class Routes {
         return pool;
     }
 
-    private static void notFoundOrNotAllowed(Context ctx, int status) {
+    private static void notFoundOrNotAllowed(Context ctx, int requested) {
+        int status = requested;
+        if (status == 404 && ALLOWED.containsKey(ctx.path())) {
+            // The token and introspection endpoints are served in front of Javalin (JettyRoutes), so
+            // Javalin has no route there: another method on them is not allowed, not unknown.
+            status = 405;
+        }
         if (status == 405) {
             String allowed = ctx.path().startsWith(REGISTER + "/") ? "GET, PUT, DELETE" : ALLOWED.get(ctx.path());
             if (allowed != null) {

@@ -1,0 +1,21 @@
+package dev.latchkey.server.render;
+
+import java.util.Map;
+
+/**
+ * A rendered answer: status, headers and a JSON body. The endpoints build it; whichever HTTP layer
+ * served the request writes it (Javalin for most routes, the plain Jetty handler for the token and
+ * introspection endpoints), so both answer alike.
+ */
+public record Reply(int status, Map<String, String> headers, byte[] body) {
+
+    public static final String CONTENT_TYPE = "application/json;charset=UTF-8";
+
+    /** RFC 6749 §5.1: responses that carry tokens or credentials must not be cached. */
+    public static final Map<String, String> NO_STORE = Map.of("Cache-Control", "no-store", "Pragma", "no-cache");
+
+    /** A JSON answer that must not be cached. */
+    public static Reply noStore(int status, Object body) {
+        return new Reply(status, NO_STORE, Json.bytes(body));
+    }
+}
