@@ -108,6 +108,10 @@ class BadInputTest {
                 form("refresh grant without refresh_token", "grant_type=refresh_token", 400, "invalid_request"),
                 new Case("body over the limit", uri -> post(uri, FORM, client.basicHeader(),
                         (ok + "&pad=" + "x".repeat(70 * 1024)).getBytes()), 413, "invalid_request"),
+                new Case("chunked body over the limit", uri -> HttpRequest.newBuilder(uri)
+                        .header("Content-Type", FORM).header("Authorization", client.basicHeader())
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                                (ok + "&pad=" + "x".repeat(70 * 1024)).getBytes()))).build(), 413, "invalid_request"),
                 new Case("no client authentication", uri -> post(uri, FORM, null, ok.getBytes()), 401, "invalid_client"),
                 new Case("client_id without secret", uri -> post(uri, FORM, null,
                         (ok + "&client_id=" + client.id()).getBytes()), 401, "invalid_client"),

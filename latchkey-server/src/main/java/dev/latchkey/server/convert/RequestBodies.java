@@ -24,13 +24,18 @@ public final class RequestBodies {
 
     /** RFC 6749 §3.2: token endpoint requests are form-encoded POSTs. */
     public Form form(Context ctx) {
-        return form(ctx.header("Content-Type"), ctx.req().getContentLengthLong(), input(ctx));
+        requireForm(ctx.header("Content-Type"));
+        return FormDecoder.decode(read(ctx.req().getContentLengthLong(), input(ctx)));
     }
 
-    /** {@link #form(Context)} for a layer other than Javalin: -1 as {@code declaredLength} means unknown. */
-    public Form form(String contentType, long declaredLength, InputStream body) {
+    /** The media type check of {@link #form(Context)}, for a layer that reads the body itself. */
+    public void requireForm(String contentType) {
         requireMediaType(contentType, FORM);
-        return FormDecoder.decode(read(declaredLength, body));
+    }
+
+    /** The most bytes a body may have; a larger one is answered with {@link #tooLarge()}. */
+    public int maxBytes() {
+        return maxBytes;
     }
 
     public byte[] json(Context ctx) {
@@ -95,9 +100,11 @@ public final class RequestBodies {
         }
     }
 
-    private static final long DRAIN_LIMIT = 1024 * 1024;
+    /** How much of a refused body is read (and dropped) so that the client can read the 413. */
+    public static final long DRAIN_LIMIT = 1024 * 1024;
 
-    private RuntimeException tooLarge() {
+    /** 413, as an OAuth {@code invalid_request}. */
+    public RuntimeException tooLarge() {
         return OAuthError.INVALID_REQUEST.withStatus(413)
                 .toException("the request body is larger than " + maxBytes + " bytes");
     }

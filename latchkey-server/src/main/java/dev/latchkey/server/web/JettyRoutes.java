@@ -1,6 +1,7 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.server.convert.Form;
+import dev.latchkey.server.convert.FormDecoder;
 import dev.latchkey.server.convert.RequestBodies;
 import dev.latchkey.server.render.Reply;
 import java.nio.ByteBuffer;
@@ -10,7 +11,6 @@ import java.util.function.Function;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The two endpoints every load repeats, {@code POST /oauth2/token} and {@code POST /oauth2/introspect},
  * on Jetty's core handler API in front of Javalin: no servlet layer, and an answer that waits for the
- * store is written from the thread the store answered on, with no servlet {@code AsyncContext}.
+ * store is written from the thread the store answered on, with no servlet {@code AsyncContext}; a
+ * body that has not arrived yet is waited for without a thread ({@link BodyReader}).
  * Any other request, other methods on these two paths included, falls through to Javalin
  * ({@link Routes}), which answers those with 405.
  *
@@ -66,9 +67,11 @@ final class JettyRoutes extends Handler.Abstract {
             // A request that comes while the service is still starting waits for it (see Routes#create).
             Endpoint endpoint = route.apply(ready.join());
             HttpFields headers = request.getHeaders();
-            Form form = bodies.form(headers.get(HttpHeader.CONTENT_TYPE), request.getLength(),
-                    Content.Source.asInputStream(request));
-            answer = endpoint.handle(headers.get(HttpHeader.AUTHORIZATION), form);
+            String authorization = headers.get(HttpHeader.AUTHORIZATION);
+            bodies.requireForm(headers.get(HttpHeader.CONTENT_TYPE));
+            // Usually the body came with the headers and this completes at once, on this thread.
+            answer = BodyReader.read(request, bodies)
+                    .thenCompose(body -> endpoint.handle(authorization, FormDecoder.decode(body)));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

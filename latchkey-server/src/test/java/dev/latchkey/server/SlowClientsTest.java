@@ -1,0 +1,74 @@
+package dev.latchkey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.server.testing.Http;
+import dev.latchkey.server.testing.TestClient;
+import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.web.Routes;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Clients that stop in the middle of a request body hold no HTTP thread: with a few threads per
+ * core, more stalled clients than threads must not stop the token and introspection endpoints for
+ * everyone else until Jetty's idle timeout (30 s).
+ */
+class SlowClientsTest {
+
+    @RegisterExtension
+    static final TestServer SERVER = new TestServer();
+
+    @Test
+    void clientsStalledMidBodyDoNotHoldUpOtherRequests() throws Exception {
+        TestClient client = SERVER.register(Map.of("scope", "read"));
+        int stalled = 3 * SERVER.config().maxThreads();
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < stalled; i++) {
+                String path = i % 2 == 0 ? Routes.TOKEN : Routes.INTROSPECT;
+                sockets.add(stallMidBody(SERVER.uri(path)));
+            }
+            Thread.sleep(200); // every stalled request has reached the server
+
+            HttpResponse<String> token = Http.send(HttpRequest.newBuilder(SERVER.tokenEndpoint())
+                    .timeout(Duration.ofSeconds(5))
+                    .header("Authorization", client.basicHeader())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+            assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+            HttpResponse<String> introspection = Http.send(HttpRequest.newBuilder(SERVER.uri(Routes.INTROSPECT))
+                    .timeout(Duration.ofSeconds(5))
+                    .header("Authorization", client.basicHeader())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "token=" + Http.json(token).get("access_token"))).build());
+            assertThat(Http.json(introspection)).containsEntry("active", true);
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Sends the headers and the first bytes of a body that promises 100, then nothing more. */
+    private static Socket stallMidBody(URI uri) throws Exception {
+        Socket socket = new Socket(uri.getHost(), uri.getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+}
