@@ -85,7 +85,7 @@ final class JettyRoutes extends Handler.Abstract {
         return true;
     }
 
-    private static void write(Response response, Reply reply, Callback callback) {
+    static void write(Response response, Reply reply, Callback callback) {
         response.setStatus(reply.status());
         HttpFields.Mutable headers = response.getHeaders();
         headers.put(HttpHeader.CONTENT_TYPE, Reply.CONTENT_TYPE);

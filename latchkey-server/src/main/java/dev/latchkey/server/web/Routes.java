@@ -67,9 +67,10 @@ public final class Routes {
             config.http.prefer405over404 = true;
             config.jetty.modifyServer(server -> {
                 server.setErrorHandler(new JsonErrorHandler());
-                // POST on the token and introspection endpoints: a plain Jetty handler in front of
+                // Bodies are read without a thread before any route runs (BufferedBodies); then POST
+                // on the token and introspection endpoints goes to a plain Jetty handler in front of
                 // Javalin (JettyRoutes); Javalin adds its own handler behind it in this sequence.
-                server.setHandler(new Handler.Sequence(hotPaths));
+                server.setHandler(new BufferedBodies(new Handler.Sequence(hotPaths), bodies, failures));
             });
 
             config.routes.before(ctx -> idle.touch());

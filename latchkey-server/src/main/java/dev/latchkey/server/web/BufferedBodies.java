@@ -1,0 +1,82 @@
+package dev.latchkey.server.web;
+
+import dev.latchkey.server.convert.RequestBodies;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.content.ByteBufferContentSource;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Reads every request body to its end ({@link BodyReader}: no thread is held while it arrives)
+ * before any route sees the request, which then reads it from memory. The HTTP pool has a few
+ * threads per core, and every route reads its body with blocking calls (the servlet API under
+ * Javalin does); without this, as many clients as threads stalling in the middle of a body would
+ * stop the whole server until Jetty's idle timeout. A body over the limit is answered 413 here.
+ */
+final class BufferedBodies extends Handler.Wrapper {
+
+    private final RequestBodies limits;
+    private final Failures failures;
+
+    BufferedBodies(Handler next, RequestBodies limits, Failures failures) {
+        super(next);
+        this.limits = limits;
+        this.failures = failures;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (request.getLength() == 0
+                || request.getLength() < 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            return super.handle(request, response, callback); // no body
+        }
+        // Usually the body came with the headers and this completes at once, on this thread.
+        BodyReader.read(request, limits).whenComplete((body, failure) -> {
+            try {
+                if (failure != null) {
+                    String path = request.getHttpURI().getPath();
+                    JettyRoutes.write(response, failures.reply(failure, request.getMethod(), path, path), callback);
+                } else if (!super.handle(new Buffered(request, body), response, callback)) {
+                    Response.writeError(request, response, callback, 404);
+                }
+            } catch (Throwable e) {
+                callback.failed(e);
+            }
+        });
+        return true;
+    }
+
+    /** The request, its body served from memory. */
+    private static final class Buffered extends Request.Wrapper {
+        private final ByteBufferContentSource content;
+
+        Buffered(Request request, byte[] body) {
+            super(request);
+            this.content = new ByteBufferContentSource(ByteBuffer.wrap(body));
+        }
+
+        @Override
+        public long getLength() {
+            return content.getLength();
+        }
+
+        @Override
+        public Content.Chunk read() {
+            return content.read();
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            content.demand(demandCallback);
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            content.fail(failure);
+        }
+    }
+}
