@@ -41,31 +41,24 @@ class SlowClientsTest {
             }
             Thread.sleep(200); // every stalled request has reached the server
 
-            HttpResponse<String> token = Http.send(HttpRequest.newBuilder(SERVER.tokenEndpoint())
-                    .timeout(Duration.ofSeconds(5))
-                    .header("Authorization", client.basicHeader())
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+            HttpResponse<String> token = postWithin5s(Routes.TOKEN, client, "grant_type=client_credentials");
             assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-            HttpResponse<String> introspection = Http.send(HttpRequest.newBuilder(SERVER.uri(Routes.INTROSPECT))
-                    .timeout(Duration.ofSeconds(5))
-                    .header("Authorization", client.basicHeader())
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "token=" + Http.json(token).get("access_token"))).build());
-            assertThat(Http.json(introspection)).containsEntry("active", true);
-            HttpResponse<String> revocation = Http.send(HttpRequest.newBuilder(SERVER.uri(Routes.REVOKE))
-                    .timeout(Duration.ofSeconds(5))
-                    .header("Authorization", client.basicHeader())
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "token=" + Http.json(token).get("access_token"))).build());
+            String issued = "token=" + Http.json(token).get("access_token");
+            assertThat(Http.json(postWithin5s(Routes.INTROSPECT, client, issued))).containsEntry("active", true);
+            HttpResponse<String> revocation = postWithin5s(Routes.REVOKE, client, issued);
             assertThat(revocation.statusCode()).as(revocation.body()).isEqualTo(200);
         } finally {
             for (Socket socket : sockets) {
                 socket.close();
             }
         }
+    }
+
+    private static HttpResponse<String> postWithin5s(String path, TestClient client, String form) {
+        return Http.send(HttpRequest.newBuilder(SERVER.uri(path)).timeout(Duration.ofSeconds(5))
+                .header("Authorization", client.basicHeader())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
     }
 
     /** Sends the headers and the first bytes of a body that promises 100, then nothing more. */
