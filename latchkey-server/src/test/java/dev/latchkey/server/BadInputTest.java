@@ -3,6 +3,7 @@ package dev.latchkey.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.server.testing.Http;
+import dev.latchkey.server.testing.LogCapture;
 import dev.latchkey.server.testing.OAuth;
 import dev.latchkey.server.testing.TestClient;
 import dev.latchkey.server.testing.TestServer;
@@ -17,6 +18,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -152,6 +154,22 @@ class BadInputTest {
             assertThat(response.statusCode()).as(method + " " + path).isEqualTo(405);
             assertThat(response.headers().firstValue("Allow")).as(method + " " + path).hasValue("POST");
             assertThat(Http.json(response)).containsEntry("error", "invalid_request");
+        }
+    }
+
+    @Test
+    void unknownPathsAndMethodsAreAnsweredOnceAndLogNothing() {
+        try (LogCapture logs = new LogCapture()) {
+            Map<String, Integer> expected = Map.of("GET /oauth2/token", 405, "PUT /oauth2/introspect", 405,
+                    "POST /oauth2/jwks", 405, "GET /no/such/path", 404, "DELETE /oauth2/register", 405);
+            expected.forEach((request, status) -> {
+                String[] methodAndPath = request.split(" ");
+                HttpResponse<String> response = Http.send(HttpRequest.newBuilder(SERVER.uri(methodAndPath[1]))
+                        .method(methodAndPath[0], HttpRequest.BodyPublishers.noBody()).build());
+                assertThat(response.statusCode()).as(request).isEqualTo(status);
+                assertThat(Http.json(response)).as(request).containsEntry("error", "invalid_request");
+            });
+            assertThat(logs.warnings()).as("a 404 or 405 is not a server failure").isEmpty();
         }
     }
 

@@ -89,17 +89,19 @@ public final class Routes {
             config.routes.get("/health/live", health::live);                // liveness
             config.routes.get("/metrics", metrics::handle);                 // Prometheus text format
 
+            // Javalin throws NotFoundResponse / MethodNotAllowedResponse for a request no route takes.
+            // The answer is rendered here, once: no error mapper (config.routes.error) is registered,
+            // since Javalin runs those after the exception handlers, and a second write to a
+            // response already sent failed and was logged as a server error.
             config.routes.exception(HttpResponseException.class, (e, ctx) -> {
-                if (e.getStatus() == 404 && ALLOWED.containsKey(ctx.path())) {
-                    notFoundOrNotAllowed(ctx, 404); // a path served by JettyRoutes, with another method
+                if (e.getStatus() == 404 || e.getStatus() == 405) {
+                    notFoundOrNotAllowed(ctx, e.getStatus());
                 } else {
                     ErrorResponses.render(ctx, ErrorResponses.forStatus(e.getStatus(), "HTTP " + e.getStatus()));
                 }
             });
             config.routes.exception(Exception.class, (e, ctx) -> Json.send(ctx, failures.reply(e, ctx.method().name(),
                     ctx.path(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path)));
-            config.routes.error(404, ctx -> notFoundOrNotAllowed(ctx, 404));
-            config.routes.error(405, ctx -> notFoundOrNotAllowed(ctx, 405));
         });
     }
 

@@ -36,6 +36,14 @@ public final class LogCapture implements AutoCloseable {
                 .toList();
     }
 
+    /** {@link #lines()} of the events at WARN or above. */
+    public List<String> warnings() {
+        return appender.list.stream()
+                .filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
+                .map(event -> event.getLevel() + " " + event.getLoggerName() + " " + event.getFormattedMessage())
+                .toList();
+    }
+
     @Override
     public void close() {
         root.detachAppender(appender);
