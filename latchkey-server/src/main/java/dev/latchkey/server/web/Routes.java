@@ -16,9 +16,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Every route of the server, next to the standard it implements, and the error handling that
- * makes every failure an OAuth JSON error: expected ones as their {@link OAuthError}, a database
- * outage as 503 {@code temporarily_unavailable}, anything else as 500 {@code server_error} with
- * the cause logged (never a token: exception messages never carry one).
+ * makes every failure an OAuth JSON error ({@link Failures}): expected ones as their
+ * {@link dev.latchkey.core.error.OAuthError}, a database outage as 503 {@code temporarily_unavailable},
+ * anything else as 500 {@code server_error} with the cause logged (never a token: exception messages
+ * never carry one). The token and introspection endpoints are served by {@link JettyRoutes} in front
+ * of Javalin; every request body is read first by {@link BufferedBodies}.
  */
 public final class Routes {
 
