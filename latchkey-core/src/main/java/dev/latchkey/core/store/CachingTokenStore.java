@@ -53,14 +53,7 @@ public final class CachingTokenStore implements TokenStore {
 
     @Override
     public Optional<OpaqueAccessTokenRecord> findAccessToken(TokenHash hash) {
-        OpaqueAccessTokenRecord cached = accessTokens.get(hash);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        long before = generation();
-        Optional<OpaqueAccessTokenRecord> found = store.findAccessToken(hash);
-        rememberRead(found, before);
-        return found;
+        return Futures.join(findAccessTokenAsync(hash));
     }
 
     @Override
@@ -69,26 +62,19 @@ public final class CachingTokenStore implements TokenStore {
         if (cached != null) {
             return CompletableFuture.completedFuture(Optional.of(cached));
         }
-        long before = generation();
-        return store.findAccessTokenAsync(hash).thenApply(found -> {
-            rememberRead(found, before);
-            return found;
-        });
-    }
-
-    private long generation() {
+        long before;
         synchronized (invalidation) {
-            return generation;
+            before = generation;
         }
-    }
-
-    private void rememberRead(Optional<OpaqueAccessTokenRecord> found, long generationBefore) {
-        found.ifPresent(token -> {
-            synchronized (invalidation) {
-                if (generation == generationBefore) {
-                    remember(token);
+        return store.findAccessTokenAsync(hash).thenApply(found -> {
+            found.ifPresent(token -> {
+                synchronized (invalidation) {
+                    if (generation == before) {
+                        remember(token);
+                    }
                 }
-            }
+            });
+            return found;
         });
     }
 

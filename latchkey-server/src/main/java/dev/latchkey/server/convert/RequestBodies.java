@@ -8,8 +8,8 @@ import java.io.UncheckedIOException;
 import java.util.Locale;
 
 /**
- * Reads request bodies for the endpoints: checks the media type, reads at most the configured
- * number of bytes (413 above it) and hands back a decoded form or the raw bytes.
+ * Request bodies for the endpoints: the media type check, the size limit (413 above it; the web
+ * layer enforces it as it reads each body) and the decoded form or the raw bytes.
  */
 public final class RequestBodies {
 
@@ -25,7 +25,7 @@ public final class RequestBodies {
     /** RFC 6749 §3.2: token endpoint requests are form-encoded POSTs. */
     public Form form(Context ctx) {
         requireForm(ctx.header("Content-Type"));
-        return FormDecoder.decode(read(ctx.req().getContentLengthLong(), input(ctx)));
+        return FormDecoder.decode(read(ctx));
     }
 
     /** The media type check of {@link #form(Context)}, for a layer that reads the body itself. */
@@ -40,15 +40,7 @@ public final class RequestBodies {
 
     public byte[] json(Context ctx) {
         requireMediaType(ctx.header("Content-Type"), JSON);
-        return read(ctx.req().getContentLengthLong(), input(ctx));
-    }
-
-    private static InputStream input(Context ctx) {
-        try {
-            return ctx.req().getInputStream();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
-        }
+        return read(ctx);
     }
 
     private static void requireMediaType(String contentType, String expected) {
@@ -68,40 +60,15 @@ public final class RequestBodies {
         }
     }
 
-    private byte[] read(long declared, InputStream body) {
-        if (declared > maxBytes) {
-            drain(body, declared);
-            throw tooLarge();
-        }
-        try (InputStream in = body) {
-            if (declared >= 0) {
-                // The usual case: read exactly the declared length into one array.
-                byte[] bytes = new byte[(int) declared];
-                int read = in.readNBytes(bytes, 0, bytes.length);
-                return read == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, read);
-            }
-            byte[] bytes = in.readNBytes(maxBytes + 1);
-            if (bytes.length > maxBytes) {
-                throw tooLarge();
-            }
-            return bytes;
+    // The body is already in memory and within the limit: the web layer reads every body before
+    // any route runs and answers 413 itself (dev.latchkey.server.web.BufferedBodies).
+    private static byte[] read(Context ctx) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body failed", e);
         }
     }
-
-    // Reading (a bounded amount of) the refused body lets the client finish sending and read the
-    // 413; closing on unread data would reset the connection and lose the answer.
-    private static void drain(InputStream body, long declared) {
-        try {
-            body.skipNBytes(Math.min(declared, DRAIN_LIMIT));
-        } catch (IOException | RuntimeException e) {
-            // the connection is closed after a 413 anyway
-        }
-    }
-
-    /** How much of a refused body is read (and dropped) so that the client can read the 413. */
-    public static final long DRAIN_LIMIT = 1024 * 1024;
 
     /** 413, as an OAuth {@code invalid_request}. */
     public RuntimeException tooLarge() {

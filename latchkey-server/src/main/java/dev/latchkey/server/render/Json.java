@@ -63,8 +63,7 @@ public final class Json {
     }
 
     public static void write(Context ctx, int status, Object value) {
-        ctx.status(status).contentType(Reply.CONTENT_TYPE);
-        send(ctx, bytes(value));
+        send(ctx, new Reply(status, Map.of(), bytes(value)));
     }
 
     /** Writes a whole {@link Reply} through Javalin. */

@@ -15,7 +15,9 @@ import org.eclipse.jetty.util.Callback;
  * before any route sees the request, which then reads it from memory. The HTTP pool has a few
  * threads per core, and every route reads its body with blocking calls (the servlet API under
  * Javalin does); without this, as many clients as threads stalling in the middle of a body would
- * stop the whole server until Jetty's idle timeout. A body over the limit is answered 413 here.
+ * stop the whole server until Jetty's idle timeout. A body over the limit is answered 413 here,
+ * so the routes behind read at most the limit. {@link JettyRoutes} takes the bytes directly
+ * ({@link #body}); Javalin's routes read them through the servlet API, from memory.
  */
 final class BufferedBodies extends Handler.Wrapper {
 
@@ -50,12 +52,22 @@ final class BufferedBodies extends Handler.Wrapper {
         return true;
     }
 
+    private static final byte[] NO_BODY = new byte[0];
+
+    /** The body of a request that passed through this handler (empty if it had none). */
+    static byte[] body(Request request) {
+        Buffered buffered = Request.as(request, Buffered.class);
+        return buffered == null ? NO_BODY : buffered.body;
+    }
+
     /** The request, its body served from memory. */
     private static final class Buffered extends Request.Wrapper {
+        private final byte[] body;
         private final ByteBufferContentSource content;
 
         Buffered(Request request, byte[] body) {
             super(request);
+            this.body = body;
             this.content = new ByteBufferContentSource(ByteBuffer.wrap(body));
         }
 

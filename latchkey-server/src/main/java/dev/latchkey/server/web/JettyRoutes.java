@@ -19,8 +19,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The two endpoints every load repeats, {@code POST /oauth2/token} and {@code POST /oauth2/introspect},
  * on Jetty's core handler API in front of Javalin: no servlet layer, and an answer that waits for the
- * store is written from the thread the store answered on, with no servlet {@code AsyncContext}; a
- * body that has not arrived yet is waited for without a thread ({@link BodyReader}).
+ * store is written from the thread the store answered on, with no servlet {@code AsyncContext}. The
+ * body has already been read, without a thread, by {@link BufferedBodies} in front of this handler.
  * Any other request, other methods on these two paths included, falls through to Javalin
  * ({@link Routes}), which answers those with 405.
  *
@@ -69,9 +69,7 @@ final class JettyRoutes extends Handler.Abstract {
             HttpFields headers = request.getHeaders();
             String authorization = headers.get(HttpHeader.AUTHORIZATION);
             bodies.requireForm(headers.get(HttpHeader.CONTENT_TYPE));
-            // Usually the body came with the headers and this completes at once, on this thread.
-            answer = BodyReader.read(request, bodies)
-                    .thenCompose(body -> endpoint.handle(authorization, FormDecoder.decode(body)));
+            answer = endpoint.handle(authorization, FormDecoder.decode(BufferedBodies.body(request)));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
