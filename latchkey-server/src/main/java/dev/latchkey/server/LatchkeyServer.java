@@ -2,7 +2,6 @@ package dev.latchkey.server;
 
 import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.web.Routes;
-import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,21 +9,22 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Latchkey: the assembled {@link Latchkey} behind Javalin. */
+/** A running Latchkey: the assembled {@link Latchkey} behind its HTTP server. */
 public final class LatchkeyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LatchkeyServer.class);
 
     private final Latchkey latchkey;
-    private final Javalin app;
+    private final Server http;
     private final int port;
 
-    private LatchkeyServer(Latchkey latchkey, Javalin app, int port) {
+    private LatchkeyServer(Latchkey latchkey, Server http, int port) {
         this.latchkey = latchkey;
-        this.app = app;
+        this.http = http;
         this.port = port;
     }
 
@@ -43,18 +43,22 @@ public final class LatchkeyServer implements AutoCloseable {
         String issuer = config.issuerFor(port);
         CompletableFuture<Latchkey> assembly = CompletableFuture.supplyAsync(
                 () -> Latchkey.start(config, issuer, clock), task -> new Thread(task, "latchkey-start").start());
-        Javalin app;
+        Server http = Routes.create(assembly, config, issuer, port);
         try {
-            app = Routes.create(assembly, config, issuer, port).start();
-        } catch (RuntimeException e) {
+            http.start();
+        } catch (Exception e) {
+            stop(http);
             assembly.thenAccept(Latchkey::close);
-            throw e;
+            if (e instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + port + ": " + e.getMessage(), e);
         }
         Latchkey latchkey;
         try {
             latchkey = assembly.join();
         } catch (CompletionException e) {
-            app.stop();
+            stop(http);
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
@@ -64,7 +68,15 @@ public final class LatchkeyServer implements AutoCloseable {
                 issuer, config.dbUrl() == null ? config.dataDir().toAbsolutePath().normalize()
                         : "the configured database",
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
-        return new LatchkeyServer(latchkey, app, port);
+        return new LatchkeyServer(latchkey, http, port);
+    }
+
+    private static void stop(Server http) {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping the HTTP server failed: {}", e.toString());
+        }
     }
 
     private static int freePort(String host) {
@@ -89,7 +101,7 @@ public final class LatchkeyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        app.stop();
+        stop(http);
         latchkey.close();
     }
 }

@@ -13,10 +13,9 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 public final class Warmup {
 
     private static final String[] CLASSES = {
-        "io.javalin.Javalin", "io.javalin.config.JavalinConfig", "io.javalin.http.servlet.JavalinServlet",
         "org.eclipse.jetty.server.Server", "org.eclipse.jetty.server.ServerConnector",
         "org.eclipse.jetty.server.internal.HttpConnection", "org.eclipse.jetty.http.HttpParser",
-        "org.eclipse.jetty.ee10.servlet.ServletContextHandler", "org.eclipse.jetty.ee10.servlet.ServletHolder",
+        "org.eclipse.jetty.http.HttpGenerator", "org.eclipse.jetty.server.internal.HttpChannelState",
         "org.eclipse.jetty.util.thread.QueuedThreadPool", "com.nimbusds.jwt.SignedJWT",
         "com.nimbusds.jwt.JWTClaimsSet", "com.nimbusds.jose.JWSHeader", "com.nimbusds.jose.jwk.JWKSet",
         "com.zaxxer.hikari.HikariDataSource",

@@ -1,10 +1,6 @@
 package dev.latchkey.server.convert;
 
 import dev.latchkey.core.error.OAuthError;
-import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 
 /**
@@ -22,15 +18,15 @@ public final class RequestBodies {
         this.maxBytes = maxBytes;
     }
 
-    /** RFC 6749 §3.2: token endpoint requests are form-encoded POSTs. */
-    public Form form(Context ctx) {
-        requireForm(ctx.header("Content-Type"));
-        return FormDecoder.decode(read(ctx));
-    }
-
-    /** The media type check of {@link #form(Context)}, for a layer that reads the body itself. */
-    public void requireForm(String contentType) {
+    /**
+     * RFC 6749 §3.2: token endpoint requests are form-encoded POSTs (and so are introspection,
+     * RFC 7662 §2.1, and revocation, RFC 7009 §2.1, requests).
+     *
+     * @param body the whole body, already read within the limit (the web layer answers 413 itself)
+     */
+    public Form form(String contentType, byte[] body) {
         requireMediaType(contentType, FORM);
+        return FormDecoder.decode(body);
     }
 
     /** The most bytes a body may have; a larger one is answered with {@link #tooLarge()}. */
@@ -38,9 +34,10 @@ public final class RequestBodies {
         return maxBytes;
     }
 
-    public byte[] json(Context ctx) {
-        requireMediaType(ctx.header("Content-Type"), JSON);
-        return read(ctx);
+    /** RFC 7591 §3.1: registration requests are JSON; the body as it came, once its type is checked. */
+    public byte[] json(String contentType, byte[] body) {
+        requireMediaType(contentType, JSON);
+        return body;
     }
 
     private static void requireMediaType(String contentType, String expected) {
@@ -57,16 +54,6 @@ public final class RequestBodies {
                     && !parameter.substring("charset=".length()).replace("\"", "").equals("utf-8")) {
                 throw OAuthError.INVALID_REQUEST.toException("the only accepted charset is UTF-8");
             }
-        }
-    }
-
-    // The body is already in memory and within the limit: the web layer reads every body before
-    // any route runs and answers 413 itself (dev.latchkey.server.web.BufferedBodies).
-    private static byte[] read(Context ctx) {
-        try (InputStream in = ctx.req().getInputStream()) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.latchkey.server.render;
 
 import dev.latchkey.core.error.OAuthError;
-import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,10 +20,6 @@ public final class ErrorResponses {
     private static final String REALM = "latchkey";
 
     private ErrorResponses() {
-    }
-
-    public static void render(Context ctx, OAuthError error) {
-        Json.send(ctx, reply(error));
     }
 
     public static Reply reply(OAuthError error) {

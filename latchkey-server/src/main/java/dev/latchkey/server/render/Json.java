@@ -2,7 +2,6 @@ package dev.latchkey.server.render;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,34 +59,5 @@ public final class Json {
         } else {
             throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
         }
-    }
-
-    public static void write(Context ctx, int status, Object value) {
-        send(ctx, new Reply(status, Map.of(), bytes(value)));
-    }
-
-    /** Writes a whole {@link Reply} through Javalin. */
-    public static void send(Context ctx, Reply reply) {
-        ctx.status(reply.status()).contentType(Reply.CONTENT_TYPE);
-        reply.headers().forEach(ctx::header);
-        send(ctx, reply.body());
-    }
-
-    /**
-     * Writes the body straight to the servlet response. (Javalin's own result path copies every
-     * body through a freshly allocated 8 KiB buffer, a third of the token endpoint's garbage.)
-     */
-    public static void send(Context ctx, byte[] body) {
-        try {
-            ctx.res().setContentLength(body.length);
-            ctx.res().getOutputStream().write(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing the response failed", e);
-        }
-    }
-
-    /** RFC 6749 §5.1: responses that carry tokens or credentials must not be cached. */
-    public static void noStore(Context ctx) {
-        Reply.NO_STORE.forEach(ctx::header);
     }
 }

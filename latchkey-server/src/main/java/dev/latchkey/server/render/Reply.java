@@ -3,9 +3,8 @@ package dev.latchkey.server.render;
 import java.util.Map;
 
 /**
- * A rendered answer: status, headers and a JSON body. The endpoints build it; whichever HTTP layer
- * served the request writes it (Javalin for most routes, the plain Jetty handler for the token and
- * introspection endpoints), so both answer alike.
+ * A rendered answer: status, headers and a body, JSON unless a {@code Content-Type} header says
+ * otherwise. The endpoints build it; the web layer writes it.
  */
 public record Reply(int status, Map<String, String> headers, byte[] body) {
 

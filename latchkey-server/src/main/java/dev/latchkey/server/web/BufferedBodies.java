@@ -1,10 +1,7 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.server.convert.RequestBodies;
-import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.io.content.ByteBufferContentSource;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -12,12 +9,10 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Reads every request body to its end ({@link BodyReader}: no thread is held while it arrives)
- * before any route sees the request, which then reads it from memory. The HTTP pool has a few
- * threads per core, and every route reads its body with blocking calls (the servlet API under
- * Javalin does); without this, as many clients as threads stalling in the middle of a body would
- * stop the whole server until Jetty's idle timeout. A body over the limit is answered 413 here,
- * so the routes behind read at most the limit. {@link JettyRoutes} takes the bytes directly
- * ({@link #body}); Javalin's routes read them through the servlet API, from memory.
+ * before any route sees the request. The HTTP pool has a few threads per core; a route that read
+ * its body with blocking calls would let as many clients as threads, stalling in the middle of a
+ * body, stop the whole server until Jetty's idle timeout. A body over the limit is answered 413
+ * here, so the routes behind see at most the limit. {@link Router} takes the bytes ({@link #body}).
  */
 final class BufferedBodies extends Handler.Wrapper {
 
@@ -41,7 +36,7 @@ final class BufferedBodies extends Handler.Wrapper {
             try {
                 if (failure != null) {
                     String path = request.getHttpURI().getPath();
-                    JettyRoutes.write(response, failures.reply(failure, request.getMethod(), path, path), callback);
+                    Router.write(response, failures.reply(failure, request.getMethod(), path, path), callback);
                 } else if (!super.handle(new Buffered(request, body), response, callback)) {
                     Response.writeError(request, response, callback, 404);
                 }
@@ -60,35 +55,13 @@ final class BufferedBodies extends Handler.Wrapper {
         return buffered == null ? NO_BODY : buffered.body;
     }
 
-    /** The request, its body served from memory. */
+    /** The request, with its body already read. */
     private static final class Buffered extends Request.Wrapper {
         private final byte[] body;
-        private final ByteBufferContentSource content;
 
         Buffered(Request request, byte[] body) {
             super(request);
             this.body = body;
-            this.content = new ByteBufferContentSource(ByteBuffer.wrap(body));
-        }
-
-        @Override
-        public long getLength() {
-            return content.getLength();
-        }
-
-        @Override
-        public Content.Chunk read() {
-            return content.read();
-        }
-
-        @Override
-        public void demand(Runnable demandCallback) {
-            content.demand(demandCallback);
-        }
-
-        @Override
-        public void fail(Throwable failure) {
-            content.fail(failure);
         }
     }
 }

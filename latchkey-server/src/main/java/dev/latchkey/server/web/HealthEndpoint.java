@@ -2,7 +2,7 @@ package dev.latchkey.server.web;
 
 import dev.latchkey.server.Latchkey;
 import dev.latchkey.server.render.Json;
-import io.javalin.http.Context;
+import dev.latchkey.server.render.Reply;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -16,16 +16,15 @@ final class HealthEndpoint {
         this.latchkey = latchkey;
     }
 
-    void ready(Context ctx) {
-        ctx.header("Cache-Control", "no-store");
-        if (latchkey.get().isReady()) {
-            Json.write(ctx, 200, Map.of("status", "UP"));
-        } else {
-            Json.write(ctx, 503, Map.of("status", "DOWN", "database", "unreachable"));
-        }
+    private static final Map<String, String> NO_CACHE = Map.of("Cache-Control", "no-store");
+    private static final byte[] UP = Json.bytes(Map.of("status", "UP"));
+    private static final byte[] DOWN = Json.bytes(Map.of("status", "DOWN", "database", "unreachable"));
+
+    Reply ready(Router.Call call) {
+        return latchkey.get().isReady() ? new Reply(200, NO_CACHE, UP) : new Reply(503, NO_CACHE, DOWN);
     }
 
-    void live(Context ctx) {
-        Json.write(ctx, 200, Map.of("status", "UP"));
+    Reply live(Router.Call call) {
+        return new Reply(200, Map.of(), UP);
     }
 }

@@ -5,22 +5,25 @@ import dev.latchkey.core.token.Introspection;
 import dev.latchkey.core.token.Introspector;
 import dev.latchkey.server.convert.ClientAuthentication;
 import dev.latchkey.server.convert.Form;
+import dev.latchkey.server.convert.RequestBodies;
 import dev.latchkey.server.render.Reply;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * {@code POST /oauth2/introspect}, RFC 7662. Any registered client may introspect (§2.1 requires
- * authorization, and resource servers are clients); the answer is §2.2 JSON. Served by
- * {@link JettyRoutes}.
+ * authorization, and resource servers are clients); the answer is §2.2 JSON.
  */
-final class IntrospectionEndpoint implements JettyRoutes.Endpoint {
+final class IntrospectionEndpoint implements Router.Route {
 
+    private final RequestBodies bodies;
     private final ClientAuthenticator authenticator;
     private final Introspector introspector;
 
-    IntrospectionEndpoint(ClientAuthenticator authenticator, Introspector introspector) {
+    IntrospectionEndpoint(RequestBodies bodies, ClientAuthenticator authenticator, Introspector introspector) {
+        this.bodies = bodies;
         this.authenticator = authenticator;
         this.introspector = introspector;
     }
@@ -30,9 +33,9 @@ final class IntrospectionEndpoint implements JettyRoutes.Endpoint {
      * batched with others and the reply completes on a looper thread; no HTTP thread waits for it.
      */
     @Override
-    public CompletableFuture<Reply> handle(String authorization, Form form) {
-        form.requireNoRepeats();
-        authenticator.authenticate(ClientAuthentication.parse(authorization, form));
+    public CompletableFuture<Reply> handle(Router.Call call) {
+        Form form = bodies.form(call.header(HttpHeader.CONTENT_TYPE), call.body()).requireNoRepeats();
+        authenticator.authenticate(ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form));
         return introspector.introspectAsync(form.required("token"), form.single("token_type_hint"))
                 .thenApply(result -> Reply.noStore(200, body(result)));
     }

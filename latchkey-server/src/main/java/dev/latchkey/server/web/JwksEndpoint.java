@@ -4,11 +4,11 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.latchkey.core.key.KeyManager;
 import dev.latchkey.core.key.KeyRing;
-import dev.latchkey.server.render.Json;
-import io.javalin.http.Context;
+import dev.latchkey.server.render.Reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code GET /oauth2/jwks}, RFC 7517 §5: the public keys that sign or will sign or have signed
@@ -25,12 +25,12 @@ final class JwksEndpoint {
         this.clock = clock;
     }
 
-    void handle(Context ctx) {
+    Reply handle(Router.Call call) {
         List<JWK> published = keys.ring().published(clock.instant(), keys.maxTokenTtl()).stream()
                 .map(KeyRing.Key::publicJwk)
                 .toList();
-        ctx.header("Cache-Control", "public, max-age=" + keys.jwksMaxAge().toSeconds());
-        ctx.contentType("application/jwk-set+json;charset=UTF-8");
-        Json.send(ctx, new JWKSet(published).toString(true).getBytes(StandardCharsets.UTF_8));
+        return new Reply(200, Map.of("Cache-Control", "public, max-age=" + keys.jwksMaxAge().toSeconds(),
+                        "Content-Type", "application/jwk-set+json;charset=UTF-8"),
+                new JWKSet(published).toString(true).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,7 +1,7 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.server.render.Json;
-import io.javalin.http.Context;
+import dev.latchkey.server.render.Reply;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ final class MetadataEndpoint {
 
     static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post");
 
-    private final byte[] document;
+    private final Reply document;
 
     MetadataEndpoint(String issuer) {
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -31,12 +31,10 @@ final class MetadataEndpoint {
         metadata.put("introspection_endpoint_auth_methods_supported", AUTH_METHODS);
         metadata.put("revocation_endpoint", issuer + Routes.REVOKE);
         metadata.put("revocation_endpoint_auth_methods_supported", AUTH_METHODS);
-        this.document = Json.bytes(metadata);
+        this.document = new Reply(200, Map.of("Cache-Control", "public, max-age=300"), Json.bytes(metadata));
     }
 
-    void handle(Context ctx) {
-        ctx.header("Cache-Control", "public, max-age=300");
-        ctx.contentType("application/json;charset=UTF-8");
-        Json.send(ctx, document);
+    Reply handle(Router.Call call) {
+        return document;
     }
 }

@@ -11,10 +11,10 @@ import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.token.Secrets;
 import dev.latchkey.server.convert.RequestBodies;
 import dev.latchkey.server.render.ClientResponses;
-import dev.latchkey.server.render.Json;
-import io.javalin.http.Context;
+import dev.latchkey.server.render.Reply;
 import java.io.IOException;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * Dynamic client registration, RFC 7591 ({@code POST /oauth2/register} with the initial access
@@ -47,30 +47,28 @@ final class RegistrationEndpoint {
     }
 
     /** RFC 7591 §3.1. */
-    void register(Context ctx) {
-        String token = bearer(ctx);
+    Reply register(Router.Call call) {
+        String token = bearer(call);
         if (!Secrets.matchesHash(token, initialAccessTokenHash)) {
             throw OAuthError.INVALID_TOKEN.toException("The initial access token is not valid");
         }
-        ClientMetadata metadata = ClientMetadata.parse(json(ctx), limits);
+        ClientMetadata metadata = ClientMetadata.parse(json(call), limits);
         ClientRegistrar.Registration registration = registrar.register(metadata);
-        Json.noStore(ctx);
-        Json.write(ctx, 201, body(registration.client(), registration.secret(), registration.registrationAccessToken()));
+        return Reply.noStore(201, body(registration.client(), registration.secret(), registration.registrationAccessToken()));
     }
 
     /** RFC 7592 §2.1. */
-    void read(Context ctx) {
-        RegisteredClient client = registrar.read(ctx.pathParam("client_id"), bearer(ctx));
-        Json.noStore(ctx);
-        Json.write(ctx, 200, body(client, null, null));
+    Reply read(Router.Call call) {
+        RegisteredClient client = registrar.read(call.pathParameter(), bearer(call));
+        return Reply.noStore(200, body(client, null, null));
     }
 
     /** RFC 7592 §2.2: the request carries the complete metadata, including the client id. */
-    void update(Context ctx) {
-        String clientId = ctx.pathParam("client_id");
-        String token = bearer(ctx);
+    Reply update(Router.Call call) {
+        String clientId = call.pathParameter();
+        String token = bearer(call);
         RegisteredClient current = registrar.read(clientId, token);
-        Map<String, Object> json = json(ctx);
+        Map<String, Object> json = json(call);
         if (!clientId.equals(json.get("client_id"))) {
             throw OAuthError.INVALID_CLIENT_METADATA.toException("client_id must be present and match the URI");
         }
@@ -79,15 +77,13 @@ final class RegistrationEndpoint {
             throw OAuthError.INVALID_CLIENT_METADATA.toException("client_secret does not match the issued secret");
         }
         RegisteredClient updated = registrar.update(clientId, token, ClientMetadata.parse(json, limits));
-        Json.noStore(ctx);
-        Json.write(ctx, 200, body(updated, null, null));
+        return Reply.noStore(200, body(updated, null, null));
     }
 
     /** RFC 7592 §2.3. */
-    void delete(Context ctx) {
-        registrar.delete(ctx.pathParam("client_id"), bearer(ctx));
-        Json.noStore(ctx);
-        ctx.status(204);
+    Reply delete(Router.Call call) {
+        registrar.delete(call.pathParameter(), bearer(call));
+        return new Reply(204, Reply.NO_STORE, new byte[0]);
     }
 
     private Map<String, Object> body(RegisteredClient client, ClientSecret secret, String registrationToken) {
@@ -95,8 +91,8 @@ final class RegistrationEndpoint {
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> json(Context ctx) {
-        byte[] body = bodies.json(ctx);
+    private Map<String, Object> json(Router.Call call) {
+        byte[] body = bodies.json(call.header(HttpHeader.CONTENT_TYPE), call.body());
         try {
             Object parsed = Strict.MAPPER.readValue(body, Object.class);
             if (parsed instanceof Map<?, ?> map) {
@@ -109,8 +105,8 @@ final class RegistrationEndpoint {
     }
 
     // RFC 6750 §2.1: Authorization: Bearer <token>.
-    private static String bearer(Context ctx) {
-        String header = ctx.header("Authorization");
+    private static String bearer(Router.Call call) {
+        String header = call.header(HttpHeader.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             throw OAuthError.INVALID_TOKEN.toException("A bearer token is required");
         }

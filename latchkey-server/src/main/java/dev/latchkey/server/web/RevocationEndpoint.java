@@ -6,8 +6,9 @@ import dev.latchkey.core.token.Revoker;
 import dev.latchkey.server.convert.ClientAuthentication;
 import dev.latchkey.server.convert.Form;
 import dev.latchkey.server.convert.RequestBodies;
-import dev.latchkey.server.render.Json;
-import io.javalin.http.Context;
+import dev.latchkey.server.render.Reply;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
 
 /** {@code POST /oauth2/revoke}, RFC 7009: 200 with an empty body, also for unknown tokens (§2.2). */
 final class RevocationEndpoint {
@@ -22,11 +23,13 @@ final class RevocationEndpoint {
         this.revoker = revoker;
     }
 
-    void handle(Context ctx) {
-        Form form = bodies.form(ctx).requireNoRepeats();
-        RegisteredClient client = authenticator.authenticate(ClientAuthentication.parse(ctx.header("Authorization"), form));
+    Reply handle(Router.Call call) {
+        Form form = bodies.form(call.header(HttpHeader.CONTENT_TYPE), call.body()).requireNoRepeats();
+        RegisteredClient client = authenticator.authenticate(
+                ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form));
         revoker.revoke(client, form.required("token"), form.single("token_type_hint"));
-        Json.noStore(ctx);
-        ctx.status(200);
+        return new Reply(200, Reply.NO_STORE, EMPTY);
     }
+
+    private static final byte[] EMPTY = new byte[0];
 }
