@@ -1,7 +1,7 @@
 package dev.latchkey.server;
 
 import dev.latchkey.server.cli.Commands;
-import picocli.CommandLine;
+import java.util.Arrays;
 
 /** Entry point of {@code latchkey.jar}: {@code serve}, {@code client create}, {@code keys rotate}. */
 public final class Main {
@@ -10,11 +10,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && "serve".equals(args[0])) {
+        boolean serve = args.length > 0 && "serve".equals(args[0]);
+        int exit;
+        if (serve) {
             Warmup.start(Warmup.namesPostgres(args, System.getenv("LATCHKEY_DB_URL")));
+            exit = Commands.serveCommandLine().execute(Arrays.copyOfRange(args, 1, args.length));
+        } else {
+            exit = Commands.commandLine().execute(args);
         }
-        int exit = Commands.commandLine().execute(args);
-        if (exit != 0 || args.length == 0 || !"serve".equals(args[0])) {
+        if (exit != 0 || !serve) {
             System.exit(exit);
         }
     }

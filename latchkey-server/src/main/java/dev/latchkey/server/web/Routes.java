@@ -34,6 +34,8 @@ public final class Routes {
     public static final String JWKS = "/oauth2/jwks";
     public static final String REGISTER = "/oauth2/register";
 
+    private static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
     private Routes() {
     }
 
@@ -105,6 +107,14 @@ public final class Routes {
     }
 
     private static QueuedThreadPool threadPool(int maxThreads) {
+        // Jetty's queues pad their slots to a cache line and, unless told how many references fit
+        // in one, ask the platform MBean server whether oops are compressed: building that server
+        // cost the start 30-40 ms. Oops are compressed below a 32 GiB heap (the default); this is
+        // a padding size only, and an operator's own setting wins.
+        if (System.getProperty(REFERENCES_PER_CACHE_LINE) == null) {
+            System.setProperty(REFERENCES_PER_CACHE_LINE,
+                    Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024 ? "16" : "8");
+        }
         QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
         pool.setName("latchkey-http");
         return pool;
