@@ -6,12 +6,19 @@ import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
 import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.AccessTokenType;
+import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.store.OpaqueAccessTokenRecord;
+import dev.latchkey.core.token.Secrets;
+import dev.latchkey.core.token.TokenHash;
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.OAuth;
 import dev.latchkey.server.testing.TestClient;
 import dev.latchkey.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,6 +84,21 @@ class IntrospectionTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(Http.json(response)).containsExactly(Map.entry("active", false));
+    }
+
+    @Test
+    void anOpaqueTokenIssuedBeforeTokensCarriedTheirTimeIsStillFoundAndRevocable() throws Exception {
+        TestClient client = SERVER.register(Map.of("scope", "read", "access_token_format", "opaque"));
+        String older = Secrets.random256(); // the format before time-ordered tokens, stored under its plain hash
+        Instant now = SERVER.clock().instant();
+        SERVER.server().latchkey().stores().tokens().saveAccessToken(new OpaqueAccessTokenRecord(
+                new TokenHash(Secrets.hash(older)), client.id(), client.id(), Scope.parse("read", OAuthError.SERVER_ERROR),
+                List.of(SERVER.issuer()), "jti-" + Secrets.random128(), null, now, now.plusSeconds(600), false));
+
+        assertThat(OAuth.introspect(SERVER, client, older).isActive()).isTrue();
+        assertThat(Http.postForm(SERVER.uri("/oauth2/revoke"), client.basicHeader(), Map.of("token", older))
+                .statusCode()).isEqualTo(200);
+        assertThat(OAuth.introspect(SERVER, client, older).isActive()).isFalse();
     }
 
     @Test

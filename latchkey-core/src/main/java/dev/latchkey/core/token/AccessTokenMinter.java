@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>JWTs follow RFC 9068: header {@code typ: at+jwt} and {@code kid}; claims {@code iss sub aud
  * exp iat jti client_id scope}. For client credentials the subject is the client itself (RFC 9068
- * §2.2). Opaque tokens are 256 random bits; only their SHA-256 is stored.
+ * §2.2). Opaque tokens are 256 random bits after their issue time ({@link Secrets#timeOrdered256()}); only
+ * their {@link TokenHash} is stored.
  *
  * <p>The {@code jti} of a token issued with a refresh token is {@code <family>.<random>}: the
  * family can be read off the token, so revoking a family revokes its JWTs without storing them.
@@ -48,7 +49,7 @@ public final class AccessTokenMinter {
         Instant expiresAt = now.plus(ttl);
         String jti = familyId == null ? Secrets.random128() : familyId + "." + Secrets.random128();
         if (client.metadata().accessTokenFormat() == TokenFormat.OPAQUE) {
-            String value = Secrets.random256();
+            String value = Secrets.timeOrdered256();
             OpaqueAccessTokenRecord record = new OpaqueAccessTokenRecord(TokenHash.of(value), client.clientId(),
                     client.clientId(), scope, audience, jti, familyId, now, expiresAt, false);
             return new MintedAccessToken(new AccessToken(value), TokenFormat.OPAQUE, jti, now, expiresAt, record);

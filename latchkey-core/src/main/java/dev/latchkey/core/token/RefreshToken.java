@@ -1,13 +1,14 @@
 package dev.latchkey.core.token;
 
 /**
- * An opaque refresh token (RFC 6749 §1.5), 256 random bits. {@link #toString()} prints a
+ * An opaque refresh token (RFC 6749 §1.5), 256 random bits after its issue time
+ * ({@link Secrets#timeOrdered256()}: its stored form sorts by issue time). {@link #toString()} prints a
  * fingerprint, never the value.
  */
 public record RefreshToken(String value) {
 
     public static RefreshToken generate() {
-        return new RefreshToken(Secrets.random256());
+        return new RefreshToken(Secrets.timeOrdered256());
     }
 
     public TokenHash hash() {
