@@ -168,6 +168,14 @@ final class GroupCommitWriter implements AutoCloseable {
                 return true;
             }
         }
+        try {
+            StatementCache.flush(c); // the rows units queued with addBatch(): their failure is a unit's
+        } catch (SQLException e) {
+            if (isConnectionFailure(e)) {
+                throw e;
+            }
+            return true;
+        }
         return false;
     }
 
@@ -177,6 +185,7 @@ final class GroupCommitWriter implements AutoCloseable {
             try {
                 begin(c);
                 results[i] = batch.get(i).work().run(c);
+                StatementCache.flush(c);
                 commit(c);
             } catch (SQLException e) {
                 rollback(c);
@@ -206,6 +215,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void rollback(Connection c) throws SQLException {
+        StatementCache.drop(c); // rows queued with addBatch() are part of what is rolled back
         if (dialect == Dialect.SQLITE) {
             execute(c, "ROLLBACK");
         } else {

@@ -229,7 +229,7 @@ final class JdbcTokenStore implements TokenStore {
             setSeconds(ps, 8, token.issuedAt());
             setSeconds(ps, 9, token.expiresAt());
             ps.setInt(10, token.revoked() ? 1 : 0);
-            ps.executeUpdate();
+            StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
 
@@ -248,7 +248,7 @@ final class JdbcTokenStore implements TokenStore {
             ps.setString(10, token.successorHash() == null ? null : token.successorHash().value());
             ps.setBytes(11, token.sealedSuccessor());
             setSeconds(ps, 12, token.graceUntil());
-            ps.executeUpdate();
+            StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
 

@@ -51,11 +51,18 @@ final class JdbcTransactor implements Transactor {
         this.writer = new GroupCommitWriter(dialect, () -> {
             try {
                 return dialect == Dialect.SQLITE ? DriverManager.getConnection(jdbcUrl, sqliteProperties())
-                        : DriverManager.getConnection(jdbcUrl);
+                        : DriverManager.getConnection(jdbcUrl, postgresWriterProperties());
             } catch (SQLException e) {
                 throw JdbcSupport.unavailable(e);
             }
         }, dialect == Dialect.SQLITE ? 1 : 2);
+    }
+
+    // The token inserts of a group commit go as one multi-row INSERT (StatementCache#flush).
+    private static Properties postgresWriterProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("reWriteBatchedInserts", "true");
+        return properties;
     }
 
     static Properties sqliteProperties() {

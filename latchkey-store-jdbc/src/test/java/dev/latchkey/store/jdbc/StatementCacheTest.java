@@ -122,6 +122,72 @@ class StatementCacheTest {
         assertThat(kept.isClosed()).isTrue();
     }
 
+    @Test
+    void queuedInsertsReachTheDatabaseOnFlushInOrderBeforeAnyOtherStatement() throws SQLException {
+        try (Connection c = open()) {
+            for (String k : new String[] {"a", "b"}) {
+                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                    queue(c, ps, k, k);
+                }
+            }
+            try (Connection other = DriverManager.getConnection(url)) {
+                assertThat(count(other)).as("queued, not sent").isZero();
+            }
+            StatementCache.flush(c);
+            try (Connection other = DriverManager.getConnection(url)) {
+                assertThat(count(other)).isEqualTo(2);
+            }
+
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                queue(c, ps, "c", "c");
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT v FROM t WHERE k = ?")) {
+                ps.setString(1, "c");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).as("a later statement sees the row queued before it").isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRollbackDropsQueuedInsertsAndAFailedFlushLeavesNothingQueued() throws SQLException {
+        try (Connection c = open()) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                queue(c, ps, "a", "1");
+            }
+            StatementCache.drop(c);
+            StatementCache.flush(c);
+            assertThat(count(c)).isZero();
+
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                queue(c, ps, "b", "1");
+                queue(c, ps, "b", "again"); // the primary key again
+            }
+            assertThatThrownBy(() -> StatementCache.flush(c)).isInstanceOf(SQLException.class);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                queue(c, ps, "d", "1");
+            }
+            StatementCache.flush(c);
+            assertThat(count(c)).as("b (sent before the failure, autocommit) and d, nothing of the failed row")
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void onAConnectionWithoutTheCacheAnInsertRunsAtOnce() throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            queue(c, ps, "a", "1");
+            assertThat(count(c)).isEqualTo(1);
+        }
+    }
+
+    private static void queue(Connection c, PreparedStatement ps, String k, String v) throws SQLException {
+        ps.setString(1, k);
+        ps.setString(2, v);
+        StatementCache.insert(c, ps);
+    }
+
     private static void insert(PreparedStatement ps, String k, String v) throws SQLException {
         ps.setString(1, k);
         ps.setString(2, v);
