@@ -1,6 +1,7 @@
 package dev.latchkey.bench;
 
 import dev.latchkey.core.token.Secrets;
+import dev.latchkey.core.token.TokenHash;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -9,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fills a store with opaque access tokens (random hashes, valid for a day), to show that
- * introspection does not slow down as tokens accumulate. Usage: Populate JDBC_URL COUNT.
+ * Fills a store with opaque access tokens (stored as the server stores them, issued over the last
+ * day, valid for a day), to show that introspection does not slow down as tokens accumulate.
+ * Usage: Populate JDBC_URL COUNT.
  */
 public final class Populate {
 
@@ -30,7 +32,9 @@ public final class Populate {
                     + " scope, audience, jti, family_id, issued_at, expires_at, revoked) VALUES (?, 'populate', 'populate',"
                     + " 'read', 'https://bench', ?, NULL, ?, ?, 0)")) {
                 for (int i = 1; i <= count; i++) {
-                    ps.setString(1, Secrets.hash(Secrets.random128()));
+                    // Stored as this server stores its tokens, issued over the last day in order.
+                    long issuedMillis = now * 1000 - 86_400_000L + (long) i * 86_400_000L / count;
+                    ps.setString(1, TokenHash.of(Secrets.timeOrdered256(issuedMillis)).value());
                     ps.setString(2, Secrets.random128());
                     ps.setLong(3, now);
                     ps.setLong(4, now + 86_400);

@@ -44,8 +44,13 @@ public final class Secrets {
      * §5.1.4.2.2).
      */
     public static String timeOrdered256() {
+        return timeOrdered256(System.currentTimeMillis());
+    }
+
+    /** {@link #timeOrdered256()} for a given issue time (fixtures that fill a store). */
+    public static String timeOrdered256(long epochMillis) {
         byte[] bytes = new byte[38];
-        long millis = System.currentTimeMillis();
+        long millis = epochMillis;
         for (int i = 5; i >= 0; i--) {
             bytes[i] = (byte) millis;
             millis >>>= 8;
