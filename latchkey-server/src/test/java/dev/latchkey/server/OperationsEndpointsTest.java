@@ -3,6 +3,7 @@ package dev.latchkey.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.server.testing.Http;
+import dev.latchkey.server.testing.LogCapture;
 import dev.latchkey.server.testing.TestClient;
 import dev.latchkey.server.testing.TestServer;
 import java.net.http.HttpRequest;
@@ -56,6 +57,22 @@ class OperationsEndpointsTest {
     }
 
     @Test
+    void tokensCountedBeforeTheFirstScrapeAreCountedOnceAndLogNothing() throws Exception {
+        try (TestServer fresh = TestServer.startNew(config -> config); LogCapture logs = new LogCapture()) {
+            TestClient client = fresh.register(Map.of("scope", "read"));
+            for (int i = 0; i < 2; i++) {
+                assertThat(Http.postForm(fresh.uri("/oauth2/token"), client.basicHeader(),
+                        Map.of("grant_type", "client_credentials")).statusCode()).isEqualTo(200);
+            }
+
+            assertThat(counter(scrape(fresh), "latchkey_tokens_issued_total",
+                    "format=\"jwt\",grant_type=\"client_credentials\"")).isEqualTo(2);
+            assertThat(logs.warnings()).as("the registry, built at the first scrape, registers each counter once")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void headAnswersWithTheHeadersOfGetAndNoBody() {
         for (String path : new String[] {"/oauth2/jwks", "/.well-known/oauth-authorization-server", "/health/live"}) {
             HttpResponse<String> get = Http.get(SERVER.uri(path));
@@ -94,7 +111,11 @@ class OperationsEndpointsTest {
     }
 
     private static String scrape() {
-        HttpResponse<String> response = Http.get(SERVER.uri("/metrics"));
+        return scrape(SERVER);
+    }
+
+    private static String scrape(TestServer server) {
+        HttpResponse<String> response = Http.get(server.uri("/metrics"));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/plain"));

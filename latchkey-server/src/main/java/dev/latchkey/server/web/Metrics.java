@@ -43,7 +43,6 @@ final class Metrics {
     private final AtomicBoolean building = new AtomicBoolean();
 
     Metrics() {
-        registry.thenAccept(ready -> counters.values().forEach(counted -> register(ready, counted)));
         CompletableFuture.delayedExecutor(BUILD_AFTER_SECONDS, TimeUnit.SECONDS).execute(this::build);
     }
 
@@ -85,8 +84,8 @@ final class Metrics {
         counted.count().increment();
     }
 
-    // Registering twice (a counter created while the registry was becoming ready) is harmless:
-    // Micrometer returns the meter already registered under the same name and tags.
+    // Each counter registers itself, once: when it is created if the registry is ready, else when it
+    // becomes ready (Micrometer logs a warning for a second registration of the same meter).
     private static void register(PrometheusMeterRegistry ready, Counted counted) {
         FunctionCounter.builder(counted.name(), counted.count(), LongAdder::doubleValue).tags(counted.tags())
                 .register(ready);
