@@ -168,6 +168,7 @@ final class StatementCache implements InvocationHandler {
         }
         prepared.clear();
         handedOut.clear();
+        queued.clear(); // rows not sent when the connection closes are not written, as on any connection
     }
 
     private static Object call(Object target, Method method, Object[] args) throws Throwable {
