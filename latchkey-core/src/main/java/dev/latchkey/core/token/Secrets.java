@@ -49,14 +49,12 @@ public final class Secrets {
 
     /** {@link #timeOrdered256()} for a given issue time (fixtures that fill a store). */
     public static String timeOrdered256(long epochMillis) {
-        byte[] bytes = new byte[38];
+        byte[] bytes = randomBytes(38); // the first 6 are then overwritten by the time
         long millis = epochMillis;
         for (int i = 5; i >= 0; i--) {
             bytes[i] = (byte) millis;
             millis >>>= 8;
         }
-        byte[] random = randomBytes(32);
-        System.arraycopy(random, 0, bytes, 6, 32);
         return B64.encodeToString(bytes);
     }
 

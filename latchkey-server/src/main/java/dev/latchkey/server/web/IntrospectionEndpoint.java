@@ -34,7 +34,7 @@ final class IntrospectionEndpoint implements Router.Route {
      */
     @Override
     public CompletableFuture<Reply> handle(Router.Call call) {
-        Form form = bodies.form(call.header(HttpHeader.CONTENT_TYPE), call.body()).requireNoRepeats();
+        Form form = call.form(bodies).requireNoRepeats();
         authenticator.authenticate(ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form));
         return introspector.introspectAsync(form.required("token"), form.single("token_type_hint"))
                 .thenApply(result -> Reply.noStore(200, body(result)));

@@ -24,7 +24,7 @@ final class RevocationEndpoint {
     }
 
     Reply handle(Router.Call call) {
-        Form form = bodies.form(call.header(HttpHeader.CONTENT_TYPE), call.body()).requireNoRepeats();
+        Form form = call.form(bodies).requireNoRepeats();
         RegisteredClient client = authenticator.authenticate(
                 ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form));
         revoker.revoke(client, form.required("token"), form.single("token_type_hint"));

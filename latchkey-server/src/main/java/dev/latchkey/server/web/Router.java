@@ -1,5 +1,7 @@
 package dev.latchkey.server.web;
 
+import dev.latchkey.server.convert.Form;
+import dev.latchkey.server.convert.RequestBodies;
 import dev.latchkey.server.render.ErrorResponses;
 import dev.latchkey.server.render.Reply;
 import java.nio.ByteBuffer;
@@ -19,8 +21,13 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Every route, on Jetty's core handler API: a path (or a path ending in one parameter segment)
  * and a method lead to a {@link Route}, whose {@link Reply} is written from whichever thread it
- * completes on, so an answer that waits for the store holds no HTTP thread. The body has already
- * been read, without a thread, by {@link BufferedBodies} in front of this handler.
+ * completes on, so an answer that waits for the store holds no HTTP thread.
+ *
+ * <p>Every request body is read to its end before any route runs ({@link BodyReader}: no thread is
+ * held while it arrives). The HTTP pool has a few threads per core; a route that read its body with
+ * blocking calls would let as many clients as threads, stalling in the middle of a body, stop the
+ * whole server until Jetty's idle timeout. A body over the limit is answered 413 here, so the routes
+ * see at most the limit.
  *
  * <p>A path no route has is 404; a method a path does not take is 405 with {@code Allow}
  * (RFC 9110 §15.5.6); HEAD runs the GET route and Jetty sends its headers only (RFC 9110 §9.3.2).
@@ -38,6 +45,11 @@ final class Router extends Handler.Abstract {
 
         String header(HttpHeader name) {
             return headers.get(name);
+        }
+
+        /** The body as a form, once its media type is checked. */
+        Form form(RequestBodies bodies) {
+            return bodies.form(header(HttpHeader.CONTENT_TYPE), body);
         }
     }
 
@@ -57,12 +69,16 @@ final class Router extends Handler.Abstract {
     private record Resource(String pattern, Map<String, Route> byMethod, String allow) {
     }
 
+    private static final byte[] NO_BODY = new byte[0];
+
     private final Map<String, Resource> exact = new LinkedHashMap<>();
-    private final List<Map.Entry<String, Resource>> prefixed = new ArrayList<>(); // "/a/" of "/a/{id}"
+    private final Map<String, Resource> prefixed = new LinkedHashMap<>(); // by "/a/" of "/a/{id}"
+    private final RequestBodies bodies;
     private final Failures failures;
     private final IdleReclaimer idle;
 
-    Router(Failures failures, IdleReclaimer idle) {
+    Router(RequestBodies bodies, Failures failures, IdleReclaimer idle) {
+        this.bodies = bodies;
         this.failures = failures;
         this.idle = idle;
     }
@@ -70,22 +86,16 @@ final class Router extends Handler.Abstract {
     /** @param pattern an exact path, or one ending in a single {@code {parameter}} segment */
     Router route(HttpMethod method, String pattern, Route route) {
         int parameter = pattern.indexOf('{');
+        Map<String, Resource> resources = parameter < 0 ? exact : prefixed;
         String key = parameter < 0 ? pattern : pattern.substring(0, parameter);
-        Resource current = parameter < 0 ? exact.get(key) : prefixed.stream()
-                .filter(entry -> entry.getKey().equals(key)).map(Map.Entry::getValue).findFirst().orElse(null);
+        Resource current = resources.get(key);
         Map<String, Route> byMethod = new LinkedHashMap<>(current == null ? Map.of() : current.byMethod());
         byMethod.put(method.asString(), route);
         List<String> allowed = new ArrayList<>(byMethod.keySet());
         if (allowed.contains("GET")) {
             allowed.add(allowed.indexOf("GET") + 1, "HEAD");
         }
-        Resource resource = new Resource(pattern, byMethod, String.join(", ", allowed));
-        if (parameter < 0) {
-            exact.put(key, resource);
-        } else {
-            prefixed.removeIf(entry -> entry.getKey().equals(key));
-            prefixed.add(Map.entry(key, resource));
-        }
+        resources.put(key, new Resource(pattern, byMethod, String.join(", ", allowed)));
         return this;
     }
 
@@ -97,12 +107,34 @@ final class Router extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         idle.touch();
+        if (request.getLength() == 0
+                || request.getLength() < 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            dispatch(request, response, callback, NO_BODY);
+            return true;
+        }
+        // Usually the body came with the headers and this completes at once, on this thread.
+        BodyReader.read(request, bodies).whenComplete((body, failure) -> {
+            try {
+                if (failure != null) {
+                    String path = request.getHttpURI().getPath();
+                    write(response, failures.reply(failure, request.getMethod(), path, path), callback);
+                } else {
+                    dispatch(request, response, callback, body);
+                }
+            } catch (Throwable e) {
+                callback.failed(e);
+            }
+        });
+        return true;
+    }
+
+    private void dispatch(Request request, Response response, Callback callback, byte[] body) {
         String method = request.getMethod();
         String path = Request.getPathInContext(request);
         String parameter = null;
         Resource resource = exact.get(path);
         if (resource == null) {
-            for (Map.Entry<String, Resource> entry : prefixed) {
+            for (Map.Entry<String, Resource> entry : prefixed.entrySet()) {
                 String prefix = entry.getKey();
                 if (path.length() > prefix.length() && path.startsWith(prefix) && path.indexOf('/', prefix.length()) < 0) {
                     resource = entry.getValue();
@@ -113,7 +145,7 @@ final class Router extends Handler.Abstract {
         }
         if (resource == null) {
             write(response, ErrorResponses.reply(ErrorResponses.forStatus(404, "No such endpoint")), callback);
-            return true;
+            return;
         }
         Route route = resource.byMethod().get(method);
         if (route == null && HttpMethod.HEAD.is(method)) {
@@ -124,11 +156,11 @@ final class Router extends Handler.Abstract {
             Map<String, String> headers = new LinkedHashMap<>(refused.headers());
             headers.put("Allow", resource.allow());
             write(response, new Reply(405, headers, refused.body()), callback);
-            return true;
+            return;
         }
         CompletableFuture<Reply> answer;
         try {
-            answer = route.handle(new Call(request.getHeaders(), BufferedBodies.body(request), parameter));
+            answer = route.handle(new Call(request.getHeaders(), body, parameter));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -140,7 +172,6 @@ final class Router extends Handler.Abstract {
                 callback.failed(e);
             }
         });
-        return true;
     }
 
     /** Writes a reply: JSON unless its headers name another type; an empty body has no type. */

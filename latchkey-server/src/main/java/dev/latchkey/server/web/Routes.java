@@ -13,8 +13,8 @@ import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Every route of the server, next to the standard it implements, on a plain Jetty server: every
- * request body is read first by {@link BufferedBodies}, then {@link Router} finds the endpoint.
+ * Every route of the server, next to the standard it implements, on a plain Jetty server whose one
+ * handler, {@link Router}, reads each request body and finds the endpoint.
  * Every failure is an OAuth JSON error ({@link Failures}): expected ones as their
  * {@link dev.latchkey.core.error.OAuthError}, a database outage as 503 {@code temporarily_unavailable},
  * anything else as 500 {@code server_error} with the cause logged (never a token: exception messages
@@ -57,7 +57,7 @@ public final class Routes {
         var idle = new IdleReclaimer();
         var failures = new Failures(metrics);
 
-        Router routes = new Router(failures, idle)
+        Router routes = new Router(bodies, failures, idle)
                 .route(HttpMethod.GET, METADATA, Router.immediate(metadata::handle))                        // RFC 8414 §3
                 .route(HttpMethod.POST, TOKEN, call -> ready.join().token().handle(call))                    // RFC 6749 §3.2, §4.4, §6
                 .route(HttpMethod.POST, INTROSPECT, call -> ready.join().introspection().handle(call))       // RFC 7662 §2
@@ -82,7 +82,7 @@ public final class Routes {
         connector.setPort(port);
         server.addConnector(connector);
         server.setErrorHandler(new JsonErrorHandler());
-        server.setHandler(new BufferedBodies(routes, bodies, failures));
+        server.setHandler(routes);
         server.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStopped(LifeCycle event) {

@@ -32,8 +32,7 @@ final class TokenEndpoint implements Router.Route {
      */
     @Override
     public CompletableFuture<Reply> handle(Router.Call call) {
-        TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION),
-                bodies.form(call.header(HttpHeader.CONTENT_TYPE), call.body()));
+        TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
         return tokens.handle(request).thenApply(result -> {
             metrics.issued(request.grant(), result.tokens().format());
             return TokenResponses.reply(result);

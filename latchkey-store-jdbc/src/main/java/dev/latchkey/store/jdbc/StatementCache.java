@@ -58,8 +58,8 @@ final class StatementCache implements InvocationHandler {
      * here is the failure of the units that queued them.
      */
     static void flush(Connection connection) throws SQLException {
-        if (Proxy.isProxyClass(connection.getClass())
-                && Proxy.getInvocationHandler(connection) instanceof StatementCache cache) {
+        StatementCache cache = of(connection);
+        if (cache != null) {
             cache.flushQueued();
         }
     }
@@ -69,8 +69,7 @@ final class StatementCache implements InvocationHandler {
      * rest of the group commit ({@code addBatch()}, sent by {@link #flush}), on any other at once.
      */
     static void insert(Connection connection, PreparedStatement insert) throws SQLException {
-        if (Proxy.isProxyClass(connection.getClass())
-                && Proxy.getInvocationHandler(connection) instanceof StatementCache) {
+        if (of(connection) != null) {
             insert.addBatch();
         } else {
             insert.executeUpdate();
@@ -79,10 +78,16 @@ final class StatementCache implements InvocationHandler {
 
     /** Drops the rows queued by {@code addBatch()} on this writer connection: they are rolled back. */
     static void drop(Connection connection) throws SQLException {
-        if (Proxy.isProxyClass(connection.getClass())
-                && Proxy.getInvocationHandler(connection) instanceof StatementCache cache) {
+        StatementCache cache = of(connection);
+        if (cache != null) {
             cache.dropQueued();
         }
+    }
+
+    /** The cache behind a writer connection, or null for any other connection. */
+    private static StatementCache of(Connection connection) {
+        return Proxy.isProxyClass(connection.getClass())
+                && Proxy.getInvocationHandler(connection) instanceof StatementCache cache ? cache : null;
     }
 
     private void flushQueued() throws SQLException {
