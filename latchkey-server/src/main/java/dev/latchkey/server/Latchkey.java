@@ -70,7 +70,7 @@ public final class Latchkey implements AutoCloseable {
         this.registrar = new ClientRegistrar(stores.clients(), clients, clock);
         JwtVerifier jwts = new JwtVerifier(policy, keys);
         this.minter = new AccessTokenMinter(policy, keys);
-        this.revoker = new Revoker(jwts, stores.tokens(), revocations, config.limits().maxAccessTokenTtl(), clock);
+        this.revoker = new Revoker(jwts, stores.tokens(), revocations, clock);
         // Requests that wait on the store hold no HTTP thread meanwhile: their answers complete on the
         // store's threads. The rare continuation that must read or write the store again after that
         // (a lost rotation race, an introspected token that is not an access token) runs here

@@ -93,15 +93,15 @@ class CrashRecoveryTest {
                 for (Holder holder : holders) {
                     for (String token : holder.acknowledged.subList(0, holder.acknowledged.size() - 1)) {
                         assertThat(stores.tokens().findRefreshToken(TokenHash.of(token))).as("seed " + seed)
-                                .hasValueSatisfying(r -> assertThat(r.state()).isEqualTo(RefreshTokenRecord.State.ROTATED));
+                                .hasValueSatisfying(r -> assertThat(r.token().state()).isEqualTo(RefreshTokenRecord.State.ROTATED));
                     }
                     RefreshTokenRecord last = stores.tokens().findRefreshToken(TokenHash.of(holder.last()))
-                            .orElseThrow(() -> new AssertionError("acknowledged token lost, seed " + seed));
+                            .orElseThrow(() -> new AssertionError("acknowledged token lost, seed " + seed)).token();
                     if (last.state() == RefreshTokenRecord.State.ROTATED) {
                         // The crash swallowed the response to a committed rotation: the successor exists.
                         lostResponses++;
                         assertThat(stores.tokens().findRefreshToken(last.successorHash())).as("seed " + seed)
-                                .hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(RefreshTokenRecord.State.ACTIVE));
+                                .hasValueSatisfying(s -> assertThat(s.token().state()).isEqualTo(RefreshTokenRecord.State.ACTIVE));
                         assertThat(OAuth.refresh(node, holder.client, holder.last()).toErrorResponse()
                                 .getErrorObject().getCode()).isEqualTo("invalid_grant");
                     } else {

@@ -9,6 +9,7 @@ import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import dev.latchkey.core.key.MasterKey;
 import dev.latchkey.server.testing.Clients;
+import dev.latchkey.server.testing.FamilyRaces;
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.Node;
 import dev.latchkey.server.testing.OAuth;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two Latchkey processes on one PostgreSQL database, with the same issuer and master key, behave
@@ -126,6 +129,17 @@ class MultiNodeTest {
         pool.shutdown();
 
         assertThat(wins).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(FamilyRaces.Revocation.class)
+    void refreshOnOneNodeRacingAFamilyRevocationOnTheOtherLeavesNoSurvivor(FamilyRaces.Revocation kind)
+            throws Exception {
+        TestClient client = a.register(Clients.refreshClient(Map.of("access_token_format", "opaque")));
+
+        FamilyRaces.Result result = FamilyRaces.run(a, b, client, kind, 300, 16);
+
+        assertThat(result.survivors()).as("%s refreshes won their race", result.refreshesThatWon()).isEmpty();
     }
 
     @Test

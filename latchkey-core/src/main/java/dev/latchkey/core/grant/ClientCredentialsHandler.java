@@ -5,6 +5,7 @@ import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.scope.Scope;
 import dev.latchkey.core.store.RefreshTokenRecord;
+import dev.latchkey.core.store.TokenFamily;
 import dev.latchkey.core.store.TokenStore;
 import dev.latchkey.core.token.AccessTokenMinter;
 import dev.latchkey.core.token.IssuedTokens;
@@ -73,8 +74,9 @@ final class ClientCredentialsHandler {
         RefreshToken refresh = RefreshToken.generate();
         IssuedTokens issued =
                 new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.of(refresh));
-        return tokens.saveRefreshTokenAsync(RefreshTokenRecord.active(refresh.hash(), familyId, client.clientId(),
-                scope, resources, now, now.plus(client.metadata().refreshTokenTtl())), access.record())
-                .thenApply(saved -> issued);
+        TokenFamily family = TokenFamily.start(familyId, client.clientId(), now, null, access.expiresAt());
+        return tokens.saveRefreshTokenAsync(family, RefreshTokenRecord.active(refresh.hash(), familyId,
+                client.clientId(), scope, resources, now, now.plus(client.metadata().refreshTokenTtl())),
+                access.record()).thenApply(saved -> issued);
     }
 }

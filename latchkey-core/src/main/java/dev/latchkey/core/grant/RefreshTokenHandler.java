@@ -7,6 +7,7 @@ import dev.latchkey.core.key.MasterKey;
 import dev.latchkey.core.scope.Scope;
 import dev.latchkey.core.store.RefreshTokenRecord;
 import dev.latchkey.core.store.Rotation;
+import dev.latchkey.core.store.StoredRefreshToken;
 import dev.latchkey.core.store.TokenStore;
 import dev.latchkey.core.token.AccessTokenMinter;
 import dev.latchkey.core.token.IssuedTokens;
@@ -71,15 +72,19 @@ final class RefreshTokenHandler {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         TokenHash hash = grant.refreshToken().hash();
-        RefreshTokenRecord current = tokens.findRefreshToken(hash).orElseThrow(RefreshTokenHandler::invalidToken);
+        StoredRefreshToken stored = tokens.findRefreshToken(hash).orElseThrow(RefreshTokenHandler::invalidToken);
+        RefreshTokenRecord current = stored.token();
         // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
         if (!current.clientId().equals(client.clientId())) {
+            throw invalidToken();
+        }
+        if (stored.family().revoked()) {
             throw invalidToken();
         }
         if (current.state() == RefreshTokenRecord.State.ROTATED) {
             return CompletableFuture.completedFuture(reuse(client, current, now));
         }
-        if (current.state() == RefreshTokenRecord.State.REVOKED || current.isExpired(now)) {
+        if (!stored.isUsable(now)) {
             throw invalidToken();
         }
 
@@ -98,23 +103,25 @@ final class RefreshTokenHandler {
         RefreshToken next = RefreshToken.generate();
         // RFC 6749 §6: the new refresh token keeps the scope of the one it replaces.
         RefreshTokenRecord successor = RefreshTokenRecord.active(next.hash(), current.familyId(), client.clientId(),
-                current.scope(), current.resources(), now, now.plus(client.metadata().refreshTokenTtl()));
+                current.scope(), current.resources(), now,
+                stored.family().capExpiry(now.plus(client.metadata().refreshTokenTtl())));
         IssuedTokens issued = new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope,
                 Optional.of(next));
 
         Duration grace = client.metadata().refreshTokenGrace();
         byte[] sealed = grace.isZero() ? null : masterKey.seal(issued.toBytes(), aad(hash));
         Instant graceUntil = grace.isZero() ? null : now.plus(grace);
-        return tokens.rotateAsync(new Rotation(hash, now, successor, access.record(), sealed, graceUntil))
+        return tokens.rotateAsync(new Rotation(hash, now, successor, access.record(), access.expiresAt(), sealed,
+                        graceUntil))
                 .thenCompose(rotated -> rotated ? CompletableFuture.completedFuture(issued)
                         : CompletableFuture.supplyAsync(() -> afterLostRace(client, hash, now), storeWaits));
     }
 
     // Another request rotated this token between our read and our compare-and-set.
     private IssuedTokens afterLostRace(RegisteredClient client, TokenHash hash, Instant now) {
-        RefreshTokenRecord after = tokens.findRefreshToken(hash).orElseThrow(RefreshTokenHandler::invalidToken);
-        if (after.state() == RefreshTokenRecord.State.ROTATED) {
-            return reuse(client, after, now);
+        StoredRefreshToken after = tokens.findRefreshToken(hash).orElseThrow(RefreshTokenHandler::invalidToken);
+        if (!after.family().revoked() && after.token().state() == RefreshTokenRecord.State.ROTATED) {
+            return reuse(client, after.token(), now);
         }
         throw invalidToken();
     }
@@ -123,9 +130,8 @@ final class RefreshTokenHandler {
         if (rotated.sealedSuccessor() != null && rotated.graceUntil() != null && now.isBefore(rotated.graceUntil())) {
             // Inside the window the successor is handed out again, but only while it is itself
             // unused: once the client has moved on, an old token coming back is a real replay.
-            Optional<RefreshTokenRecord> successor = tokens.findRefreshToken(rotated.successorHash());
-            if (successor.isPresent() && successor.get().state() == RefreshTokenRecord.State.ACTIVE
-                    && !successor.get().isExpired(now)) {
+            Optional<StoredRefreshToken> successor = tokens.findRefreshToken(rotated.successorHash());
+            if (successor.isPresent() && successor.get().isUsable(now)) {
                 return IssuedTokens.fromBytes(masterKey.open(rotated.sealedSuccessor(), aad(rotated.hash())));
             }
         }

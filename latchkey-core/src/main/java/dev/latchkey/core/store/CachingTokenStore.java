@@ -90,13 +90,13 @@ public final class CachingTokenStore implements TokenStore {
     }
 
     @Override
-    public CompletableFuture<Void> saveRefreshTokenAsync(RefreshTokenRecord token,
+    public CompletableFuture<Void> saveRefreshTokenAsync(TokenFamily family, RefreshTokenRecord token,
             OpaqueAccessTokenRecord accessToken) {
-        return store.saveRefreshTokenAsync(token, accessToken).thenRun(() -> remember(accessToken));
+        return store.saveRefreshTokenAsync(family, token, accessToken).thenRun(() -> remember(accessToken));
     }
 
     @Override
-    public Optional<RefreshTokenRecord> findRefreshToken(TokenHash hash) {
+    public Optional<StoredRefreshToken> findRefreshToken(TokenHash hash) {
         return store.findRefreshToken(hash);
     }
 
@@ -111,10 +111,11 @@ public final class CachingTokenStore implements TokenStore {
     }
 
     @Override
-    public void revokeFamily(String familyId, Instant rememberUntil) {
+    public Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil) {
         invalidate(null);
-        store.revokeFamily(familyId, rememberUntil);
+        Optional<Instant> revoked = store.revokeFamily(familyId, rememberAtLeastUntil);
         invalidate(null);
+        return revoked;
     }
 
     @Override
@@ -126,8 +127,8 @@ public final class CachingTokenStore implements TokenStore {
     }
 
     @Override
-    public void revokeJwt(String jti, Instant expiresAt) {
-        store.revokeJwt(jti, expiresAt);
+    public boolean revokeJwt(String jti, Instant expiresAt) {
+        return store.revokeJwt(jti, expiresAt);
     }
 
     @Override

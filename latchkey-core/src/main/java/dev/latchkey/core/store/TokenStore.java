@@ -41,21 +41,23 @@ public interface TokenStore {
     }
 
     /**
-     * Starts a family with its first refresh token and the access token issued with it (nullable);
-     * the future completes once both are durable, as {@link #saveAccessTokenAsync}.
+     * Starts a family with its first refresh token and the opaque access token issued with it
+     * (null for a JWT); the future completes once all are durable, as {@link #saveAccessTokenAsync}.
      */
-    CompletableFuture<Void> saveRefreshTokenAsync(RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken);
+    CompletableFuture<Void> saveRefreshTokenAsync(TokenFamily family, RefreshTokenRecord token,
+            OpaqueAccessTokenRecord accessToken);
 
     /** {@link #saveRefreshTokenAsync}, waited for. */
-    default void saveRefreshToken(RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken) {
-        Futures.join(saveRefreshTokenAsync(token, accessToken));
+    default void saveRefreshToken(TokenFamily family, RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken) {
+        Futures.join(saveRefreshTokenAsync(family, token, accessToken));
     }
 
-    Optional<RefreshTokenRecord> findRefreshToken(TokenHash hash);
+    /** The refresh token with this hash and its family; empty if either is unknown. */
+    Optional<StoredRefreshToken> findRefreshToken(TokenHash hash);
 
     /**
      * The compare-and-set of {@link Rotation}: the future completes with true if this call rotated
-     * the token, once the rotation is durable, on the store's writer thread (chain only short work
+     * the token (it was active and unexpired, and its family not revoked), once the rotation is durable, on the store's writer thread (chain only short work
      * that does not wait on this store).
      */
     CompletableFuture<Boolean> rotateAsync(Rotation rotation);
@@ -66,16 +68,26 @@ public interface TokenStore {
     }
 
     /**
-     * Revokes every refresh token and opaque access token of the family and records a
-     * {@link Change.Kind#FAMILY_REVOKED} (for JWTs) remembered until {@code rememberUntil}.
+     * Revokes the family, every refresh token and opaque access token of it, and records a
+     * {@link Change.Kind#FAMILY_REVOKED} (for its JWTs) remembered until the latest expiry of an
+     * access token the family issued, and at least until {@code rememberAtLeastUntil}. Serialized
+     * with {@link #rotateAsync} on the family: once this returns, no token of the family works,
+     * whatever rotation was in flight.
+     *
+     * @return until when the revocation is remembered; empty if the family was revoked already
+     *         (nothing is written again)
      */
-    void revokeFamily(String familyId, Instant rememberUntil);
+    Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil);
 
     /** Marks an opaque access token revoked; false if unknown. */
     boolean revokeAccessToken(TokenHash hash);
 
-    /** Records a {@link Change.Kind#JTI_REVOKED} for a JWT access token until it expires. */
-    void revokeJwt(String jti, Instant expiresAt);
+    /**
+     * Records a {@link Change.Kind#JTI_REVOKED} for a JWT access token until it expires.
+     *
+     * @return false if that jti was revoked already (nothing is written again)
+     */
+    boolean revokeJwt(String jti, Instant expiresAt);
 
     /**
      * Deletes at most {@code batchSize} expired rows of each kind, drops sealed successors whose

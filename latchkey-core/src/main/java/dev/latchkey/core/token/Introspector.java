@@ -2,9 +2,11 @@ package dev.latchkey.core.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.core.client.ClientDirectory;
+import dev.latchkey.core.client.GrantType;
 import dev.latchkey.core.store.Futures;
 import dev.latchkey.core.store.OpaqueAccessTokenRecord;
 import dev.latchkey.core.store.RefreshTokenRecord;
+import dev.latchkey.core.store.StoredRefreshToken;
 import dev.latchkey.core.store.StoreUnavailableException;
 import dev.latchkey.core.store.TokenStore;
 import java.text.ParseException;
@@ -121,7 +123,8 @@ public final class Introspector {
     }
 
     private Introspection ofAccess(OpaqueAccessTokenRecord token, Instant now) {
-        if (token.revoked() || !token.expiresAt().isAfter(now) || clients.find(token.clientId()).isEmpty()) {
+        if (token.revoked() || !token.expiresAt().isAfter(now) || clients.find(token.clientId()).isEmpty()
+                || token.familyId() != null && revocations.isFamilyRevoked(token.familyId())) {
             return Introspection.INACTIVE;
         }
         return new Introspection(true, nullIfEmpty(token.scope().toString()), token.clientId(),
@@ -130,13 +133,15 @@ public final class Introspector {
     }
 
     private Optional<Introspection> refresh(TokenHash hash, Instant now) {
-        Optional<RefreshTokenRecord> found = tokens.findRefreshToken(hash);
+        Optional<StoredRefreshToken> found = tokens.findRefreshToken(hash);
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        RefreshTokenRecord token = found.get();
-        if (token.state() != RefreshTokenRecord.State.ACTIVE || token.isExpired(now)
-                || clients.find(token.clientId()).isEmpty()) {
+        RefreshTokenRecord token = found.get().token();
+        // A refresh token is active only while it could be used: its family not revoked, and its
+        // client still registered for the refresh_token grant.
+        if (!found.get().isUsable(now) || clients.find(token.clientId())
+                .map(client -> !client.metadata().allows(GrantType.REFRESH_TOKEN)).orElse(true)) {
             return Optional.of(Introspection.INACTIVE);
         }
         return Optional.of(new Introspection(true, nullIfEmpty(token.scope().toString()), token.clientId(),

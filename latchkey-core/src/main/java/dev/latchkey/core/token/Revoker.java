@@ -5,11 +5,10 @@ import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.store.Change;
 import dev.latchkey.core.store.OpaqueAccessTokenRecord;
-import dev.latchkey.core.store.RefreshTokenRecord;
+import dev.latchkey.core.store.StoredRefreshToken;
 import dev.latchkey.core.store.TokenStore;
 import java.text.ParseException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -33,14 +32,12 @@ public final class Revoker {
     private final JwtVerifier jwts;
     private final TokenStore tokens;
     private final RevocationList revocations;
-    private final Duration maxTokenTtl;
     private final Clock clock;
 
-    public Revoker(JwtVerifier jwts, TokenStore tokens, RevocationList revocations, Duration maxTokenTtl, Clock clock) {
+    public Revoker(JwtVerifier jwts, TokenStore tokens, RevocationList revocations, Clock clock) {
         this.jwts = jwts;
         this.tokens = tokens;
         this.revocations = revocations;
-        this.maxTokenTtl = maxTokenTtl;
         this.clock = clock;
     }
 
@@ -70,9 +67,11 @@ public final class Revoker {
         }
         requireOwner(client, owner);
         Instant expiresAt = claims.getExpirationTime().toInstant();
-        if (expiresAt.isAfter(now) && claims.getJWTID() != null) {
-            tokens.revokeJwt(claims.getJWTID(), expiresAt);
-            revocations.apply(new Change(0, Change.Kind.JTI_REVOKED, claims.getJWTID(), expiresAt));
+        String jti = claims.getJWTID();
+        // A token revoked already (or whose family is) stays so: nothing to write again.
+        if (expiresAt.isAfter(now) && jti != null && !revocations.isRevoked(jti)) {
+            tokens.revokeJwt(jti, expiresAt);
+            revocations.apply(new Change(0, Change.Kind.JTI_REVOKED, jti, expiresAt));
         }
     }
 
@@ -87,21 +86,23 @@ public final class Revoker {
     }
 
     private boolean revokeRefresh(RegisteredClient client, TokenHash hash, Instant now) {
-        Optional<RefreshTokenRecord> token = tokens.findRefreshToken(hash);
+        Optional<StoredRefreshToken> token = tokens.findRefreshToken(hash);
         if (token.isEmpty()) {
             return false;
         }
-        requireOwner(client, token.get().clientId());
-        revokeFamily(token.get().familyId(), now);
+        requireOwner(client, token.get().token().clientId());
+        revokeFamily(token.get().token().familyId(), now);
         return true;
     }
 
-    /** Revokes a family here and everywhere; used by revocation and by refresh token reuse detection. */
+    /**
+     * Revokes a family here and everywhere; used by revocation and by refresh token reuse detection.
+     * Its JWTs are remembered as revoked until the last of them expires (the store knows when: the
+     * family records the latest access token expiry it issued, whatever the lifetime limits are now).
+     */
     public void revokeFamily(String familyId, Instant now) {
-        // The family's JWTs all expire within the longest access token lifetime from now.
-        Instant rememberUntil = now.plus(maxTokenTtl);
-        tokens.revokeFamily(familyId, rememberUntil);
-        revocations.apply(new Change(0, Change.Kind.FAMILY_REVOKED, familyId, rememberUntil));
+        tokens.revokeFamily(familyId, now).ifPresent(rememberUntil ->
+                revocations.apply(new Change(0, Change.Kind.FAMILY_REVOKED, familyId, rememberUntil)));
     }
 
     private static void requireOwner(RegisteredClient client, String owner) {

@@ -59,12 +59,12 @@ class CachingTokenStoreTest {
             return true;
         }
 
-        public CompletableFuture<Void> saveRefreshTokenAsync(RefreshTokenRecord token,
+        public CompletableFuture<Void> saveRefreshTokenAsync(TokenFamily family, RefreshTokenRecord token,
                 OpaqueAccessTokenRecord accessToken) {
             return CompletableFuture.completedFuture(null);
         }
 
-        public Optional<RefreshTokenRecord> findRefreshToken(TokenHash hash) {
+        public Optional<StoredRefreshToken> findRefreshToken(TokenHash hash) {
             return Optional.empty();
         }
 
@@ -72,9 +72,13 @@ class CachingTokenStoreTest {
             return CompletableFuture.completedFuture(false);
         }
 
-        public void revokeFamily(String familyId, Instant rememberUntil) { }
+        public Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil) {
+            return Optional.empty();
+        }
 
-        public void revokeJwt(String jti, Instant expiresAt) { }
+        public boolean revokeJwt(String jti, Instant expiresAt) {
+            return true;
+        }
 
         public int purgeExpired(Instant now, int batchSize) {
             return 0;

@@ -106,6 +106,11 @@ public record ServerConfig(
                 limits, initialAccessToken, newMasterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
     }
 
+    public ServerConfig withLimits(ClientLimits newLimits) {
+        return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
+                newLimits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
+    }
+
     private static String stripTrailingSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }

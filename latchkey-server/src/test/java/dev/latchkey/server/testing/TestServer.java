@@ -59,7 +59,12 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback, Au
 
     /** For tests that need a server of their own outside the extension: use with try-with-resources. */
     public static TestServer startNew(UnaryOperator<ServerConfig> customizer) throws IOException {
-        TestServer server = new TestServer(customizer);
+        return startNew(customizer, MutableClock.startingNow());
+    }
+
+    /** {@link #startNew(UnaryOperator)} on a clock the test moves. */
+    public static TestServer startNew(UnaryOperator<ServerConfig> customizer, MutableClock clock) throws IOException {
+        TestServer server = new TestServer(customizer, clock);
         server.open();
         return server;
     }

@@ -57,6 +57,17 @@ final class JdbcChangeLog implements ChangeLog {
         }
     }
 
+    /** True if an entry of this kind for this ref is in the log (inside the caller's transaction). */
+    boolean contains(Connection c, Change.Kind kind, String ref) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM changes WHERE ref = ? AND kind = ?")) {
+            ps.setString(1, ref);
+            ps.setString(2, kind.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     @Override
     public List<Change> since(long seq, int limit) {
         return db.read(c -> {

@@ -84,6 +84,13 @@ final class JdbcClientStore implements ClientStore {
     public boolean delete(String clientId, Instant now) {
         boolean removed = db.write(c -> {
             int deleted;
+            // The families first: their row locks serialize this with rotations in flight (see
+            // JdbcTokenStore#rotateAsync), so no successor written meanwhile escapes the revocation.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE token_families SET revoked = 1 WHERE client_id = ? AND revoked = 0")) {
+                ps.setString(1, clientId);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM clients WHERE client_id = ?")) {
                 ps.setString(1, clientId);
                 deleted = ps.executeUpdate();

@@ -9,6 +9,8 @@ import dev.latchkey.core.store.Change;
 import dev.latchkey.core.store.OpaqueAccessTokenRecord;
 import dev.latchkey.core.store.RefreshTokenRecord;
 import dev.latchkey.core.store.Rotation;
+import dev.latchkey.core.store.StoredRefreshToken;
+import dev.latchkey.core.store.TokenFamily;
 import dev.latchkey.core.store.TokenStore;
 import dev.latchkey.core.token.TokenHash;
 import java.sql.Connection;
@@ -30,14 +32,19 @@ final class JdbcTokenStore implements TokenStore {
     private static final String REFRESH_COLUMNS = "token_hash, family_id, client_id, scope, resources, issued_at,"
             + " expires_at, state, rotated_at, successor_hash, sealed_successor, grace_until";
 
+    private static final String FAMILY_COLUMNS = "family_id, client_id, created_at, last_used_at, expires_at,"
+            + " refresh_expires_at, access_expires_at, revoked";
+
     private final Transactor db;
     private final JdbcChangeLog changes;
+    private final Dialect dialect;
     private final String skipLocked;
     private final BatchedLookup<OpaqueAccessTokenRecord> accessLookups;
 
     JdbcTokenStore(Transactor db, JdbcChangeLog changes, Dialect dialect) {
         this.db = db;
         this.changes = changes;
+        this.dialect = dialect;
         // On PostgreSQL concurrent lookups of access tokens (introspection) share one query; an
         // embedded SQLite read costs no round trip, and the SQLite store has its cache in front.
         this.accessLookups = dialect == Dialect.POSTGRESQL
@@ -104,9 +111,10 @@ final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
-    public CompletableFuture<Void> saveRefreshTokenAsync(RefreshTokenRecord token,
+    public CompletableFuture<Void> saveRefreshTokenAsync(TokenFamily family, RefreshTokenRecord token,
             OpaqueAccessTokenRecord accessToken) {
         return db.writeAsync(c -> {
+            insertFamily(c, family, token.expiresAt());
             insertRefresh(c, token);
             if (accessToken != null) {
                 insertAccess(c, accessToken);
@@ -116,33 +124,63 @@ final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
-    public Optional<RefreshTokenRecord> findRefreshToken(TokenHash hash) {
+    public Optional<StoredRefreshToken> findRefreshToken(TokenHash hash) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + REFRESH_COLUMNS + " FROM refresh_tokens WHERE token_hash = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + REFRESH_COLUMNS_OF_R + ", " + FAMILY_COLUMNS_OF_F
+                    + " FROM refresh_tokens r JOIN token_families f ON f.family_id = r.family_id"
+                    + " WHERE r.token_hash = ?")) {
                 ps.setString(1, hash.value());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(refresh(rs)) : Optional.empty();
+                    return rs.next() ? Optional.of(new StoredRefreshToken(refresh(rs), family(rs))) : Optional.empty();
                 }
             }
         });
     }
 
+    private static final String REFRESH_COLUMNS_OF_R = "r." + REFRESH_COLUMNS.replace(", ", ", r.");
+    private static final String FAMILY_COLUMNS_OF_F = "f.client_id AS f_client_id, f.created_at AS f_created_at,"
+            + " f.last_used_at AS f_last_used_at, f.expires_at AS f_expires_at,"
+            + " f.access_expires_at AS f_access_expires_at, f.revoked AS f_revoked";
+
+    /**
+     * The family's row is locked first, and only while the family is not revoked; then the token
+     * goes from active to rotated in one conditional UPDATE. {@link #revokeFamily} locks the same row
+     * first, so the two serialize: a revocation that waited for this rotation's commit then revokes
+     * the successor too (under READ COMMITTED each of its later statements sees what this one
+     * committed), and a rotation that waited for a revocation finds the family revoked and writes
+     * nothing. On PostgreSQL both steps are one statement (one round trip); SQLite has one writer.
+     */
     @Override
     public CompletableFuture<Boolean> rotateAsync(Rotation rotation) {
         return db.writeAsync(c -> {
-            // The compare-and-set: one statement that only an active, unexpired token passes.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE refresh_tokens SET state = 1, rotated_at = ?,"
-                    + " successor_hash = ?, sealed_successor = ?, grace_until = ?"
-                    + " WHERE token_hash = ? AND state = 0 AND expires_at > ?")) {
-                setSeconds(ps, 1, rotation.now());
-                ps.setString(2, rotation.successor().hash().value());
-                ps.setBytes(3, rotation.sealedSuccessor());
-                setSeconds(ps, 4, rotation.graceUntil());
-                ps.setString(5, rotation.oldHash().value());
-                setSeconds(ps, 6, rotation.now());
-                if (ps.executeUpdate() != 1) {
-                    return false;
+            if (dialect == Dialect.POSTGRESQL) {
+                try (PreparedStatement ps = c.prepareStatement("WITH family AS (UPDATE token_families"
+                        + " SET last_used_at = ?, refresh_expires_at = GREATEST(refresh_expires_at, ?),"
+                        + " access_expires_at = GREATEST(access_expires_at, ?)"
+                        + " WHERE family_id = ? AND revoked = 0 RETURNING family_id)"
+                        + " UPDATE refresh_tokens SET state = 1, rotated_at = ?, successor_hash = ?,"
+                        + " sealed_successor = ?, grace_until = ?"
+                        + " WHERE token_hash = ? AND state = 0 AND expires_at > ? AND EXISTS (SELECT 1 FROM family)")) {
+                    int i = setFamilyTouch(ps, 1, rotation);
+                    if (setCompareAndSet(ps, i, rotation).executeUpdate() != 1) {
+                        return false;
+                    }
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE token_families SET last_used_at = ?,"
+                        + " refresh_expires_at = MAX(refresh_expires_at, ?), access_expires_at = MAX(access_expires_at, ?)"
+                        + " WHERE family_id = ? AND revoked = 0")) {
+                    setFamilyTouch(ps, 1, rotation);
+                    if (ps.executeUpdate() != 1) {
+                        return false;
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE refresh_tokens SET state = 1, rotated_at = ?,"
+                        + " successor_hash = ?, sealed_successor = ?, grace_until = ?"
+                        + " WHERE token_hash = ? AND state = 0 AND expires_at > ?")) {
+                    if (setCompareAndSet(ps, 1, rotation).executeUpdate() != 1) {
+                        return false;
+                    }
                 }
             }
             insertRefresh(c, rotation.successor());
@@ -153,9 +191,46 @@ final class JdbcTokenStore implements TokenStore {
         });
     }
 
+    private static int setFamilyTouch(PreparedStatement ps, int first, Rotation rotation) throws SQLException {
+        setSeconds(ps, first, rotation.now());
+        setSeconds(ps, first + 1, rotation.successor().expiresAt());
+        setSeconds(ps, first + 2, rotation.accessExpiresAt());
+        ps.setString(first + 3, rotation.successor().familyId());
+        return first + 4;
+    }
+
+    private static PreparedStatement setCompareAndSet(PreparedStatement ps, int first, Rotation rotation)
+            throws SQLException {
+        setSeconds(ps, first, rotation.now());
+        ps.setString(first + 1, rotation.successor().hash().value());
+        ps.setBytes(first + 2, rotation.sealedSuccessor());
+        setSeconds(ps, first + 3, rotation.graceUntil());
+        ps.setString(first + 4, rotation.oldHash().value());
+        setSeconds(ps, first + 5, rotation.now());
+        return ps;
+    }
+
+    /**
+     * Locks the family's row first (see {@link #rotateAsync}), then revokes every token of it. A
+     * family revoked already is left alone: nothing is written, no change is appended again.
+     */
     @Override
-    public void revokeFamily(String familyId, Instant rememberUntil) {
-        db.write(c -> {
+    public Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil) {
+        return db.write(c -> {
+            Instant rememberUntil = rememberAtLeastUntil;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE token_families SET revoked = 1"
+                    + " WHERE family_id = ? AND revoked = 0 RETURNING access_expires_at")) {
+                ps.setString(1, familyId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Instant>empty(); // revoked already, or never issued here
+                    }
+                    Instant lastAccessExpiry = seconds(rs, "access_expires_at");
+                    if (lastAccessExpiry.isAfter(rememberUntil)) {
+                        rememberUntil = lastAccessExpiry;
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE refresh_tokens SET state = 2,"
                     + " sealed_successor = NULL WHERE family_id = ? AND state <> 2")) {
                 ps.setString(1, familyId);
@@ -167,7 +242,7 @@ final class JdbcTokenStore implements TokenStore {
                 ps.executeUpdate();
             }
             changes.append(c, Change.Kind.FAMILY_REVOKED, familyId, rememberUntil);
-            return null;
+            return Optional.of(rememberUntil);
         });
     }
 
@@ -182,10 +257,13 @@ final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
-    public void revokeJwt(String jti, Instant expiresAt) {
-        db.write(c -> {
+    public boolean revokeJwt(String jti, Instant expiresAt) {
+        return db.write(c -> {
+            if (changes.contains(c, Change.Kind.JTI_REVOKED, jti)) {
+                return false;
+            }
             changes.append(c, Change.Kind.JTI_REVOKED, jti, expiresAt);
-            return null;
+            return true;
         });
     }
 
@@ -200,17 +278,24 @@ final class JdbcTokenStore implements TokenStore {
         touched += batch("UPDATE refresh_tokens SET sealed_successor = NULL WHERE token_hash IN (SELECT token_hash"
                 + " FROM refresh_tokens WHERE sealed_successor IS NOT NULL AND grace_until <= ? LIMIT ?"
                 + skipLocked + ")", cutoff, batchSize);
+        touched += batch("DELETE FROM token_families WHERE family_id IN (SELECT family_id FROM token_families"
+                + " WHERE refresh_expires_at <= ? AND access_expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff,
+                batchSize);
         touched += batch("DELETE FROM changes WHERE seq IN (SELECT seq FROM changes WHERE expires_at <= ? LIMIT ?"
                 + skipLocked + ")", cutoff, batchSize);
         return touched;
     }
 
-    // Each purge statement is its own short transaction, so it never holds locks for long.
+    // Each purge statement is its own short transaction, so it never holds locks for long. Every
+    // parameter but the last (the batch size) is the cutoff.
     private int batch(String sql, long cutoff, int limit) {
+        int parameters = (int) sql.chars().filter(ch -> ch == '?').count();
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, cutoff);
-                ps.setInt(2, limit);
+                for (int i = 1; i < parameters; i++) {
+                    ps.setLong(i, cutoff);
+                }
+                ps.setInt(parameters, limit);
                 return ps.executeUpdate();
             }
         });
@@ -229,6 +314,21 @@ final class JdbcTokenStore implements TokenStore {
             setSeconds(ps, 8, token.issuedAt());
             setSeconds(ps, 9, token.expiresAt());
             ps.setInt(10, token.revoked() ? 1 : 0);
+            StatementCache.insert(c, ps); // sent with the rest of its group commit
+        }
+    }
+
+    private static void insertFamily(Connection c, TokenFamily family, Instant refreshExpiresAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO token_families (" + FAMILY_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, family.familyId());
+            ps.setString(2, family.clientId());
+            setSeconds(ps, 3, family.createdAt());
+            setSeconds(ps, 4, family.lastUsedAt());
+            setSeconds(ps, 5, family.expiresAt());
+            setSeconds(ps, 6, refreshExpiresAt);
+            setSeconds(ps, 7, family.accessExpiresAt());
+            ps.setInt(8, family.revoked() ? 1 : 0);
             StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
@@ -257,6 +357,12 @@ final class JdbcTokenStore implements TokenStore {
                 rs.getString("subject"), scope(rs.getString("scope")), JdbcSupport.words(rs.getString("audience")),
                 rs.getString("jti"), rs.getString("family_id"), seconds(rs, "issued_at"), seconds(rs, "expires_at"),
                 rs.getInt("revoked") != 0);
+    }
+
+    private static TokenFamily family(ResultSet rs) throws SQLException {
+        return new TokenFamily(rs.getString("family_id"), rs.getString("f_client_id"), seconds(rs, "f_created_at"),
+                seconds(rs, "f_last_used_at"), seconds(rs, "f_expires_at"), seconds(rs, "f_access_expires_at"),
+                rs.getInt("f_revoked") != 0);
     }
 
     private static RefreshTokenRecord refresh(ResultSet rs) throws SQLException {

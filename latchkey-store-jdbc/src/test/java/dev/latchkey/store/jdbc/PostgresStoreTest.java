@@ -43,7 +43,7 @@ class PostgresStoreTest extends StoreContractTest {
             }
         }
         RefreshTokenRecord live = refresh("family-live", NOW.plusSeconds(600));
-        stores.tokens().saveRefreshToken(live, null);
+        start(live, null);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<Integer>> purges = new ArrayList<>();
         try (JdbcStores otherNode = JdbcStores.open(database.url())) {

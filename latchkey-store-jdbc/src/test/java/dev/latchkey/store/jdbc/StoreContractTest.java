@@ -13,6 +13,7 @@ import dev.latchkey.core.store.RefreshTokenRecord;
 import dev.latchkey.core.store.Rotation;
 import dev.latchkey.core.store.Stores;
 import dev.latchkey.core.store.StoredKey;
+import dev.latchkey.core.store.TokenFamily;
 import dev.latchkey.core.token.Secrets;
 import dev.latchkey.core.token.TokenHash;
 import java.net.URI;
@@ -69,7 +70,17 @@ abstract class StoreContractTest {
     }
 
     static Rotation rotation(RefreshTokenRecord old, RefreshTokenRecord successor, OpaqueAccessTokenRecord access) {
-        return new Rotation(old.hash(), NOW, successor, access, null, null);
+        return new Rotation(old.hash(), NOW, successor, access, NOW.plusSeconds(60), null, null);
+    }
+
+    /** Starts the token's family with it (and the access token issued with it, if any). */
+    void start(RefreshTokenRecord token, OpaqueAccessTokenRecord access) {
+        stores.tokens().saveRefreshToken(TokenFamily.start(token.familyId(), token.clientId(), NOW, null,
+                access != null ? access.expiresAt() : NOW.plusSeconds(60)), token, access);
+    }
+
+    RefreshTokenRecord read(RefreshTokenRecord token) {
+        return stores.tokens().findRefreshToken(token.hash()).orElseThrow().token();
     }
 
     @Test
@@ -87,9 +98,9 @@ abstract class StoreContractTest {
         RefreshTokenRecord token = refresh("family-1", NOW.plusSeconds(60));
         OpaqueAccessTokenRecord access = access("family-1", NOW.plusSeconds(60));
 
-        stores.tokens().saveRefreshToken(token, access);
+        start(token, access);
 
-        RefreshTokenRecord found = stores.tokens().findRefreshToken(token.hash()).orElseThrow();
+        RefreshTokenRecord found = read(token);
         assertThat(found.familyId()).isEqualTo("family-1");
         assertThat(found.scope()).isEqualTo(token.scope());
         assertThat(found.resources()).isEqualTo(token.resources());
@@ -101,14 +112,14 @@ abstract class StoreContractTest {
     @Test
     void rotationIsACompareAndSetThatSucceedsOnce() {
         RefreshTokenRecord old = refresh("family-2", NOW.plusSeconds(60));
-        stores.tokens().saveRefreshToken(old, null);
+        start(old, null);
         RefreshTokenRecord first = refresh("family-2", NOW.plusSeconds(60));
         RefreshTokenRecord second = refresh("family-2", NOW.plusSeconds(60));
 
         assertThat(stores.tokens().rotate(rotation(old, first, access("family-2", NOW.plusSeconds(60))))).isTrue();
         assertThat(stores.tokens().rotate(rotation(old, second, null))).isFalse();
 
-        RefreshTokenRecord rotated = stores.tokens().findRefreshToken(old.hash()).orElseThrow();
+        RefreshTokenRecord rotated = read(old);
         assertThat(rotated.state()).isEqualTo(RefreshTokenRecord.State.ROTATED);
         assertThat(rotated.successorHash()).isEqualTo(first.hash());
         assertThat(stores.tokens().findRefreshToken(first.hash())).isPresent();
@@ -118,7 +129,7 @@ abstract class StoreContractTest {
     @Test
     void expiredRefreshTokenDoesNotRotate() {
         RefreshTokenRecord old = refresh("family-3", NOW);
-        stores.tokens().saveRefreshToken(old, null);
+        start(old, null);
 
         assertThat(stores.tokens().rotate(rotation(old, refresh("family-3", NOW.plusSeconds(60)), null))).isFalse();
     }
@@ -126,7 +137,7 @@ abstract class StoreContractTest {
     @Test
     void ofManyConcurrentRotationsOfOneTokenExactlyOneWins() throws Exception {
         RefreshTokenRecord old = refresh("family-4", NOW.plusSeconds(60));
-        stores.tokens().saveRefreshToken(old, null);
+        start(old, null);
         int threads = 32;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch start = new CountDownLatch(1);
@@ -151,13 +162,13 @@ abstract class StoreContractTest {
     @Test
     void sealedSuccessorIsKeptWithTheRotatedToken() {
         RefreshTokenRecord old = refresh("family-5", NOW.plusSeconds(60));
-        stores.tokens().saveRefreshToken(old, null);
+        start(old, null);
         byte[] sealed = {1, 2, 3, 4};
 
-        stores.tokens().rotate(new Rotation(old.hash(), NOW, refresh("family-5", NOW.plusSeconds(60)), null, sealed,
-                NOW.plusSeconds(10)));
+        stores.tokens().rotate(new Rotation(old.hash(), NOW, refresh("family-5", NOW.plusSeconds(60)), null,
+                NOW.plusSeconds(60), sealed, NOW.plusSeconds(10)));
 
-        RefreshTokenRecord rotated = stores.tokens().findRefreshToken(old.hash()).orElseThrow();
+        RefreshTokenRecord rotated = read(old);
         assertThat(rotated.sealedSuccessor()).containsExactly(sealed);
         assertThat(rotated.graceUntil()).isEqualTo(NOW.plusSeconds(10));
         assertThat(rotated.rotatedAt()).isEqualTo(NOW);
@@ -168,13 +179,13 @@ abstract class StoreContractTest {
         RefreshTokenRecord first = refresh("family-6", NOW.plusSeconds(60));
         OpaqueAccessTokenRecord access = access("family-6", NOW.plusSeconds(60));
         OpaqueAccessTokenRecord otherFamily = access("family-other", NOW.plusSeconds(60));
-        stores.tokens().saveRefreshToken(first, access);
+        start(first, access);
         stores.tokens().saveAccessToken(otherFamily);
         long before = stores.changes().latestSeq();
 
         stores.tokens().revokeFamily("family-6", NOW.plusSeconds(3600));
 
-        assertThat(stores.tokens().findRefreshToken(first.hash()).orElseThrow().state())
+        assertThat(read(first).state())
                 .isEqualTo(RefreshTokenRecord.State.REVOKED);
         assertThat(stores.tokens().findAccessToken(access.hash()).orElseThrow().revoked()).isTrue();
         assertThat(stores.tokens().findAccessToken(otherFamily.hash()).orElseThrow().revoked()).isFalse();
@@ -215,10 +226,10 @@ abstract class StoreContractTest {
         RefreshTokenRecord rotated = refresh("family-8", NOW.plusSeconds(60));
         stores.tokens().saveAccessToken(expired);
         stores.tokens().saveAccessToken(live);
-        stores.tokens().saveRefreshToken(expiredRefresh, null);
-        stores.tokens().saveRefreshToken(rotated, null);
+        start(expiredRefresh, null);
+        start(rotated, null);
         stores.tokens().rotate(new Rotation(rotated.hash(), NOW, refresh("family-8", NOW.plusSeconds(60)), null,
-                new byte[] {9}, NOW.plusSeconds(5)));
+                NOW.plusSeconds(60), new byte[] {9}, NOW.plusSeconds(5)));
 
         int touched = stores.tokens().purgeExpired(NOW.plusSeconds(5), 100);
 
@@ -226,7 +237,100 @@ abstract class StoreContractTest {
         assertThat(stores.tokens().findAccessToken(expired.hash())).isEmpty();
         assertThat(stores.tokens().findAccessToken(live.hash())).isPresent();
         assertThat(stores.tokens().findRefreshToken(expiredRefresh.hash())).isEmpty();
-        assertThat(stores.tokens().findRefreshToken(rotated.hash()).orElseThrow().sealedSuccessor()).isNull();
+        assertThat(read(rotated).sealedSuccessor()).isNull();
+    }
+
+    @Test
+    void revokingAFamilyAgainWritesNothing() {
+        RefreshTokenRecord token = refresh("family-twice", NOW.plusSeconds(60));
+        start(token, null);
+
+        assertThat(stores.tokens().revokeFamily("family-twice", NOW)).isPresent();
+        long after = stores.changes().latestSeq();
+
+        assertThat(stores.tokens().revokeFamily("family-twice", NOW)).isEmpty();
+        assertThat(stores.changes().latestSeq()).isEqualTo(after);
+    }
+
+    @Test
+    void aRevokedFamilyIsRememberedUntilTheLastAccessTokenItIssuedExpires() {
+        RefreshTokenRecord first = refresh("family-long", NOW.plusSeconds(600));
+        start(first, null);
+        RefreshTokenRecord second = refresh("family-long", NOW.plusSeconds(600));
+        Instant longLivedJwt = NOW.plus(Duration.ofDays(1));
+        stores.tokens().rotate(new Rotation(first.hash(), NOW, second, null, longLivedJwt, null, null));
+
+        // However short the floor the caller asks for (the lifetime limit may have been lowered since).
+        assertThat(stores.tokens().revokeFamily("family-long", NOW.plusSeconds(60))).contains(longLivedJwt);
+        assertThat(stores.changes().activeRevocations(NOW.plus(Duration.ofHours(23))))
+                .extracting(Change::ref).contains("family-long");
+    }
+
+    @Test
+    void aRotationInARevokedFamilyWritesNothing() {
+        RefreshTokenRecord token = refresh("family-dead", NOW.plusSeconds(60));
+        start(token, null);
+        stores.tokens().revokeFamily("family-dead", NOW);
+        RefreshTokenRecord successor = refresh("family-dead", NOW.plusSeconds(60));
+
+        assertThat(stores.tokens().rotate(rotation(token, successor, access("family-dead", NOW.plusSeconds(60)))))
+                .isFalse();
+        assertThat(stores.tokens().findRefreshToken(successor.hash())).isEmpty();
+        assertThat(stores.tokens().findRefreshToken(token.hash()).orElseThrow().family().revoked()).isTrue();
+    }
+
+    @Test
+    void revokingAJwtAgainWritesNothing() {
+        assertThat(stores.tokens().revokeJwt("jti-twice", NOW.plusSeconds(60))).isTrue();
+        long after = stores.changes().latestSeq();
+
+        assertThat(stores.tokens().revokeJwt("jti-twice", NOW.plusSeconds(60))).isFalse();
+        assertThat(stores.changes().latestSeq()).isEqualTo(after);
+    }
+
+    /**
+     * Issue 12, item 1 at the store: a rotation racing a revocation of its family either loses or
+     * has its successor revoked with the rest; after both, no token of the family is active.
+     */
+    @Test
+    void aRotationRacingAFamilyRevocationLeavesNoActiveToken() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<String> survivors = new ArrayList<>();
+        try {
+            for (int round = 0; round < 25; round++) {
+                List<Future<RefreshTokenRecord>> races = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    String family = "race-" + round + "-" + i;
+                    RefreshTokenRecord token = refresh(family, NOW.plusSeconds(60));
+                    start(token, null);
+                    RefreshTokenRecord successor = refresh(family, NOW.plusSeconds(60));
+                    CountDownLatch go = new CountDownLatch(1);
+                    Future<Boolean> rotated = pool.submit(() -> {
+                        go.await();
+                        return stores.tokens().rotate(rotation(token, successor, access(family, NOW.plusSeconds(60))));
+                    });
+                    Future<?> revoked = pool.submit(() -> {
+                        go.await();
+                        return stores.tokens().revokeFamily(family, NOW);
+                    });
+                    go.countDown();
+                    races.add(pool.submit(() -> {
+                        rotated.get();
+                        revoked.get();
+                        return successor;
+                    }));
+                }
+                for (Future<RefreshTokenRecord> race : races) {
+                    RefreshTokenRecord successor = race.get();
+                    stores.tokens().findRefreshToken(successor.hash())
+                            .filter(found -> found.isUsable(NOW))
+                            .ifPresent(found -> survivors.add(found.token().familyId()));
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(survivors).isEmpty();
     }
 
     @Test
@@ -255,12 +359,14 @@ abstract class StoreContractTest {
 
         RefreshTokenRecord refresh = refresh("family-9", NOW.plusSeconds(60));
         OpaqueAccessTokenRecord access = access(null, NOW.plusSeconds(60));
-        stores.tokens().saveRefreshToken(refresh, null);
+        start(refresh, null);
         stores.tokens().saveAccessToken(access);
         assertThat(stores.clients().delete("client-1", NOW)).isTrue();
+        assertThat(stores.tokens().rotate(rotation(refresh, refresh("family-9", NOW.plusSeconds(60)), null)))
+                .as("the deleted client's families are revoked").isFalse();
 
         assertThat(stores.clients().find("client-1")).isEmpty();
-        assertThat(stores.tokens().findRefreshToken(refresh.hash()).orElseThrow().state())
+        assertThat(read(refresh).state())
                 .isEqualTo(RefreshTokenRecord.State.REVOKED);
         assertThat(stores.tokens().findAccessToken(access.hash()).orElseThrow().revoked()).isTrue();
         assertThat(stores.changes().since(before, 10)).extracting(Change::kind)
