@@ -1,6 +1,7 @@
 package dev.latchkey.bench;
 
 import dev.latchkey.core.client.ClientCredentials;
+import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.grant.ClientCredentialsGrant;
 import dev.latchkey.core.grant.TokenRequest;
 import dev.latchkey.core.key.SigningAlgorithm;
@@ -34,12 +35,14 @@ public class IntrospectionBenchmark {
 
     private Fixture fixture;
     private String value;
+    private RegisteredClient caller;
 
     @Setup(Level.Trial)
     public void setUp() {
         String[] parts = token.split(":");
         fixture = Fixture.start(parts[1], SigningAlgorithm.EdDSA);
         ClientCredentials credentials = fixture.register(Map.of("scope", "read", "access_token_format", parts[0]));
+        caller = fixture.latchkey().authenticator().authenticate(credentials);
         value = fixture.latchkey().tokenService().handle(new TokenRequest(credentials,
                 new ClientCredentialsGrant(Optional.empty(), List.of()))).join().tokens().accessToken().value();
     }
@@ -51,7 +54,7 @@ public class IntrospectionBenchmark {
 
     @Benchmark
     public Introspection introspect() {
-        Introspection result = fixture.latchkey().introspector().introspect(value, null);
+        Introspection result = fixture.latchkey().introspector().introspect(caller, value, null);
         if (!result.active()) {
             throw new IllegalStateException("the benchmark token must be active");
         }

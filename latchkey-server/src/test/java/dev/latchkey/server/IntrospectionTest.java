@@ -13,6 +13,7 @@ import dev.latchkey.core.token.Secrets;
 import dev.latchkey.core.token.TokenHash;
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.OAuth;
+import dev.latchkey.server.testing.Rfc7592;
 import dev.latchkey.server.testing.TestClient;
 import dev.latchkey.server.testing.TestServer;
 import java.net.http.HttpResponse;
@@ -34,7 +35,7 @@ class IntrospectionTest {
     @ValueSource(strings = {"jwt", "opaque"})
     void activeAccessTokenReportsItsClaims(String format) throws Exception {
         TestClient client = SERVER.register(Map.of("scope", "read write", "access_token_format", format));
-        TestClient resourceServer = SERVER.register(Map.of("scope", ""));
+        TestClient resourceServer = resourceServer();
         AccessTokenResponse issued = OAuth.clientCredentials(SERVER, client);
 
         TokenIntrospectionSuccessResponse info = OAuth.introspect(SERVER, resourceServer,
@@ -122,13 +123,53 @@ class IntrospectionTest {
     @Test
     void tokensOfADeletedClientAreInactive() throws Exception {
         TestClient client = SERVER.register(Map.of("scope", "read"));
-        TestClient resourceServer = SERVER.register(Map.of("scope", ""));
+        TestClient resourceServer = resourceServer();
         String token = OAuth.clientCredentials(SERVER, client).getTokens().getAccessToken().getValue();
 
         Http.send(java.net.http.HttpRequest.newBuilder(SERVER.uri("/oauth2/register/" + client.id()))
                 .header("Authorization", "Bearer " + client.registrationToken()).DELETE().build());
 
         assertThat(OAuth.introspect(SERVER, resourceServer, token).isActive()).isFalse();
+    }
+
+    /** A resource server: a client that may introspect tokens meant for the default audience. */
+    private static TestClient resourceServer() {
+        return SERVER.register(Map.of("scope", "", "introspection_audiences", List.of(SERVER.issuer())));
+    }
+
+    /** Issue 12, item 15 (RFC 7662 §4): what a client may learn about other clients' tokens. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jwt", "opaque"})
+    void anotherClientLearnsNothingAboutTokensNotMeantForIt(String format) throws Exception {
+        TestClient owner = SERVER.registerRefreshClient(Map.of("access_token_format", format,
+                "resources", List.of("https://api.example/")));
+        TestClient stranger = SERVER.register(Map.of("scope", "read"));
+        TestClient otherApi = SERVER.register(Map.of("introspection_audiences", List.of("https://other.example/")));
+        TestClient api = SERVER.register(Map.of("introspection_audiences", List.of("https://api.example/")));
+        Map<String, Object> issued = Http.json(Http.postForm(SERVER.tokenEndpoint(), owner.basicHeader(),
+                Map.of("grant_type", "client_credentials", "resource", "https://api.example/")));
+        String access = (String) issued.get("access_token");
+        String refresh = (String) issued.get("refresh_token");
+
+        assertThat(Http.json(introspectRaw(stranger, access))).containsExactly(Map.entry("active", false));
+        assertThat(Http.json(introspectRaw(otherApi, access))).containsExactly(Map.entry("active", false));
+        assertThat(Http.json(introspectRaw(api, access))).containsEntry("active", true);
+        assertThat(Http.json(introspectRaw(api, refresh))).as("refresh tokens are for their client only")
+                .containsExactly(Map.entry("active", false));
+        assertThat(Http.json(introspectRaw(owner, access))).containsEntry("active", true);
+        assertThat(Http.json(introspectRaw(owner, refresh))).containsEntry("active", true);
+    }
+
+    /** Issue 12, item 15. */
+    @Test
+    void aRefreshTokenOfAClientNoLongerRegisteredForRefreshIsInactive() throws Exception {
+        TestClient client = SERVER.registerRefreshClient(Map.of());
+        String refresh = OAuth.clientCredentials(SERVER, client).getTokens().getRefreshToken().getValue();
+
+        assertThat(Rfc7592.update(SERVER, client, client.registrationToken(),
+                Map.of("scope", "read write", "grant_types", List.of("client_credentials"))).statusCode()).isEqualTo(200);
+
+        assertThat(Http.json(introspectRaw(client, refresh))).containsExactly(Map.entry("active", false));
     }
 
     private static HttpResponse<String> introspectRaw(TestClient client, String token) {

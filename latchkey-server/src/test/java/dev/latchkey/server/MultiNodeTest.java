@@ -10,6 +10,7 @@ import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import dev.latchkey.core.key.MasterKey;
 import dev.latchkey.server.testing.Clients;
 import dev.latchkey.server.testing.FamilyRaces;
+import dev.latchkey.server.testing.Rfc7592;
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.Node;
 import dev.latchkey.server.testing.OAuth;
@@ -140,6 +141,25 @@ class MultiNodeTest {
         FamilyRaces.Result result = FamilyRaces.run(a, b, client, kind, 300, 16);
 
         assertThat(result.survivors()).as("%s refreshes won their race", result.refreshesThatWon()).isEmpty();
+    }
+
+    @Test
+    void aClientThatTriesToRaiseItsOwnScopesOnOneNodeGetsNothingMoreOnTheOther() throws Exception {
+        TestClient client = a.register(Map.of("scope", "read", "grant_types", List.of("client_credentials")));
+
+        var refused = Rfc7592.update(a, client, client.registrationToken(), Rfc7592.everythingWidened());
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(Http.json(refused)).containsEntry("error", "invalid_client_metadata");
+        var token = Http.json(Http.postForm(b.tokenEndpoint(), client.basicHeader(),
+                Map.of("grant_type", "client_credentials", "scope", "admin")));
+        assertThat(token).containsEntry("error", "invalid_scope");
+        assertThat(Http.json(Http.postForm(b.tokenEndpoint(), client.basicHeader(),
+                Map.of("grant_type", "client_credentials", "resource", "https://bank.example/"))))
+                .containsEntry("error", "invalid_target");
+        assertThat(Http.json(Http.postForm(b.tokenEndpoint(), client.basicHeader(),
+                Map.of("grant_type", "client_credentials")))).containsEntry("scope", "read")
+                .doesNotContainKey("refresh_token");
     }
 
     @Test

@@ -219,4 +219,22 @@ class RefreshTokenGrantTest {
             pool.shutdownNow();
         }
     }
+
+    /** Issue 12, item 15: a family may have an absolute lifetime, which rotation does not extend. */
+    @Test
+    void aFamilyWithAnAbsoluteLifetimeEndsThenWhateverItsRotations() throws Exception {
+        TestClient client = SERVER.registerRefreshClient(Map.of("refresh_token_ttl", 3600,
+                "refresh_token_absolute_ttl", 100));
+        long start = SERVER.clock().instant().getEpochSecond();
+        String first = firstRefreshToken(client);
+
+        SERVER.clock().advance(Duration.ofSeconds(60));
+        String second = OAuth.refresh(SERVER, client, first).toSuccessResponse().getTokens().getRefreshToken().getValue();
+        assertThat(OAuth.introspect(SERVER, client, second).getExpirationTime().toInstant().getEpochSecond())
+                .isEqualTo(start + 100);
+
+        SERVER.clock().advance(Duration.ofSeconds(41));
+        assertThat(OAuth.refresh(SERVER, client, second).toErrorResponse().getErrorObject().getCode())
+                .isEqualTo("invalid_grant");
+    }
 }

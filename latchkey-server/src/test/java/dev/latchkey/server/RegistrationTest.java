@@ -156,7 +156,15 @@ class RegistrationTest {
                 Arguments.of("array body", "[]"),
                 Arguments.of("not JSON", "{grant_types:"),
                 Arguments.of("duplicate member", "{\"scope\":\"read\",\"scope\":\"admin\"}"),
-                Arguments.of("client_name too long", "{\"client_name\":\"" + "x".repeat(201) + "\"}"));
+                Arguments.of("client_name too long", "{\"client_name\":\"" + "x".repeat(201) + "\"}"),
+                Arguments.of("trailing garbage after the object", "{\"scope\":\"read\"} {\"scope\":\"admin\"}"),
+                Arguments.of("trailing text after the object", "{\"scope\":\"read\"}x"),
+                Arguments.of("scope too long", "{\"scope\":\"" + "s".repeat(1025) + "\"}"),
+                Arguments.of("too many resources", "{\"resources\":[" + String.join(",",
+                        java.util.Collections.nCopies(11, "\"https://api.example/\"")) + "]}"),
+                Arguments.of("resource too long", "{\"resources\":[\"https://api.example/" + "r".repeat(240) + "\"]}"),
+                Arguments.of("negative absolute lifetime", "{\"refresh_token_absolute_ttl\":-1}"),
+                Arguments.of("introspection audience not a URI", "{\"introspection_audiences\":[\"api\"]}"));
     }
 
     @ParameterizedTest(name = "{0}")

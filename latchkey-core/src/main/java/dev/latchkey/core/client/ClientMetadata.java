@@ -23,8 +23,18 @@ import java.util.Set;
  *   "access_token_ttl": 3600,
  *   "refresh_token_ttl": 2592000,
  *   "refresh_token_grace_seconds": 0,
- *   "resources": ["https://api.example.com/"]
+ *   "refresh_token_absolute_ttl": 0,
+ *   "resources": ["https://api.example.com/"],
+ *   "introspection_audiences": []
  * }</pre>
+ *
+ * <p>{@code refresh_token_absolute_ttl} bounds a refresh token family's whole life (0: none); each
+ * rotation still bounds each token by {@code refresh_token_ttl}. {@code introspection_audiences}
+ * lists the audiences whose access tokens this client may introspect besides its own (RFC 7662 §4:
+ * a resource server learns about the tokens meant for it, and nothing else).
+ *
+ * <p>A registered client's metadata is a grant of rights: {@link #requireWithin} refuses an update
+ * that would widen them (RFC 7591 §5: a client cannot raise what it may do by asserting it).
  *
  * <p>Deviation from RFC 7591 §2: {@code grant_types} defaults to {@code client_credentials}, as
  * Latchkey has no authorization endpoint. Unknown members are ignored, as §2 requires.
@@ -39,12 +49,24 @@ public record ClientMetadata(
         Duration accessTokenTtl,
         Duration refreshTokenTtl,
         Duration refreshTokenGrace,
+        Duration refreshTokenAbsoluteTtl,
         List<URI> resources,
+        List<String> introspectionAudiences,
         ResponseProfile responseProfile) {
+
+    /**
+     * Bounds that keep every token the server issues within what its endpoints accept back (a
+     * form value of {@code FormDecoder.MAX_VALUE_CHARS}): a JWT carries the scope and the resources.
+     */
+    public static final int MAX_SCOPE_CHARS = 1024;
+    public static final int MAX_RESOURCES = 10;
+    public static final int MAX_RESOURCE_CHARS = 255;
+    public static final Duration MAX_ABSOLUTE_TTL = Duration.ofDays(3650);
 
     public ClientMetadata {
         grantTypes = Set.copyOf(grantTypes);
         resources = List.copyOf(resources);
+        introspectionAudiences = List.copyOf(introspectionAudiences);
     }
 
     public boolean allows(GrantType grantType) {
@@ -84,6 +106,7 @@ public record ClientMetadata(
         Duration refreshTtl = seconds(json, "refresh_token_ttl",
                 min(ClientLimits.DEFAULT_REFRESH_TOKEN_TTL, limits.maxRefreshTokenTtl()), 1, limits.maxRefreshTokenTtl());
         Duration grace = seconds(json, "refresh_token_grace_seconds", Duration.ZERO, 0, limits.maxRefreshGrace());
+        Duration absoluteTtl = seconds(json, "refresh_token_absolute_ttl", Duration.ZERO, 0, MAX_ABSOLUTE_TTL);
         String profileName = string(json, "response_profile", ResponseProfile.RFC6749.wireName());
         ResponseProfile profile = ResponseProfile.fromWire(profileName)
                 .orElseThrow(() -> invalid("response_profile must be one of " + ResponseProfile.wireNames()));
@@ -94,13 +117,75 @@ public record ClientMetadata(
         if (name != null && name.length() > 200) {
             throw invalid("client_name is longer than 200 characters");
         }
-        Scope scope = Scope.parse(string(json, "scope", ""), OAuthError.INVALID_CLIENT_METADATA);
-        List<URI> resources = new ArrayList<>();
-        for (String resource : stringList(json, "resources", List.of())) {
-            resources.add(resourceUri(resource, OAuthError.INVALID_CLIENT_METADATA));
+        String scopeText = string(json, "scope", "");
+        if (scopeText.length() > MAX_SCOPE_CHARS) {
+            throw invalid("scope is longer than " + MAX_SCOPE_CHARS + " characters");
         }
+        Scope scope = Scope.parse(scopeText, OAuthError.INVALID_CLIENT_METADATA);
+        List<URI> resources = uris(json, "resources");
+        List<String> audiences = uris(json, "introspection_audiences").stream().map(URI::toString).toList();
         return new ClientMetadata(name, grants, scope, authMethod, tokenFormat, accessTtl, refreshTtl, grace,
-                resources, profile);
+                absoluteTtl, resources, audiences, profile);
+    }
+
+    private static List<URI> uris(Map<String, ?> json, String name) {
+        List<String> values = stringList(json, name, List.of());
+        if (values.size() > MAX_RESOURCES) {
+            throw invalid(name + " has more than " + MAX_RESOURCES + " entries");
+        }
+        List<URI> uris = new ArrayList<>();
+        for (String value : values) {
+            if (value.length() > MAX_RESOURCE_CHARS) {
+                throw invalid(name + " has an entry longer than " + MAX_RESOURCE_CHARS + " characters");
+            }
+            uris.add(resourceUri(value, OAuthError.INVALID_CLIENT_METADATA));
+        }
+        return uris;
+    }
+
+    /**
+     * Refuses metadata that would give the client more than {@code granted} does: more scopes,
+     * grant types, resources or audiences to introspect, longer lifetimes or grace, no absolute
+     * lifetime where there was one, or another authentication method. The format, name and
+     * response profile may change. Used for RFC 7592 updates made with the client's own
+     * registration access token (RFC 7591 §5: self-asserted metadata grants nothing).
+     *
+     * @throws dev.latchkey.core.error.OAuthException {@code invalid_client_metadata} naming the member
+     */
+    public void requireWithin(ClientMetadata granted) {
+        if (!granted.scope.containsAll(scope)) {
+            throw widened("scope");
+        }
+        if (!granted.grantTypes.containsAll(grantTypes)) {
+            throw widened("grant_types");
+        }
+        if (!granted.resources.containsAll(resources)) {
+            throw widened("resources");
+        }
+        if (!granted.introspectionAudiences.containsAll(introspectionAudiences)) {
+            throw widened("introspection_audiences");
+        }
+        if (accessTokenTtl.compareTo(granted.accessTokenTtl) > 0) {
+            throw widened("access_token_ttl");
+        }
+        if (refreshTokenTtl.compareTo(granted.refreshTokenTtl) > 0) {
+            throw widened("refresh_token_ttl");
+        }
+        if (refreshTokenGrace.compareTo(granted.refreshTokenGrace) > 0) {
+            throw widened("refresh_token_grace_seconds");
+        }
+        if (!granted.refreshTokenAbsoluteTtl.isZero() && (refreshTokenAbsoluteTtl.isZero()
+                || refreshTokenAbsoluteTtl.compareTo(granted.refreshTokenAbsoluteTtl) > 0)) {
+            throw widened("refresh_token_absolute_ttl");
+        }
+        if (authMethod != granted.authMethod) {
+            throw invalid("token_endpoint_auth_method cannot be changed with the registration access token");
+        }
+    }
+
+    private static RuntimeException widened(String member) {
+        return invalid(member + " may only keep or narrow what was registered; widening it needs the initial"
+                + " access token");
     }
 
     /**
@@ -131,7 +216,9 @@ public record ClientMetadata(
         json.put("access_token_ttl", accessTokenTtl.toSeconds());
         json.put("refresh_token_ttl", refreshTokenTtl.toSeconds());
         json.put("refresh_token_grace_seconds", refreshTokenGrace.toSeconds());
+        json.put("refresh_token_absolute_ttl", refreshTokenAbsoluteTtl.toSeconds());
         json.put("resources", resources.stream().map(URI::toString).toList());
+        json.put("introspection_audiences", introspectionAudiences);
         json.put("response_profile", responseProfile.wireName());
         return json;
     }

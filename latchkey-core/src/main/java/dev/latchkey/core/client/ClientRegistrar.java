@@ -51,13 +51,37 @@ public final class ClientRegistrar {
         return authorize(clientId, registrationToken);
     }
 
-    /** RFC 7592 §2.2: the metadata is replaced as a whole. */
+    /**
+     * RFC 7592 §2.2: the metadata is replaced as a whole, but with the client's own registration
+     * access token only within what it holds ({@link ClientMetadata#requireWithin}): a client
+     * cannot grant itself scopes, grants, resources or lifetimes nobody gave it.
+     */
     public RegisteredClient update(String clientId, String registrationToken, ClientMetadata metadata) {
-        RegisteredClient updated = authorize(clientId, registrationToken).withMetadata(metadata);
+        RegisteredClient current = authorize(clientId, registrationToken);
+        metadata.requireWithin(current.metadata());
+        return replace(current, metadata);
+    }
+
+    /**
+     * The same update made by whoever holds the initial access token (the registrant): it may
+     * also widen, within the server's limits, which the caller has already checked the metadata against.
+     */
+    public RegisteredClient updateAsRegistrant(String clientId, ClientMetadata metadata) {
+        RegisteredClient current = store.find(clientId).orElseThrow(ClientRegistrar::invalidToken);
+        return replace(current, metadata);
+    }
+
+    /** The client as the registrant (initial access token holder) reads it; absent is invalid_token, as in {@link #read}. */
+    public RegisteredClient readAsRegistrant(String clientId) {
+        return store.find(clientId).orElseThrow(ClientRegistrar::invalidToken);
+    }
+
+    private RegisteredClient replace(RegisteredClient current, ClientMetadata metadata) {
+        RegisteredClient updated = current.withMetadata(metadata);
         if (!store.update(updated, clock.instant())) {
             throw invalidToken();
         }
-        directory.invalidate(clientId);
+        directory.invalidate(current.clientId());
         return updated;
     }
 

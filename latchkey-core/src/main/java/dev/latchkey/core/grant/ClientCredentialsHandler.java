@@ -14,6 +14,7 @@ import dev.latchkey.core.token.RefreshToken;
 import dev.latchkey.core.token.Secrets;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -74,9 +75,12 @@ final class ClientCredentialsHandler {
         RefreshToken refresh = RefreshToken.generate();
         IssuedTokens issued =
                 new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.of(refresh));
-        TokenFamily family = TokenFamily.start(familyId, client.clientId(), now, null, access.expiresAt());
+        Duration absolute = client.metadata().refreshTokenAbsoluteTtl();
+        TokenFamily family = TokenFamily.start(familyId, client.clientId(), now,
+                absolute.isZero() ? null : now.plus(absolute), access.expiresAt());
         return tokens.saveRefreshTokenAsync(family, RefreshTokenRecord.active(refresh.hash(), familyId,
-                client.clientId(), scope, resources, now, now.plus(client.metadata().refreshTokenTtl())),
+                client.clientId(), scope, resources, now,
+                family.capExpiry(now.plus(client.metadata().refreshTokenTtl()))),
                 access.record()).thenApply(saved -> issued);
     }
 }

@@ -3,6 +3,7 @@ package dev.latchkey.core.token;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.core.client.ClientDirectory;
 import dev.latchkey.core.client.GrantType;
+import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.store.Futures;
 import dev.latchkey.core.store.OpaqueAccessTokenRecord;
 import dev.latchkey.core.store.RefreshTokenRecord;
@@ -23,6 +24,11 @@ import java.util.function.BooleanSupplier;
  * the in-memory {@link RevocationList} and the client's existence. An opaque token is looked up by
  * its hash, as an access token first unless the hint says refresh token (§2.1: the hint only
  * orders the search). Anything else, including garbage, is {@code {"active":false}}.
+ *
+ * <p>Who may learn what (RFC 7662 §4: the server should check that the protected resource may know
+ * about the token): a client introspects its own tokens, and access tokens whose audience includes
+ * one of its {@code introspection_audiences}; a refresh token only its own client. Any other token
+ * is answered {@code {"active":false}}, exactly as an unknown one, so nothing leaks.
  *
  * <p>{@link #introspectAsync} does not hold the caller while a store that answers on its own
  * threads (PostgreSQL's batched lookups) looks an access token up; the answer is then completed
@@ -61,15 +67,30 @@ public final class Introspector {
     }
 
     /** {@link #introspectAsync}, waited for. */
-    public Introspection introspect(String token, String tokenTypeHint) {
-        return Futures.join(introspectAsync(token, tokenTypeHint));
+    public Introspection introspect(RegisteredClient caller, String token, String tokenTypeHint) {
+        return Futures.join(introspectAsync(caller, token, tokenTypeHint));
+    }
+
+    /** The answer for {@code caller}: inactive for a token it may not learn about. */
+    public CompletableFuture<Introspection> introspectAsync(RegisteredClient caller, String token,
+            String tokenTypeHint) {
+        return introspectAsync(token, tokenTypeHint).thenApply(answer -> visibleTo(caller, answer));
+    }
+
+    static Introspection visibleTo(RegisteredClient caller, Introspection answer) {
+        if (!answer.active() || caller.clientId().equals(answer.clientId())) {
+            return answer;
+        }
+        boolean forItsAudience = REFRESH_TOKEN_TYPE.equals(answer.tokenType()) ? false
+                : answer.audience().stream().anyMatch(caller.metadata().introspectionAudiences()::contains);
+        return forItsAudience ? answer : Introspection.INACTIVE;
     }
 
     /**
      * The answer for {@code token}; already complete unless an access token lookup went to the
      * store's own threads. Fails with {@link StoreUnavailableException} when the store cannot answer.
      */
-    public CompletableFuture<Introspection> introspectAsync(String token, String tokenTypeHint) {
+    private CompletableFuture<Introspection> introspectAsync(String token, String tokenTypeHint) {
         Instant now = clock.instant();
         if (JwtVerifier.looksLikeJwt(token)) {
             if (!revocationsAreCurrent.getAsBoolean()) {

@@ -1,6 +1,7 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.core.client.ClientAuthenticator;
+import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.token.Introspection;
 import dev.latchkey.core.token.Introspector;
 import dev.latchkey.server.convert.ClientAuthentication;
@@ -13,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * {@code POST /oauth2/introspect}, RFC 7662. Any registered client may introspect (§2.1 requires
- * authorization, and resource servers are clients); the answer is §2.2 JSON.
+ * {@code POST /oauth2/introspect}, RFC 7662. Any registered client may call it (§2.1 requires
+ * authorization, and resource servers are clients), and learns only about its own tokens and those
+ * meant for its {@code introspection_audiences} (§4); the answer is §2.2 JSON.
  */
 final class IntrospectionEndpoint implements Router.Route {
 
@@ -35,8 +37,9 @@ final class IntrospectionEndpoint implements Router.Route {
     @Override
     public CompletableFuture<Reply> handle(Router.Call call) {
         Form form = call.form(bodies).requireNoRepeats();
-        authenticator.authenticate(ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form));
-        return introspector.introspectAsync(form.required("token"), form.single("token_type_hint"))
+        RegisteredClient caller =
+                authenticator.authenticate(ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form));
+        return introspector.introspectAsync(caller, form.required("token"), form.single("token_type_hint"))
                 .thenApply(result -> Reply.noStore(200, body(result)));
     }
 

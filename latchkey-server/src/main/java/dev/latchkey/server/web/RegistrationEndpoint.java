@@ -1,6 +1,7 @@
 package dev.latchkey.server.web;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.core.client.ClientLimits;
 import dev.latchkey.core.client.ClientMetadata;
@@ -26,9 +27,13 @@ import org.eclipse.jetty.http.HttpHeader;
  */
 final class RegistrationEndpoint {
 
-    /** Built on the first registration, not at start: Jackson's data binding is slow to load. */
+    /**
+     * Built on the first registration, not at start: Jackson's data binding is slow to load.
+     * Duplicate members and anything after the object are refused: one body, one reading.
+     */
     private static final class Strict {
-        static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     private final RequestBodies bodies;
@@ -49,7 +54,7 @@ final class RegistrationEndpoint {
     /** RFC 7591 §3.1. */
     Reply register(Router.Call call) {
         String token = bearer(call);
-        if (!Secrets.matchesHash(token, initialAccessTokenHash)) {
+        if (!isInitialAccessToken(token)) {
             throw OAuthError.INVALID_TOKEN.toException("The initial access token is not valid");
         }
         ClientMetadata metadata = ClientMetadata.parse(json(call), limits);
@@ -57,17 +62,24 @@ final class RegistrationEndpoint {
         return Reply.noStore(201, body(registration.client(), registration.secret(), registration.registrationAccessToken()));
     }
 
-    /** RFC 7592 §2.1. */
+    /** RFC 7592 §2.1, with the client's registration access token or the initial access token. */
     Reply read(Router.Call call) {
-        RegisteredClient client = registrar.read(call.pathParameter(), bearer(call));
+        String token = bearer(call);
+        RegisteredClient client = isInitialAccessToken(token) ? registrar.readAsRegistrant(call.pathParameter())
+                : registrar.read(call.pathParameter(), token);
         return Reply.noStore(200, body(client, null, null));
     }
 
-    /** RFC 7592 §2.2: the request carries the complete metadata, including the client id. */
+    /**
+     * RFC 7592 §2.2: the request carries the complete metadata, including the client id. With the
+     * client's own registration access token it may only keep or narrow what the client holds; the
+     * initial access token (whoever registers clients) may also widen it.
+     */
     Reply update(Router.Call call) {
         String clientId = call.pathParameter();
         String token = bearer(call);
-        RegisteredClient current = registrar.read(clientId, token);
+        boolean registrant = isInitialAccessToken(token);
+        RegisteredClient current = registrant ? registrar.readAsRegistrant(clientId) : registrar.read(clientId, token);
         Map<String, Object> json = json(call);
         if (!clientId.equals(json.get("client_id"))) {
             throw OAuthError.INVALID_CLIENT_METADATA.toException("client_id must be present and match the URI");
@@ -76,8 +88,14 @@ final class RegistrationEndpoint {
         if (secret != null && !(secret instanceof String text && Secrets.matchesHash(text, current.secretHash()))) {
             throw OAuthError.INVALID_CLIENT_METADATA.toException("client_secret does not match the issued secret");
         }
-        RegisteredClient updated = registrar.update(clientId, token, ClientMetadata.parse(json, limits));
+        ClientMetadata metadata = ClientMetadata.parse(json, limits);
+        RegisteredClient updated = registrant ? registrar.updateAsRegistrant(clientId, metadata)
+                : registrar.update(clientId, token, metadata);
         return Reply.noStore(200, body(updated, null, null));
+    }
+
+    private boolean isInitialAccessToken(String token) {
+        return Secrets.matchesHash(token, initialAccessTokenHash);
     }
 
     /** RFC 7592 §2.3. */
