@@ -229,6 +229,57 @@ class BadInputTest {
         malformedRequestGetsAnOAuthErrorNotAServerError(testCase);
     }
 
+    /** What each endpoint is sent when its media type is the one under test. */
+    private record Target(String path, String mediaType, String authorization, String body) {
+    }
+
+    private static List<Target> targets() {
+        return List.of(
+                new Target("/oauth2/token", FORM, client.basicHeader(), "grant_type=client_credentials"),
+                new Target("/oauth2/introspect", FORM, client.basicHeader(), "token=x"),
+                new Target("/oauth2/revoke", FORM, client.basicHeader(), "token=x"),
+                new Target("/oauth2/register", "application/json", "Bearer " + TestServer.INITIAL_ACCESS_TOKEN, "{}"));
+    }
+
+    /** Malformed media types, {@code T} standing for the endpoint's own type. Issue 12, item 4. */
+    static Stream<String> malformedMediaTypes() {
+        return Stream.of(";", ";;;", " ", "", "/", ";{T}", "{T}/", "/{T}", "{T}; charset", "{T}; =utf-8",
+                "{T}; charset=", "{T}; charset=\"", "{T}; charset=\"utf-16\"", "{T};charset=latin1",
+                "{T}, application/xml", "{T} {T}", "text/html", "*/*", "application/*", "{T};;;x", "{T}; a=b; c",
+                "{T};=", "{T}; charset=utf-8=x");
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @MethodSource("malformedMediaTypes")
+    void aMalformedMediaTypeIsInvalidRequestOnEveryEndpointAndLogsNothing(String mediaType) {
+        try (LogCapture logs = new LogCapture()) {
+            for (Target target : targets()) {
+                String contentType = mediaType.replace("{T}", target.mediaType());
+                HttpResponse<String> response = Http.send(post(SERVER.uri(target.path()), contentType,
+                        target.authorization(), target.body().getBytes(StandardCharsets.UTF_8)));
+
+                assertThat(response.statusCode()).as("%s [%s]", target.path(), contentType).isEqualTo(400);
+                assertThat(Http.json(response)).as(target.path()).containsEntry("error", "invalid_request");
+            }
+            assertThat(logs.warnings()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"{T};", "{T} ;", "{T};;", "{T}; charset=utf-8;", "{T};charset=\"UTF-8\"",
+            "{UPPER}; CHARSET=Utf-8", "{T}; q=1"})
+    void aWellFormedMediaTypeWithEmptyOrExtraParametersIsAccepted(String mediaType) {
+        for (Target target : targets()) {
+            String contentType = mediaType.replace("{T}", target.mediaType())
+                    .replace("{UPPER}", target.mediaType().toUpperCase(java.util.Locale.ROOT));
+            HttpResponse<String> response = Http.send(post(SERVER.uri(target.path()), contentType,
+                    target.authorization(), target.body().getBytes(StandardCharsets.UTF_8)));
+
+            assertThat(response.statusCode()).as("%s [%s] %s", target.path(), contentType, response.body())
+                    .isIn(200, 201);
+        }
+    }
+
     @AfterAll
     static void serverStillAnswersAValidRequest() throws Exception {
         assertThat(OAuth.clientCredentials(SERVER, client).getTokens().getAccessToken()).isNotNull();

@@ -40,21 +40,50 @@ public final class RequestBodies {
         return body;
     }
 
-    private static void requireMediaType(String contentType, String expected) {
+    /**
+     * RFC 9110 §8.3.1: {@code media-type = type "/" subtype parameters}, where parameters are
+     * {@code *( OWS ";" OWS [ name "=" value ] )}: empty parameters are allowed, a parameter without
+     * {@code =} or without a name is not. Anything that does not parse, or names another type or a
+     * charset other than UTF-8, is {@code invalid_request}.
+     */
+    static void requireMediaType(String contentType, String expected) {
         if (contentType == null) {
-            throw OAuthError.INVALID_REQUEST.toException("Content-Type must be " + expected);
+            throw wrongType(expected);
         }
-        String[] parts = contentType.split(";");
-        if (!parts[0].trim().equalsIgnoreCase(expected)) {
-            throw OAuthError.INVALID_REQUEST.toException("Content-Type must be " + expected);
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        if (!type.equalsIgnoreCase(expected)) {
+            throw wrongType(expected);
         }
-        for (int i = 1; i < parts.length; i++) {
-            String parameter = parts[i].trim().toLowerCase(Locale.ROOT);
-            if (parameter.startsWith("charset=")
-                    && !parameter.substring("charset=".length()).replace("\"", "").equals("utf-8")) {
+        if (semicolon < 0) {
+            return;
+        }
+        for (String parameter : contentType.substring(semicolon + 1).split(";", -1)) {
+            String trimmed = parameter.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            int equals = trimmed.indexOf('=');
+            if (equals <= 0) {
+                throw OAuthError.INVALID_REQUEST.toException("Content-Type has a malformed parameter");
+            }
+            String name = trimmed.substring(0, equals).trim().toLowerCase(Locale.ROOT);
+            String value = unquote(trimmed.substring(equals + 1).trim());
+            if (name.equals("charset") && !value.equalsIgnoreCase("utf-8")) {
                 throw OAuthError.INVALID_REQUEST.toException("the only accepted charset is UTF-8");
             }
         }
+    }
+
+    private static String unquote(String value) {
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
+    private static RuntimeException wrongType(String expected) {
+        return OAuthError.INVALID_REQUEST.toException("Content-Type must be " + expected);
     }
 
     /** 413, as an OAuth {@code invalid_request}. */

@@ -19,28 +19,48 @@ final class BodyReader implements Runnable {
 
     /** How much of a refused body is read (and dropped) so that the client can read the 413. */
     private static final long DRAIN_LIMIT = 1024 * 1024;
+    /** The first buffer of a body that did not come whole with its first chunk. */
+    private static final int FIRST_BUFFER = 1024;
 
     private final Request request;
     private final RequestBodies limits;
+    private final long declared;
     private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-    // The body so far; null once it is known to be over the limit (then only counted and dropped).
-    private byte[] bytes;
+    // The body so far, allocated as bytes arrive; empty until the first chunk.
+    private byte[] bytes = NONE;
+    // Set once the body is known to be over the limit: from then on it is only counted and dropped.
+    private boolean refused;
     private long seen;
+
+    private static final byte[] NONE = new byte[0];
 
     private BodyReader(Request request, RequestBodies limits) {
         this.request = request;
         this.limits = limits;
-        long declared = request.getLength();
-        // The usual case: exactly the declared length, filled in place. A declared length over
-        // the limit is refused before a byte of it is kept.
-        this.bytes = declared > limits.maxBytes() ? null : new byte[declared >= 0 ? (int) declared : 256];
+        this.declared = request.getLength();
+        // A declared length over the limit is refused before a byte of it is kept.
+        this.refused = declared > limits.maxBytes();
     }
 
     /** The whole body; completes on the thread that reads its last bytes. */
     static CompletableFuture<byte[]> read(Request request, RequestBodies limits) {
+        return start(request, limits).body;
+    }
+
+    /** Starts reading; the reader itself for tests that look at its buffer. */
+    static BodyReader start(Request request, RequestBodies limits) {
         BodyReader reader = new BodyReader(request, limits);
         reader.run();
-        return reader.body;
+        return reader;
+    }
+
+    /** Bytes held for the body so far: what a client that stops sending costs the server. */
+    int capacity() {
+        return bytes.length;
+    }
+
+    CompletableFuture<byte[]> body() {
+        return body;
     }
 
     // One reader runs at a time: Jetty calls it back only after demand(), which it asks for only
@@ -63,8 +83,8 @@ final class BodyReader implements Runnable {
             append(chunk.getByteBuffer());
             boolean last = chunk.isLast();
             chunk.release();
-            if (last || (bytes == null && seen >= DRAIN_LIMIT)) {
-                if (bytes == null) {
+            if (last || (refused && seen >= DRAIN_LIMIT)) {
+                if (refused) {
                     body.completeExceptionally(limits.tooLarge());
                 } else {
                     body.complete(bytes.length == seen ? bytes : Arrays.copyOf(bytes, (int) seen));
@@ -74,14 +94,24 @@ final class BodyReader implements Runnable {
         }
     }
 
+    /**
+     * Keeps the bytes of a chunk. Memory follows what arrived, never what was declared: a client
+     * that declares 64 KiB and sends one byte costs a kilobyte, not 64. The usual body comes whole
+     * in its first chunk and is kept in an array of exactly its length, with no copy later.
+     */
     private void append(ByteBuffer buffer) {
         int length = buffer.remaining();
-        if (bytes != null && seen + length > limits.maxBytes()) {
-            bytes = null;
+        if (!refused && seen + length > limits.maxBytes()) {
+            refused = true;
+            bytes = NONE;
         }
-        if (bytes != null) {
-            if (seen + length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, (int) seen + length));
+        if (!refused && length > 0) {
+            int needed = (int) seen + length;
+            if (needed > bytes.length) {
+                int grown = seen == 0 && declared == length ? length
+                        : Math.max(needed, Math.max(FIRST_BUFFER, 2 * bytes.length));
+                long cap = declared >= 0 ? declared : limits.maxBytes();
+                bytes = Arrays.copyOf(bytes, (int) Math.max(needed, Math.min(grown, cap)));
             }
             buffer.get(bytes, (int) seen, length);
         }

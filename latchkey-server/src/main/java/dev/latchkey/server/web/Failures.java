@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a request raised, as its OAuth JSON answer, for both HTTP layers: an expected failure as its
+ * What a request raised, as its OAuth JSON answer: an expected failure as its
  * {@link OAuthError} (counted), a database outage as 503 {@code temporarily_unavailable}, anything
  * else as 500 {@code server_error} with the cause logged (never a token: exception messages never
  * carry one). Thread-safe.
@@ -26,10 +26,11 @@ final class Failures {
     }
 
     /**
-     * @param route the route's pattern, for the error counter; {@code path} is the request's, for
-     *              the log
+     * @param route the route's pattern (or {@link Router#UNMATCHED}), for the error counter; {@code path}
+     *              is the request's, for the log, where it is shortened and stripped of control characters
      */
-    Reply reply(Throwable raised, String method, String path, String route) {
+    Reply reply(Throwable raised, String method, String requestPath, String route) {
+        String path = printable(requestPath);
         Throwable failure = raised instanceof CompletionException && raised.getCause() != null
                 ? raised.getCause() : raised;
         if (failure instanceof OAuthException expected) {
@@ -43,5 +44,17 @@ final class Failures {
         }
         LOG.error("Unexpected failure in {} {}", method, path, failure);
         return ErrorResponses.reply(OAuthError.SERVER_ERROR.withDescription("Unexpected server error"));
+    }
+
+    private static final int MAX_LOGGED_PATH = 200;
+
+    /** A request path as it may appear in a log line: no line breaks or other controls, and short. */
+    static String printable(String path) {
+        StringBuilder safe = new StringBuilder(Math.min(path.length(), MAX_LOGGED_PATH + 3));
+        for (int i = 0; i < path.length() && i < MAX_LOGGED_PATH; i++) {
+            char c = path.charAt(i);
+            safe.append(c < 0x20 || c == 0x7F ? '?' : c);
+        }
+        return path.length() > MAX_LOGGED_PATH ? safe.append("...").toString() : safe.toString();
     }
 }

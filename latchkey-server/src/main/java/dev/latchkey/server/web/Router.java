@@ -69,6 +69,16 @@ final class Router extends Handler.Abstract {
     private record Resource(String pattern, Map<String, Route> byMethod, String allow) {
     }
 
+    /** The resource a path leads to and its parameter (null if the route has none). */
+    private record Match(Resource resource, String parameter) {
+    }
+
+    /**
+     * The metric label of a request no route matches. Labels come from the route table only, never
+     * from the request: a label per distinct path would let anyone grow the metrics without bound.
+     */
+    static final String UNMATCHED = "unmatched";
+
     private static final byte[] NO_BODY = new byte[0];
 
     private final Map<String, Resource> exact = new LinkedHashMap<>();
@@ -107,19 +117,21 @@ final class Router extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         idle.touch();
+        Match match = match(Request.getPathInContext(request));
         if (request.getLength() == 0
                 || request.getLength() < 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-            dispatch(request, response, callback, NO_BODY);
+            dispatch(request, response, callback, match, NO_BODY);
             return true;
         }
         // Usually the body came with the headers and this completes at once, on this thread.
         BodyReader.read(request, bodies).whenComplete((body, failure) -> {
             try {
                 if (failure != null) {
-                    String path = request.getHttpURI().getPath();
-                    write(response, failures.reply(failure, request.getMethod(), path, path), callback);
+                    String label = match == null ? UNMATCHED : match.resource().pattern();
+                    write(response, failures.reply(failure, request.getMethod(), Request.getPathInContext(request),
+                            label), callback);
                 } else {
-                    dispatch(request, response, callback, body);
+                    dispatch(request, response, callback, match, body);
                 }
             } catch (Throwable e) {
                 callback.failed(e);
@@ -128,25 +140,27 @@ final class Router extends Handler.Abstract {
         return true;
     }
 
-    private void dispatch(Request request, Response response, Callback callback, byte[] body) {
-        String method = request.getMethod();
-        String path = Request.getPathInContext(request);
-        String parameter = null;
+    private Match match(String path) {
         Resource resource = exact.get(path);
-        if (resource == null) {
-            for (Map.Entry<String, Resource> entry : prefixed.entrySet()) {
-                String prefix = entry.getKey();
-                if (path.length() > prefix.length() && path.startsWith(prefix) && path.indexOf('/', prefix.length()) < 0) {
-                    resource = entry.getValue();
-                    parameter = path.substring(prefix.length());
-                    break;
-                }
+        if (resource != null) {
+            return new Match(resource, null);
+        }
+        for (Map.Entry<String, Resource> entry : prefixed.entrySet()) {
+            String prefix = entry.getKey();
+            if (path.length() > prefix.length() && path.startsWith(prefix) && path.indexOf('/', prefix.length()) < 0) {
+                return new Match(entry.getValue(), path.substring(prefix.length()));
             }
         }
-        if (resource == null) {
+        return null;
+    }
+
+    private void dispatch(Request request, Response response, Callback callback, Match match, byte[] body) {
+        String method = request.getMethod();
+        if (match == null) {
             write(response, ErrorResponses.reply(ErrorResponses.forStatus(404, "No such endpoint")), callback);
             return;
         }
+        Resource resource = match.resource();
         Route route = resource.byMethod().get(method);
         if (route == null && HttpMethod.HEAD.is(method)) {
             route = resource.byMethod().get("GET");
@@ -160,14 +174,15 @@ final class Router extends Handler.Abstract {
         }
         CompletableFuture<Reply> answer;
         try {
-            answer = route.handle(new Call(request.getHeaders(), body, parameter));
+            answer = route.handle(new Call(request.getHeaders(), body, match.parameter()));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
         String pattern = resource.pattern();
         answer.whenComplete((reply, failure) -> {
             try {
-                write(response, reply != null ? reply : failures.reply(failure, method, path, pattern), callback);
+                write(response, reply != null ? reply
+                        : failures.reply(failure, method, Request.getPathInContext(request), pattern), callback);
             } catch (RuntimeException e) {
                 callback.failed(e);
             }
