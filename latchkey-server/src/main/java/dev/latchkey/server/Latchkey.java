@@ -20,7 +20,6 @@ import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.store.jdbc.JdbcStores;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +50,7 @@ public final class Latchkey implements AutoCloseable {
     private final TokenService tokenService;
     private final Introspector introspector;
     private final Revoker revoker;
-    private final ExecutorService storeWaits;
+    private final StoreWorkers storeWaits;
     private ChangeFeed feed;
     private ScheduledExecutorService maintenance;
 
@@ -74,12 +73,8 @@ public final class Latchkey implements AutoCloseable {
         // Requests that wait on the store hold no HTTP thread meanwhile: their answers complete on the
         // store's threads. The rare continuation that must read or write the store again after that
         // (a lost rotation race, an introspected token that is not an access token) runs here
-        // instead, never on a store thread. Threads are made on demand and end when idle.
-        this.storeWaits = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "latchkey-store-wait");
-            thread.setDaemon(true);
-            return thread;
-        });
+        // instead, never on a store thread; so do the endpoints that wait for the store outright.
+        this.storeWaits = new StoreWorkers(config.storeWorkers(), config.storeQueue());
         this.tokenService = new TokenService(authenticator, minter, stores.tokens(), revoker, masterKey, policy, clock,
                 storeWaits);
         this.introspector = new Introspector(jwts, stores.tokens(), clients, revocations, this::isCurrent, clock,
@@ -203,6 +198,11 @@ public final class Latchkey implements AutoCloseable {
         return revoker;
     }
 
+    /** Where work that waits for the store runs, off the HTTP threads. */
+    public StoreWorkers storeWorkers() {
+        return storeWaits;
+    }
+
     public boolean isReady() {
         return stores.isAvailable();
     }
@@ -219,7 +219,7 @@ public final class Latchkey implements AutoCloseable {
         if (maintenance != null) {
             maintenance.shutdownNow();
         }
-        storeWaits.shutdown();
+        storeWaits.close();
         stores.close();
     }
 }

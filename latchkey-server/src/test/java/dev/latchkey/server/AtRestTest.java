@@ -12,6 +12,7 @@ import dev.latchkey.store.jdbc.JdbcStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,5 +69,35 @@ class AtRestTest {
             }
         }
         return all.toString();
+    }
+
+    /** Issue 12, item 12: the database, its write-ahead log and its shared memory are the owner's alone. */
+    @Test
+    void theDatabaseFilesAreReadableByTheirOwnerOnlyAndAreMadeSoAtStart() throws Exception {
+        try (TestServer server = TestServer.startNew(config -> config)) {
+            TestClient client = server.register(Map.of("scope", "read", "access_token_format", "opaque"));
+            OAuth.clientCredentials(server, client);
+            List<Path> files = List.of(server.dataDir().resolve("latchkey.db"), server.dataDir().resolve("latchkey.db-wal"),
+                    server.dataDir().resolve("latchkey.db-shm"));
+            for (Path file : files) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+                        .isEqualTo("rw-------");
+            }
+
+            server.stop();
+            for (Path file : files) {
+                if (Files.exists(file)) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+                }
+            }
+            server.start();
+
+            for (Path file : files) {
+                if (Files.exists(file)) {
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+                            .isEqualTo("rw-------");
+                }
+            }
+        }
     }
 }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClientCredentialsGrantTest {
 
     @RegisterExtension
-    static final TestServer SERVER = new TestServer(config -> config.withAudience("https://api.default.example"));
+    static final TestServer SERVER = new TestServer(config -> config.toBuilder().audience("https://api.default.example").build());
 
     private static TokenResponse request(TestClient client, Scope scope, List<URI> resources) throws Exception {
         TokenRequest request = new TokenRequest.Builder(SERVER.tokenEndpoint(), client.auth(), new ClientCredentialsGrant())

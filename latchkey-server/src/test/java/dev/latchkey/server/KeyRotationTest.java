@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KeyRotationTest {
 
     @RegisterExtension
-    static final TestServer SERVER = new TestServer(config -> config.withKeyActivationDelay(Duration.ofSeconds(10)));
+    static final TestServer SERVER = new TestServer(config -> config.toBuilder().keyActivationDelay(Duration.ofSeconds(10)).build());
 
     private static List<String> publishedKids() throws Exception {
         return JWKSet.parse(Http.get(SERVER.uri("/oauth2/jwks")).body()).getKeys().stream().map(JWK::getKeyID).toList();

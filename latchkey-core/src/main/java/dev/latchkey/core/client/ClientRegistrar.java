@@ -43,6 +43,7 @@ public final class ClientRegistrar {
         RegisteredClient client = new RegisteredClient(Secrets.random128(), secret.hash(),
                 Secrets.hash(registrationToken), metadata, now);
         store.insert(client);
+        directory.invalidate(client.clientId());
         return new Registration(client, secret, registrationToken);
     }
 

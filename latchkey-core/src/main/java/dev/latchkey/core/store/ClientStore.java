@@ -7,6 +7,7 @@ import java.util.Optional;
 /** Registered clients. Implementations are thread-safe. */
 public interface ClientStore {
 
+    /** Adds the client and records a {@link Change.Kind#CLIENT_CHANGED} (nodes may remember the id as unknown). */
     void insert(RegisteredClient client);
 
     Optional<RegisteredClient> find(String clientId);

@@ -64,15 +64,24 @@ final class ConfigOptions {
     Integer maxThreads;
 
     ServerConfig toConfig() {
-        ServerConfig defaults = ServerConfig.defaults();
-        ClientLimits limits = new ClientLimits(Duration.ofSeconds(maxAccessTokenTtlSeconds),
-                defaults.limits().maxRefreshTokenTtl(), defaults.limits().maxRefreshGrace());
-        return new ServerConfig(host, port, dataDir, blankToNull(issuer), blankToNull(dbUrl), signingAlgorithm,
-                Duration.ofSeconds(keyActivationDelaySeconds), blankToNull(audience), limits,
-                blankToNull(System.getenv("LATCHKEY_INITIAL_ACCESS_TOKEN")),
-                blankToNull(System.getenv("LATCHKEY_MASTER_KEY")), defaults.maxBodyBytes(),
-                Duration.ofMillis(changePollMillis), dbPoolSize == null ? ServerConfig.DEFAULT_DB_POOL_SIZE : dbPoolSize,
-                maxThreads == null ? ServerConfig.DEFAULT_MAX_THREADS : maxThreads);
+        ClientLimits defaults = ClientLimits.defaults();
+        return ServerConfig.builder()
+                .host(host)
+                .port(port)
+                .dataDir(dataDir)
+                .issuer(blankToNull(issuer))
+                .dbUrl(blankToNull(dbUrl))
+                .signingAlgorithm(signingAlgorithm)
+                .keyActivationDelay(Duration.ofSeconds(keyActivationDelaySeconds))
+                .audience(blankToNull(audience))
+                .limits(new ClientLimits(Duration.ofSeconds(maxAccessTokenTtlSeconds), defaults.maxRefreshTokenTtl(),
+                        defaults.maxRefreshGrace()))
+                .initialAccessToken(blankToNull(System.getenv("LATCHKEY_INITIAL_ACCESS_TOKEN")))
+                .masterKey(blankToNull(System.getenv("LATCHKEY_MASTER_KEY")))
+                .changePollInterval(Duration.ofMillis(changePollMillis))
+                .dbPoolSize(dbPoolSize == null ? ServerConfig.DEFAULT_DB_POOL_SIZE : dbPoolSize)
+                .maxThreads(maxThreads == null ? ServerConfig.DEFAULT_MAX_THREADS : maxThreads)
+                .build();
     }
 
     private static String blankToNull(String value) {

@@ -9,7 +9,13 @@ import java.time.Duration;
  * Everything a server needs to start. Null {@code issuer}, {@code dbUrl} and {@code audience} mean
  * the defaults: {@code http://127.0.0.1:<port>}, SQLite in the data directory, and the issuer.
  * Null {@code initialAccessToken} and {@code masterKey} mean files in the data directory,
- * generated on first start.
+ * generated on first start. Built with {@link #builder()} or changed with {@link #toBuilder()}.
+ *
+ * @param storeWorkers threads that run the work which waits for the store on a request's behalf
+ *                     (revocation, registration, readiness, the rare second read of a grant), so
+ *                     that no HTTP thread waits for the database
+ * @param storeQueue   how many such pieces of work may wait for a thread; beyond it a request is
+ *                     answered 503 {@code temporarily_unavailable} with {@code Retry-After}
  */
 public record ServerConfig(
         String host,
@@ -26,31 +32,37 @@ public record ServerConfig(
         int maxBodyBytes,
         Duration changePollInterval,
         int dbPoolSize,
-        int maxThreads) {
+        int maxThreads,
+        int storeWorkers,
+        int storeQueue) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
      * HTTP threads: four per core, at least 8. Every path a load repeats waits for the store
      * without holding one (issuance, rotation and PostgreSQL lookups complete on the store's
-     * threads), so more threads than cores only add context switches and preempted signatures.
-     * Measured on 2 cores (latchkey-bench/load/ab.sh -r 2, 64 connections, medians), 200 threads
-     * against 8, both with the asynchronous paths: JWTs 14,149 -> 19,277/s, p99 7.6-9.4 ->
-     * 7.3-9.7 ms; SQLite rotations 9,613 -> 8,918/s (within this machine's noise). Against the
-     * synchronous build with 200 threads: opaque introspection on PostgreSQL 13,544 -> 32,149/s,
-     * rotations on PostgreSQL 4,006 -> 5,398/s.
+     * threads), so more threads than cores only add context switches and preempted signatures
+     * (measured: BENCHMARKS.md, "HTTP threads").
      */
     public static final int DEFAULT_MAX_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     /**
      * Read connections per node: twice the cores, at least 4. More only adds database processes
-     * competing for the same CPUs: on 2 cores, 16 connections gave 10,300 opaque introspections/s
-     * and 4 gave 19,400/s (writes use two connections of their own).
+     * competing for the same CPUs (measured: BENCHMARKS.md, "read pool").
      */
     public static final int DEFAULT_DB_POOL_SIZE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    /** Store workers: they mostly wait, so as many as HTTP threads, at least 16. */
+    public static final int DEFAULT_STORE_WORKERS = Math.max(16, DEFAULT_MAX_THREADS);
+    public static final int DEFAULT_STORE_QUEUE = 1024;
 
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("latchkey-data"), null, null,
-                SigningAlgorithm.EdDSA, Duration.ofHours(1), null, ClientLimits.defaults(), null, null,
-                64 * 1024, Duration.ofMillis(500), DEFAULT_DB_POOL_SIZE, DEFAULT_MAX_THREADS);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public String issuerFor(int actualPort) {
@@ -62,56 +74,173 @@ public record ServerConfig(
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
+        return toBuilder().port(newPort).build();
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
-        return new ServerConfig(host, port, newDataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
+        return toBuilder().dataDir(newDataDir).build();
     }
 
     public ServerConfig withIssuer(String newIssuer) {
-        return new ServerConfig(host, port, dataDir, newIssuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
+        return toBuilder().issuer(newIssuer).build();
     }
 
     public ServerConfig withDbUrl(String newDbUrl) {
-        return new ServerConfig(host, port, dataDir, issuer, newDbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
+        return toBuilder().dbUrl(newDbUrl).build();
     }
 
     public ServerConfig withSigningAlgorithm(SigningAlgorithm newAlgorithm) {
-        return new ServerConfig(host, port, dataDir, issuer, dbUrl, newAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
-    }
-
-    public ServerConfig withKeyActivationDelay(Duration newDelay) {
-        return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, newDelay, audience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
-    }
-
-    public ServerConfig withAudience(String newAudience) {
-        return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, newAudience,
-                limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
+        return toBuilder().signingAlgorithm(newAlgorithm).build();
     }
 
     public ServerConfig withInitialAccessToken(String newToken) {
-        return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, newToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
+        return toBuilder().initialAccessToken(newToken).build();
     }
 
     public ServerConfig withMasterKey(String newMasterKey) {
-        return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                limits, initialAccessToken, newMasterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
+        return toBuilder().masterKey(newMasterKey).build();
     }
 
     public ServerConfig withLimits(ClientLimits newLimits) {
-        return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay, audience,
-                newLimits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize, maxThreads);
+        return toBuilder().limits(newLimits).build();
     }
 
     private static String stripTrailingSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** Starts from the defaults; every setter returns the builder. Not thread-safe. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = DEFAULT_PORT;
+        private Path dataDir = Path.of("latchkey-data");
+        private String issuer;
+        private String dbUrl;
+        private SigningAlgorithm signingAlgorithm = SigningAlgorithm.EdDSA;
+        private Duration keyActivationDelay = Duration.ofHours(1);
+        private String audience;
+        private ClientLimits limits = ClientLimits.defaults();
+        private String initialAccessToken;
+        private String masterKey;
+        private int maxBodyBytes = 64 * 1024;
+        private Duration changePollInterval = Duration.ofMillis(500);
+        private int dbPoolSize = DEFAULT_DB_POOL_SIZE;
+        private int maxThreads = DEFAULT_MAX_THREADS;
+        private int storeWorkers = DEFAULT_STORE_WORKERS;
+        private int storeQueue = DEFAULT_STORE_QUEUE;
+
+        private Builder() {
+        }
+
+        private Builder(ServerConfig c) {
+            host = c.host;
+            port = c.port;
+            dataDir = c.dataDir;
+            issuer = c.issuer;
+            dbUrl = c.dbUrl;
+            signingAlgorithm = c.signingAlgorithm;
+            keyActivationDelay = c.keyActivationDelay;
+            audience = c.audience;
+            limits = c.limits;
+            initialAccessToken = c.initialAccessToken;
+            masterKey = c.masterKey;
+            maxBodyBytes = c.maxBodyBytes;
+            changePollInterval = c.changePollInterval;
+            dbPoolSize = c.dbPoolSize;
+            maxThreads = c.maxThreads;
+            storeWorkers = c.storeWorkers;
+            storeQueue = c.storeQueue;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder dataDir(Path value) {
+            dataDir = value;
+            return this;
+        }
+
+        public Builder issuer(String value) {
+            issuer = value;
+            return this;
+        }
+
+        public Builder dbUrl(String value) {
+            dbUrl = value;
+            return this;
+        }
+
+        public Builder signingAlgorithm(SigningAlgorithm value) {
+            signingAlgorithm = value;
+            return this;
+        }
+
+        public Builder keyActivationDelay(Duration value) {
+            keyActivationDelay = value;
+            return this;
+        }
+
+        public Builder audience(String value) {
+            audience = value;
+            return this;
+        }
+
+        public Builder limits(ClientLimits value) {
+            limits = value;
+            return this;
+        }
+
+        public Builder initialAccessToken(String value) {
+            initialAccessToken = value;
+            return this;
+        }
+
+        public Builder masterKey(String value) {
+            masterKey = value;
+            return this;
+        }
+
+        public Builder maxBodyBytes(int value) {
+            maxBodyBytes = value;
+            return this;
+        }
+
+        public Builder changePollInterval(Duration value) {
+            changePollInterval = value;
+            return this;
+        }
+
+        public Builder dbPoolSize(int value) {
+            dbPoolSize = value;
+            return this;
+        }
+
+        public Builder maxThreads(int value) {
+            maxThreads = value;
+            return this;
+        }
+
+        public Builder storeWorkers(int value) {
+            storeWorkers = value;
+            return this;
+        }
+
+        public Builder storeQueue(int value) {
+            storeQueue = value;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay,
+                    audience, limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize,
+                    maxThreads, storeWorkers, storeQueue);
+        }
     }
 }

@@ -24,6 +24,9 @@ public final class ErrorResponses {
 
     public static Reply reply(OAuthError error) {
         Map<String, String> headers = new LinkedHashMap<>(Reply.NO_STORE);
+        if (error.status() == 503) {
+            headers.put("Retry-After", "1"); // RFC 9110 §10.2.3: the client may come back in a second
+        }
         if (error.status() == 401) {
             headers.put("WWW-Authenticate", OAuthError.INVALID_TOKEN.code().equals(error.code())
                     ? "Bearer realm=\"" + REALM + "\", error=\"invalid_token\""

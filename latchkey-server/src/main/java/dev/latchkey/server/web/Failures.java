@@ -2,6 +2,7 @@ package dev.latchkey.server.web;
 
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.error.OAuthException;
+import dev.latchkey.core.log.RepeatedFailureLog;
 import dev.latchkey.core.store.StoreUnavailableException;
 import dev.latchkey.server.render.ErrorResponses;
 import dev.latchkey.server.render.Reply;
@@ -20,6 +21,8 @@ final class Failures {
     private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
     private final Metrics metrics;
+    // A database outage fails every request alike: logged once, then counted (RepeatedFailureLog).
+    private final RepeatedFailureLog unavailable = new RepeatedFailureLog(LOG, "Requests answered 503", 10);
 
     Failures(Metrics metrics) {
         this.metrics = metrics;
@@ -38,7 +41,7 @@ final class Failures {
             return ErrorResponses.reply(expected.error());
         }
         if (failure instanceof StoreUnavailableException) {
-            LOG.warn("Store unavailable for {} {}: {}", method, path, failure.toString());
+            unavailable.failed(method + " " + path + ": " + failure.getMessage(), null);
             return ErrorResponses.reply(OAuthError.TEMPORARILY_UNAVAILABLE
                     .withDescription("The token store is unavailable; retry later"));
         }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -112,6 +113,14 @@ final class Router extends Handler.Abstract {
     /** An endpoint that answers before it returns, as a route. */
     static Route immediate(Immediate endpoint) {
         return call -> CompletableFuture.completedFuture(endpoint.handle(call));
+    }
+
+    /**
+     * An endpoint that may wait for the store, run on {@code workers} so that no HTTP thread waits
+     * with it. When the workers are saturated the executor refuses at once, and the request gets 503.
+     */
+    static Route onWorkers(Immediate endpoint, Executor workers) {
+        return call -> CompletableFuture.supplyAsync(() -> endpoint.handle(call), workers);
     }
 
     @Override

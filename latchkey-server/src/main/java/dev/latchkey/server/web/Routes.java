@@ -4,6 +4,7 @@ import dev.latchkey.server.Latchkey;
 import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.convert.RequestBodies;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -54,6 +55,8 @@ public final class Routes {
                 assembly.thenApply(latchkey -> new Endpoints(latchkey, bodies, metrics, issuer));
         var metadata = new MetadataEndpoint(issuer);
         var health = new HealthEndpoint(assembly::join);
+        // Routes that wait for the store run on its workers, never on an HTTP thread (see StoreWorkers).
+        Executor workers = task -> assembly.join().storeWorkers().execute(task);
         var idle = new IdleReclaimer();
         var failures = new Failures(metrics);
 
@@ -61,16 +64,16 @@ public final class Routes {
                 .route(HttpMethod.GET, METADATA, Router.immediate(metadata::handle))                        // RFC 8414 §3
                 .route(HttpMethod.POST, TOKEN, call -> ready.join().token().handle(call))                    // RFC 6749 §3.2, §4.4, §6
                 .route(HttpMethod.POST, INTROSPECT, call -> ready.join().introspection().handle(call))       // RFC 7662 §2
-                .route(HttpMethod.POST, REVOKE, Router.immediate(call -> ready.join().revocation().handle(call)))  // RFC 7009 §2
+                .route(HttpMethod.POST, REVOKE, Router.onWorkers(call -> ready.join().revocation().handle(call), workers))  // RFC 7009 §2
                 .route(HttpMethod.GET, JWKS, Router.immediate(call -> ready.join().jwks().handle(call)))           // RFC 7517 §5
-                .route(HttpMethod.POST, REGISTER, Router.immediate(call -> ready.join().registration().register(call)))  // RFC 7591 §3
+                .route(HttpMethod.POST, REGISTER, Router.onWorkers(call -> ready.join().registration().register(call), workers))  // RFC 7591 §3
                 .route(HttpMethod.GET, REGISTER + "/{client_id}",
-                        Router.immediate(call -> ready.join().registration().read(call)))                   // RFC 7592 §2.1
+                        Router.onWorkers(call -> ready.join().registration().read(call), workers))          // RFC 7592 §2.1
                 .route(HttpMethod.PUT, REGISTER + "/{client_id}",
-                        Router.immediate(call -> ready.join().registration().update(call)))                 // RFC 7592 §2.2
+                        Router.onWorkers(call -> ready.join().registration().update(call), workers))        // RFC 7592 §2.2
                 .route(HttpMethod.DELETE, REGISTER + "/{client_id}",
-                        Router.immediate(call -> ready.join().registration().delete(call)))                 // RFC 7592 §2.3
-                .route(HttpMethod.GET, "/health", Router.immediate(health::ready))       // readiness: the database answers
+                        Router.onWorkers(call -> ready.join().registration().delete(call), workers))        // RFC 7592 §2.3
+                .route(HttpMethod.GET, "/health", Router.onWorkers(health::ready, workers))  // readiness: the database answers and takes writes
                 .route(HttpMethod.GET, "/health/live", Router.immediate(health::live))   // liveness
                 .route(HttpMethod.GET, "/metrics", Router.immediate(metrics::handle));   // Prometheus text format
 

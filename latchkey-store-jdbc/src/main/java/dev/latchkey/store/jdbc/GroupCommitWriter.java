@@ -1,5 +1,6 @@
 package dev.latchkey.store.jdbc;
 
+import dev.latchkey.core.log.RepeatedFailureLog;
 import dev.latchkey.core.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,6 +43,10 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Dialect dialect;
     private final Supplier<Connection> connections;
     private final BatchQueue<Task<?>> queue;
+    private final RepeatedFailureLog failureLog = new RepeatedFailureLog(LOG, "Write transaction failed", 10);
+    private volatile long lastFailureNanos;
+    private volatile long lastInsertNanos;
+    private volatile boolean everFailed;
 
     GroupCommitWriter(Dialect dialect, Supplier<Connection> connections, int writerThreads) {
         this.dialect = dialect;
@@ -111,15 +116,41 @@ final class GroupCommitWriter implements AutoCloseable {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.error("Write transaction failed; {} writes not applied", batch.size(), e);
+            failureLog.failed(batch.size() + " writes not applied: " + describe(e), e);
+            lastFailureNanos = System.nanoTime();
+            everFailed = true;
             rollbackQuietly(connection);
             StoreUnavailableException failure = new StoreUnavailableException("write transaction failed", e);
             batch.forEach(task -> task.result().completeExceptionally(failure));
             return;
         }
+        boolean storeFailed = false;
+        for (Throwable failure : failures) {
+            storeFailed |= failure instanceof StoreUnavailableException unavailable
+                    && unavailable.getCause() instanceof SQLException sql && JdbcSupport.isStoreFailure(sql);
+        }
+        if (!storeFailed) {
+            failureLog.succeeded();
+        }
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results[i], failures[i]);
         }
+    }
+
+    private static String describe(Exception e) {
+        return e instanceof SQLException sql ? JdbcSupport.cause(sql)
+                : e.getCause() instanceof SQLException sql ? JdbcSupport.cause(sql) : e.getClass().getSimpleName();
+    }
+
+    /**
+     * True if a write failed within {@code seconds} and no write that inserted rows has committed
+     * since: the store cannot be trusted to take writes, whatever a read says (a full disk or a
+     * read-only file read fine).
+     */
+    boolean failedWithin(long seconds) {
+        long lastFailure = lastFailureNanos;
+        return everFailed && System.nanoTime() - lastFailure < java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds)
+                && lastInsertNanos - lastFailure < 0;
     }
 
     /** A connection failure before the batch's commit was sent. */
@@ -136,26 +167,32 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void attempt(Connection c, List<Task<?>> batch, Object[] results, Throwable[] failures)
             throws SQLException, BeforeCommit {
-        boolean unitFailed;
+        int inserted;
         try {
             begin(c);
-            unitFailed = runPlain(c, batch, results);
+            inserted = runPlain(c, batch, results);
         } catch (SQLException e) {
             if (isConnectionFailure(e)) {
                 throw new BeforeCommit(e);
             }
             throw e;
         }
-        if (unitFailed) {
+        if (inserted == UNIT_FAILED) {
             rollback(c);
             runOneByOne(c, batch, results, failures);
         } else {
             commit(c);
+            insertsCommitted(inserted);
         }
     }
 
-    /** True if a unit failed (the transaction is then aborted and must be rolled back). */
-    private static boolean runPlain(Connection c, List<Task<?>> batch, Object[] results) throws SQLException {
+    private static final int UNIT_FAILED = -1;
+
+    /**
+     * Runs the units in one transaction; returns how many rows they inserted, or
+     * {@link #UNIT_FAILED} if one failed (the transaction is then aborted and must be rolled back).
+     */
+    private static int runPlain(Connection c, List<Task<?>> batch, Object[] results) throws SQLException {
         for (int i = 0; i < batch.size(); i++) {
             try {
                 results[i] = batch.get(i).work().run(c);
@@ -163,20 +200,27 @@ final class GroupCommitWriter implements AutoCloseable {
                 if (isConnectionFailure(e)) {
                     throw e;
                 }
-                return true;
+                return UNIT_FAILED;
             } catch (RuntimeException e) {
-                return true;
+                return UNIT_FAILED;
             }
         }
         try {
-            StatementCache.flush(c); // the rows units queued with addBatch(): their failure is a unit's
+            return StatementCache.flush(c); // the rows units queued with addBatch(): their failure is a unit's
         } catch (SQLException e) {
             if (isConnectionFailure(e)) {
                 throw e;
             }
-            return true;
+            return UNIT_FAILED;
         }
-        return false;
+    }
+
+    // Rows written and committed: the store takes writes (an empty commit, such as a purge with
+    // nothing to delete, succeeds on a full disk too and proves nothing).
+    private void insertsCommitted(int rows) {
+        if (rows > 0) {
+            lastInsertNanos = System.nanoTime();
+        }
     }
 
     private void runOneByOne(Connection c, List<Task<?>> batch, Object[] results, Throwable[] failures)
@@ -185,12 +229,19 @@ final class GroupCommitWriter implements AutoCloseable {
             try {
                 begin(c);
                 results[i] = batch.get(i).work().run(c);
-                StatementCache.flush(c);
+                int inserted = StatementCache.flush(c);
                 commit(c);
+                insertsCommitted(inserted);
             } catch (SQLException e) {
                 rollback(c);
                 if (isConnectionFailure(e)) {
                     throw e;
+                }
+                if (JdbcSupport.isStoreFailure(e)) {
+                    // Not this unit's fault (a full disk, a read-only file): the store cannot write.
+                    failureLog.failed("a write was not applied: " + JdbcSupport.cause(e), e);
+                    lastFailureNanos = System.nanoTime();
+                    everFailed = true;
                 }
                 failures[i] = JdbcSupport.unavailable(e);
             } catch (RuntimeException e) {
@@ -217,7 +268,15 @@ final class GroupCommitWriter implements AutoCloseable {
     private void rollback(Connection c) throws SQLException {
         StatementCache.drop(c); // rows queued with addBatch() are part of what is rolled back
         if (dialect == Dialect.SQLITE) {
-            execute(c, "ROLLBACK");
+            try {
+                execute(c, "ROLLBACK");
+            } catch (SQLException e) {
+                // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR):
+                // then there is nothing left to roll back, and the error that matters is the first one.
+                if (e.getMessage() == null || !e.getMessage().contains("no transaction is active")) {
+                    throw e;
+                }
+            }
         } else {
             c.rollback();
         }

@@ -40,6 +40,8 @@ final class JdbcClientStore implements ClientStore {
                 ps.setLong(6, client.issuedAt().getEpochSecond());
                 ps.executeUpdate();
             }
+            // Nodes that looked this id up before it existed remember it as unknown: tell them.
+            changes.append(c, Change.Kind.CLIENT_CHANGED, client.clientId(), client.issuedAt().plus(Duration.ofDays(1)));
             return null;
         });
     }

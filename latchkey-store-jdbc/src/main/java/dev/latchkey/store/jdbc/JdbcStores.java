@@ -64,6 +64,9 @@ public final class JdbcStores implements Stores {
     /** @param poolSize connections in the PostgreSQL pool (SQLite uses one writer and a few readers) */
     public static JdbcStores open(String jdbcUrl, int poolSize) {
         Dialect dialect = Dialect.of(jdbcUrl);
+        if (dialect == Dialect.SQLITE) {
+            ownerOnly(jdbcUrl);
+        }
         migrate(jdbcUrl, dialect);
         Transactor db = new JdbcTransactor(dialect, jdbcUrl, poolSize);
         return new JdbcStores(dialect, db, jdbcUrl);
@@ -76,6 +79,43 @@ public final class JdbcStores implements Stores {
     public synchronized void subscribe(Runnable onChange) {
         if (dialect == Dialect.POSTGRESQL && listener == null) {
             listener = new PostgresChangeListener(jdbcUrl, onChange);
+        }
+    }
+
+    /**
+     * Creates the SQLite file readable by its owner only (0600), or makes an existing one so, with its
+     * write-ahead log and shared-memory files: they hold token hashes and sealed keys. SQLite creates
+     * the {@code -wal} and {@code -shm} files with the mode of the database file, so a new file
+     * made 0600 here keeps them 0600 too.
+     */
+    static void ownerOnly(String jdbcUrl) {
+        String file = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = file.indexOf('?');
+        file = query < 0 ? file : file.substring(0, query);
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            return;
+        }
+        java.nio.file.Path db = java.nio.file.Path.of(file);
+        var ownerOnly = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        try {
+            if (!java.nio.file.Files.exists(db)) {
+                java.nio.file.Files.createFile(db,
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(ownerOnly));
+            }
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                java.nio.file.Path path = java.nio.file.Path.of(db + suffix);
+                if (java.nio.file.Files.exists(path)
+                        && !java.nio.file.Files.getPosixFilePermissions(path).equals(ownerOnly)) {
+                    java.nio.file.Files.setPosixFilePermissions(path, ownerOnly);
+                    LOG.info("{} was readable by others; it is now 0600", path.getFileName());
+                }
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // Not a POSIX file system (Windows): its ACLs are the operator's to set.
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            ownerOnly(jdbcUrl);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create or protect the database file " + db + ": " + e.getMessage(), e);
         }
     }
 

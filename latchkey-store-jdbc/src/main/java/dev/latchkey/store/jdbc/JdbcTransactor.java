@@ -112,9 +112,16 @@ final class JdbcTransactor implements Transactor {
         }
     }
 
-    /** Runs a real query: a pooled connection the database has dropped fails it and leaves the pool. */
+    /**
+     * Runs a real query: a pooled connection the database has dropped fails it and leaves the pool.
+     * A store whose writes failed in the last 10 s is down too, whatever the query says: a full
+     * disk or a read-only file still answer reads.
+     */
     @Override
     public boolean ping() {
+        if (writer.failedWithin(10)) {
+            return false;
+        }
         try {
             return read(connection -> {
                 try (var statement = connection.createStatement()) {

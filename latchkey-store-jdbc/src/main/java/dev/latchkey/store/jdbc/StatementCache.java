@@ -54,14 +54,12 @@ final class StatementCache implements InvocationHandler {
     }
 
     /**
-     * Sends the rows queued by {@code addBatch()} on this writer connection, in order. A failure
-     * here is the failure of the units that queued them.
+     * Sends the rows queued by {@code addBatch()} on this writer connection, in order, and returns
+     * how many were sent. A failure here is the failure of the units that queued them.
      */
-    static void flush(Connection connection) throws SQLException {
+    static int flush(Connection connection) throws SQLException {
         StatementCache cache = of(connection);
-        if (cache != null) {
-            cache.flushQueued();
-        }
+        return cache == null ? 0 : cache.flushQueued();
     }
 
     /**
@@ -90,15 +88,16 @@ final class StatementCache implements InvocationHandler {
                 && Proxy.getInvocationHandler(connection) instanceof StatementCache cache ? cache : null;
     }
 
-    private void flushQueued() throws SQLException {
+    private int flushQueued() throws SQLException {
         if (queued.isEmpty()) {
-            return;
+            return 0;
         }
         List<PreparedStatement> statements = new ArrayList<>(queued);
         queued.clear();
+        int rows = 0;
         for (int i = 0; i < statements.size(); i++) {
             try {
-                statements.get(i).executeBatch();
+                rows += statements.get(i).executeBatch().length;
             } catch (SQLException e) {
                 for (PreparedStatement rest : statements.subList(i, statements.size())) {
                     rest.clearBatch();
@@ -106,6 +105,7 @@ final class StatementCache implements InvocationHandler {
                 throw e;
             }
         }
+        return rows;
     }
 
     private void dropQueued() throws SQLException {
