@@ -1,12 +1,18 @@
 package dev.latchkey.bench;
 
 import dev.latchkey.core.client.AuthMethod;
+import dev.latchkey.core.client.ClientAuthenticator;
 import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.client.ClientLimits;
 import dev.latchkey.core.client.ClientMetadata;
-import dev.latchkey.core.client.ClientRegistrar;
+import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.decision.GrantResult;
+import dev.latchkey.core.grant.GrantRequest;
 import dev.latchkey.core.key.SigningAlgorithm;
-import dev.latchkey.server.Latchkey;
+import dev.latchkey.core.registry.ClientRegistrar;
+import dev.latchkey.core.token.AccessTokenMinter;
+import dev.latchkey.core.token.IssuerPolicy;
+import dev.latchkey.server.Assembly;
 import dev.latchkey.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,14 +33,16 @@ import java.util.stream.Stream;
  */
 public final class Fixture implements AutoCloseable {
 
+    static final String ISSUER = "https://bench.latchkey.test";
+
     public static final String PG_URL = System.getenv().getOrDefault("LATCHKEY_BENCH_PG_URL",
             "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
     private final Path dataDir;
     private final String schema;
-    private final Latchkey latchkey;
+    private final Assembly latchkey;
 
-    private Fixture(Path dataDir, String schema, Latchkey latchkey) {
+    private Fixture(Path dataDir, String schema, Assembly latchkey) {
         this.dataDir = dataDir;
         this.schema = schema;
         this.latchkey = latchkey;
@@ -52,14 +60,29 @@ public final class Fixture implements AutoCloseable {
                 admin("CREATE SCHEMA " + schema);
                 config = config.withDbUrl(PG_URL + "&currentSchema=" + schema);
             }
-            return new Fixture(dataDir, schema, Latchkey.start(config, "https://bench.latchkey.test", Clock.systemUTC()));
+            return new Fixture(dataDir, schema, Assembly.start(config, ISSUER, Clock.systemUTC()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public Latchkey latchkey() {
+    public Assembly latchkey() {
         return latchkey;
+    }
+
+    /** The client these credentials name, authenticated as the token endpoint does (read from the store here). */
+    public RegisteredClient authenticate(ClientCredentials credentials) {
+        return ClientAuthenticator.authenticate(credentials, latchkey.stores().clients().find(credentials.clientId()));
+    }
+
+    /** The token pipeline's answer to a request, waited for. */
+    public GrantResult token(ClientCredentials credentials, GrantRequest grant) {
+        return latchkey.pipelines().tokens().token(credentials, grant).join();
+    }
+
+    /** A minter over this fixture's keys, as the token endpoint's. */
+    public AccessTokenMinter minter() {
+        return new AccessTokenMinter(new IssuerPolicy(ISSUER, ISSUER, ClientLimits.defaults()), latchkey.keys()::ring);
     }
 
     /** Registers a client with the given metadata and returns how it authenticates. */

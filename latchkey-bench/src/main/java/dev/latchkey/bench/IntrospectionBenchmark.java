@@ -1,9 +1,7 @@
 package dev.latchkey.bench;
 
 import dev.latchkey.core.client.ClientCredentials;
-import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.grant.ClientCredentialsGrant;
-import dev.latchkey.core.grant.TokenRequest;
 import dev.latchkey.core.key.SigningAlgorithm;
 import dev.latchkey.core.token.Introspection;
 import java.util.List;
@@ -35,16 +33,16 @@ public class IntrospectionBenchmark {
 
     private Fixture fixture;
     private String value;
-    private RegisteredClient caller;
+    private ClientCredentials credentials;
 
     @Setup(Level.Trial)
     public void setUp() {
         String[] parts = token.split(":");
         fixture = Fixture.start(parts[1], SigningAlgorithm.EdDSA);
         ClientCredentials credentials = fixture.register(Map.of("scope", "read", "access_token_format", parts[0]));
-        caller = fixture.latchkey().authenticator().authenticate(credentials);
-        value = fixture.latchkey().tokenService().handle(new TokenRequest(credentials,
-                new ClientCredentialsGrant(Optional.empty(), List.of()))).join().tokens().accessToken().value();
+        this.credentials = credentials;
+        value = fixture.token(credentials, new ClientCredentialsGrant(Optional.empty(), List.of()))
+                .tokens().accessToken().value();
     }
 
     @TearDown(Level.Trial)
@@ -54,8 +52,8 @@ public class IntrospectionBenchmark {
 
     @Benchmark
     public Introspection introspect() {
-        Introspection result = fixture.latchkey().introspector().introspect(caller, value, null);
-        if (!result.active()) {
+        Introspection result = fixture.latchkey().pipelines().introspection().introspect(credentials, value, null).join();
+        if (!result.isActive()) {
             throw new IllegalStateException("the benchmark token must be active");
         }
         return result;

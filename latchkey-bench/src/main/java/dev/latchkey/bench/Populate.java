@@ -1,7 +1,7 @@
 package dev.latchkey.bench;
 
-import dev.latchkey.core.token.Secrets;
-import dev.latchkey.core.token.TokenHash;
+import dev.latchkey.core.secret.Secrets;
+import dev.latchkey.core.secret.TokenHash;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -1,12 +1,11 @@
 package dev.latchkey.bench;
 
 import dev.latchkey.core.client.ClientCredentials;
+import dev.latchkey.core.decision.GrantResult;
 import dev.latchkey.core.grant.ClientCredentialsGrant;
-import dev.latchkey.core.grant.GrantResult;
 import dev.latchkey.core.grant.RefreshTokenGrant;
-import dev.latchkey.core.grant.TokenRequest;
 import dev.latchkey.core.key.SigningAlgorithm;
-import dev.latchkey.core.token.RefreshToken;
+import dev.latchkey.core.secret.RefreshToken;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,14 +61,14 @@ public class RefreshRotationBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(Server server) {
-            refreshToken = server.fixture.latchkey().tokenService().handle(new TokenRequest(server.credentials,
-                    new ClientCredentialsGrant(Optional.empty(), List.of()))).join().tokens().refreshToken().orElseThrow().value();
+            refreshToken = server.fixture.token(server.credentials,
+                    new ClientCredentialsGrant(Optional.empty(), List.of())).tokens().refreshToken().orElseThrow().value();
         }
     }
 
     private static GrantResult rotate(Server server, Family family) {
-        GrantResult result = server.fixture.latchkey().tokenService().handle(new TokenRequest(server.credentials,
-                new RefreshTokenGrant(new RefreshToken(family.refreshToken), Optional.empty(), List.of()))).join();
+        GrantResult result = server.fixture.token(server.credentials,
+                new RefreshTokenGrant(new RefreshToken(family.refreshToken), Optional.empty(), List.of()));
         family.refreshToken = result.tokens().refreshToken().orElseThrow().value();
         return result;
     }

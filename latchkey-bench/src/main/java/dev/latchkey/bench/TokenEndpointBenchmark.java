@@ -1,11 +1,13 @@
 package dev.latchkey.bench;
 
+import dev.latchkey.core.client.ClientAuthenticator;
 import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.decision.GrantResult;
 import dev.latchkey.core.grant.ClientCredentialsGrant;
-import dev.latchkey.core.grant.GrantResult;
-import dev.latchkey.core.grant.TokenRequest;
+import dev.latchkey.core.grant.GrantRequest;
 import dev.latchkey.core.key.SigningAlgorithm;
+import dev.latchkey.core.token.AccessTokenMinter;
 import dev.latchkey.core.token.MintedAccessToken;
 import dev.latchkey.server.render.Json;
 import dev.latchkey.server.render.TokenResponses;
@@ -41,7 +43,8 @@ public class TokenEndpointBenchmark {
     private Fixture fixture;
     private ClientCredentials credentials;
     private RegisteredClient client;
-    private TokenRequest request;
+    private GrantRequest grant;
+    private AccessTokenMinter minter;
     private GrantResult issued;
 
     @Setup(Level.Trial)
@@ -49,9 +52,10 @@ public class TokenEndpointBenchmark {
         boolean opaque = format.equals("opaque");
         fixture = Fixture.start("sqlite", opaque ? SigningAlgorithm.EdDSA : SigningAlgorithm.valueOf(format));
         credentials = fixture.register(Map.of("scope", "read write", "access_token_format", opaque ? "opaque" : "jwt"));
-        client = fixture.latchkey().authenticator().authenticate(credentials);
-        request = new TokenRequest(credentials, new ClientCredentialsGrant(Optional.empty(), List.of()));
-        issued = fixture.latchkey().tokenService().handle(request).join();
+        client = fixture.authenticate(credentials);
+        grant = new ClientCredentialsGrant(Optional.empty(), List.of());
+        minter = fixture.minter();
+        issued = fixture.token(credentials, grant);
     }
 
     @TearDown(Level.Trial)
@@ -59,23 +63,23 @@ public class TokenEndpointBenchmark {
         fixture.close();
     }
 
-    /** SHA-256 of the presented secret, constant-time compare, cached client. */
+    /** SHA-256 of the presented secret, constant-time compare (the client as the cache holds it). */
     @Benchmark
     public RegisteredClient clientAuthentication() {
-        return fixture.latchkey().authenticator().authenticate(credentials);
+        return ClientAuthenticator.authenticate(credentials, Optional.of(client));
     }
 
     /** One access token: a signed RFC 9068 JWT, or an opaque token and its record (not stored here). */
     @Benchmark
     public MintedAccessToken mintAccessToken() {
-        return fixture.latchkey().minter().mint(client, client.metadata().scope(), List.of("https://api.example.com"),
+        return minter.mint(client, client.metadata().scope(), List.of("https://api.example.com"),
                 null, Instant.now().truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** The whole grant: authenticate, check scope, mint, and for opaque tokens one durable insert. */
+    /** The whole grant through the token pipeline: authenticate, decide, mint, and for opaque tokens one durable insert. */
     @Benchmark
     public GrantResult clientCredentialsGrant() {
-        return fixture.latchkey().tokenService().handle(request).join();
+        return fixture.token(credentials, grant);
     }
 
     /** The RFC 6749 §5.1 JSON body. */

@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -43,13 +46,14 @@ class FileCredentialStoreTest {
         store.save(credentials(0));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         AtomicInteger torn = new AtomicInteger();
+        List<Future<?>> writers = new ArrayList<>();
         for (int writer = 0; writer < 3; writer++) {
             int base = writer * 1000;
-            pool.submit(() -> {
+            writers.add(pool.submit(() -> {
                 for (int i = 1; i <= 200; i++) {
                     store.save(credentials(base + i));
                 }
-            });
+            }));
         }
         pool.submit(() -> {
             for (int i = 0; i < 500; i++) {
@@ -63,6 +67,9 @@ class FileCredentialStoreTest {
         pool.shutdown();
         assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
+        for (Future<?> writer : writers) {
+            writer.get(); // a writer that failed fails the test: its failure is not a torn file, but a failure
+        }
         assertThat(torn.get()).isZero();
         assertThat(store.load().orElseThrow().accessToken()).startsWith("access-");
     }

@@ -3,8 +3,8 @@ package dev.latchkey.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.client.testing.JulCapture;
-import dev.latchkey.client.testing.StubServer;
 import dev.latchkey.client.testing.StubServer.Answer;
+import dev.latchkey.client.testing.StubServer;
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.TestClient;
 import dev.latchkey.server.testing.TestServer;

@@ -3,8 +3,8 @@ package dev.latchkey.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.latchkey.client.testing.StubServer;
 import dev.latchkey.client.testing.StubServer.Answer;
+import dev.latchkey.client.testing.StubServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;

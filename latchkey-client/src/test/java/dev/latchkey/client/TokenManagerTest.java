@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.latchkey.client.testing.CountingHttpClient;
 import dev.latchkey.client.testing.FakeTime;
-import dev.latchkey.client.testing.StubServer;
 import dev.latchkey.client.testing.StubServer.Answer;
+import dev.latchkey.client.testing.StubServer;
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.TestClient;
 import dev.latchkey.server.testing.TestServer;

@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import dev.latchkey.server.config.ServerConfig;
+import dev.latchkey.server.web.HttpServer;
 import dev.latchkey.server.web.Routes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,19 +14,21 @@ import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Latchkey: the assembled {@link Latchkey} behind its HTTP server. */
+/** A running Latchkey: the {@link Assembly} behind its HTTP server. */
 public final class LatchkeyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LatchkeyServer.class);
 
-    private final Latchkey latchkey;
+    private final Assembly assembly;
     private final Server http;
     private final int port;
+    private final String issuer;
 
-    private LatchkeyServer(Latchkey latchkey, Server http, int port) {
-        this.latchkey = latchkey;
+    private LatchkeyServer(Assembly assembly, Server http, int port, String issuer) {
+        this.assembly = assembly;
         this.http = http;
         this.port = port;
+        this.issuer = issuer;
     }
 
     /**
@@ -33,30 +36,30 @@ public final class LatchkeyServer implements AutoCloseable {
      * and every token carries the issuer.
      *
      * <p>The service (store, keys, caches) is assembled on a thread of its own while this thread
-     * builds and starts the HTTP server: neither needs the other (measured: 74 ms earlier to the
-     * first token, of about 1.6 s on 2 cores). Jetty may accept a request before the service is ready;
-     * that request waits for it. If assembling fails, the HTTP server is stopped and the failure
-     * is thrown here, as before.
+     * builds and starts the HTTP server: neither needs the other (BENCHMARKS.md, "Start"). Jetty may
+     * accept a request before the service is ready; that request waits for it. If assembling fails,
+     * the HTTP server is stopped and the failure is thrown here.
      */
     public static LatchkeyServer start(ServerConfig config, Clock clock) {
         int port = config.port() == 0 ? freePort(config.host()) : config.port();
         String issuer = config.issuerFor(port);
-        CompletableFuture<Latchkey> assembly = CompletableFuture.supplyAsync(
-                () -> Latchkey.start(config, issuer, clock), task -> new Thread(task, "latchkey-start").start());
-        Server http = Routes.create(assembly, config, issuer, port);
+        CompletableFuture<Assembly> assembly = CompletableFuture.supplyAsync(
+                () -> Assembly.start(config, issuer, clock), task -> new Thread(task, "latchkey-start").start());
+        Server http = HttpServer.create(new Routes(assembly.thenApply(Assembly::services), config.maxBodyBytes(),
+                issuer), config, port);
         try {
             http.start();
         } catch (Exception e) {
             stop(http);
-            assembly.thenAccept(Latchkey::close);
+            assembly.thenAccept(Assembly::close);
             if (e instanceof RuntimeException unchecked) {
                 throw unchecked;
             }
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + port + ": " + e.getMessage(), e);
         }
-        Latchkey latchkey;
+        Assembly assembled;
         try {
-            latchkey = assembly.join();
+            assembled = assembly.join();
         } catch (CompletionException e) {
             stop(http);
             if (e.getCause() instanceof RuntimeException cause) {
@@ -68,10 +71,10 @@ public final class LatchkeyServer implements AutoCloseable {
                 issuer, config.dbUrl() == null ? config.dataDir().toAbsolutePath().normalize()
                         : "the configured database",
                 uptimeMillis());
-        return new LatchkeyServer(latchkey, http, port);
+        return new LatchkeyServer(assembled, http, port, issuer);
     }
 
-    // From the process's start time, not the RuntimeMXBean: the management classes cost the start ~20 ms.
+    // From the process's start time, not the RuntimeMXBean, whose classes cost the start (BENCHMARKS.md, "Start").
     private static long uptimeMillis() {
         return ProcessHandle.current().info().startInstant()
                 .map(started -> java.time.Duration.between(started, java.time.Instant.now()).toMillis()).orElse(-1L);
@@ -98,16 +101,16 @@ public final class LatchkeyServer implements AutoCloseable {
     }
 
     public String issuer() {
-        return latchkey.policy().issuer();
+        return issuer;
     }
 
-    public Latchkey latchkey() {
-        return latchkey;
+    public Assembly assembly() {
+        return assembly;
     }
 
     @Override
     public void close() {
         stop(http);
-        latchkey.close();
+        assembly.close();
     }
 }

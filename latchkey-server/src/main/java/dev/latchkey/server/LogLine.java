@@ -14,7 +14,7 @@ import java.time.format.DateTimeFormatter;
  * One log line, as the pattern {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSX} %-5level [%thread] %logger{24} - %msg%n}
  * and the stack trace of a throwable, if any, would print it. Written out because Logback's
  * {@code PatternLayout} registers some seventy converters when it first loads (about 200 classes):
- * measured 25-40 ms of the start on 2 cores, for a format that never changes. Thread-safe.
+ * a cost of the start (BENCHMARKS.md, "Start") for a format that never changes. Thread-safe.
  */
 final class LogLine extends LayoutBase<ILoggingEvent> {
 

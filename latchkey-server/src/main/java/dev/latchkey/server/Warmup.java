@@ -32,7 +32,7 @@ public final class Warmup {
     }
 
     /** True if the command line or the environment points the store at PostgreSQL. */
-    static boolean namesPostgres(String[] args, String environmentUrl) {
+    public static boolean namesPostgres(String[] args, String environmentUrl) {
         for (String arg : args) {
             if (arg.contains("jdbc:postgresql:")) {
                 return true;

@@ -40,7 +40,7 @@ class AtRestTest {
                 secrets.add(response.getTokens().getRefreshToken().getValue());
             }
             MasterKey masterKey = MasterKey.parse(Files.readString(dataDir.resolve(DataDirectory.MASTER_KEY_FILE)));
-            server.server().latchkey().keys().ring().all().forEach(key -> assertThat(key.publicJwk().isPrivate()).isFalse());
+            server.server().assembly().keys().ring().all().forEach(key -> assertThat(key.publicJwk().isPrivate()).isFalse());
             secrets.add(privateKeyD(server));
             assertThat(masterKey).isNotNull();
             assertThat(JdbcStores.sqliteIntegrityCheck(server.config().jdbcUrl())).isEqualTo("ok");
@@ -54,7 +54,7 @@ class AtRestTest {
 
     // The Ed25519 private scalar, read back through the server's own key manager.
     private static String privateKeyD(TestServer server) throws Exception {
-        var stored = server.server().latchkey().stores().keys().all().get(0);
+        var stored = server.server().assembly().stores().keys().all().get(0);
         MasterKey masterKey = MasterKey.parse(Files.readString(server.dataDir().resolve(DataDirectory.MASTER_KEY_FILE)));
         String privateJwk = new String(masterKey.open(stored.sealedPrivateJwk(),
                 ("latchkey-key:" + stored.kid()).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);

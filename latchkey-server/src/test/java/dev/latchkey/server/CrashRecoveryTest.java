@@ -3,8 +3,8 @@ package dev.latchkey.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.latchkey.core.store.RefreshTokenRecord;
-import dev.latchkey.core.token.TokenHash;
+import dev.latchkey.core.secret.TokenHash;
+import dev.latchkey.core.store.record.RefreshTokenRecord;
 import dev.latchkey.server.testing.Clients;
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.Node;

@@ -3,8 +3,8 @@ package dev.latchkey.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.server.testing.Clients;
-import dev.latchkey.server.testing.FamilyRaces;
 import dev.latchkey.server.testing.FamilyRaces.Revocation;
+import dev.latchkey.server.testing.FamilyRaces;
 import dev.latchkey.server.testing.TestClient;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.store.jdbc.PostgresDatabase;

@@ -8,9 +8,9 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.AccessTokenType;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.scope.Scope;
-import dev.latchkey.core.store.OpaqueAccessTokenRecord;
-import dev.latchkey.core.token.Secrets;
-import dev.latchkey.core.token.TokenHash;
+import dev.latchkey.core.secret.Secrets;
+import dev.latchkey.core.secret.TokenHash;
+import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.OAuth;
 import dev.latchkey.server.testing.Rfc7592;
@@ -92,7 +92,7 @@ class IntrospectionTest {
         TestClient client = SERVER.register(Map.of("scope", "read", "access_token_format", "opaque"));
         String older = Secrets.random256(); // the format before time-ordered tokens, stored under its plain hash
         Instant now = SERVER.clock().instant();
-        SERVER.server().latchkey().stores().tokens().saveAccessToken(new OpaqueAccessTokenRecord(
+        SERVER.server().assembly().stores().tokens().saveAccessToken(new OpaqueAccessTokenRecord(
                 new TokenHash(Secrets.hash(older)), client.id(), client.id(), Scope.parse("read", OAuthError.SERVER_ERROR),
                 List.of(SERVER.issuer()), "jti-" + Secrets.random128(), null, now, now.plusSeconds(600), false));
 

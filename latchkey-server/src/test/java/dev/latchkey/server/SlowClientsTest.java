@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.TestClient;
@@ -39,7 +40,8 @@ class SlowClientsTest {
             for (int i = 0; i < stalled; i++) {
                 sockets.add(stallMidBody(SERVER.uri(paths.get(i % paths.size()))));
             }
-            Thread.sleep(200); // every stalled request has reached the server
+            // Every stalled request has reached the server and waits for the rest of its body.
+            await().atMost(Duration.ofSeconds(30)).until(() -> pendingBodies() >= stalled);
 
             HttpResponse<String> token = postWithin5s(Routes.TOKEN, client, "grant_type=client_credentials");
             assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
@@ -52,6 +54,13 @@ class SlowClientsTest {
                 socket.close();
             }
         }
+    }
+
+    private static double pendingBodies() {
+        return Http.get(SERVER.uri("/metrics")).body().lines()
+                .filter(line -> line.startsWith("latchkey_http_request_bodies_pending "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+                .findFirst().orElse(0);
     }
 
     private static HttpResponse<String> postWithin5s(String path, TestClient client, String form) {

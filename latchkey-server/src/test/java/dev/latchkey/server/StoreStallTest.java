@@ -2,6 +2,7 @@ package dev.latchkey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.testing.Http;
 import dev.latchkey.server.testing.TestClient;
 import dev.latchkey.server.testing.TestServer;
@@ -90,33 +91,75 @@ class StoreStallTest {
     }
 
     /**
-     * Item 8: introspections of unknown tokens whose second lookup waits for the database hold at
-     * most the configured workers; beyond the queue they are shed with 503 and Retry-After.
+     * Item 8: introspections of unknown tokens whose second lookup waits for a stuck database hold
+     * no thread each (the lookups are batched and answered from the lookup threads): the server's
+     * threads do not grow with the requests, and every request is answered once the database is back.
      */
     @Test
-    void introspectionsWaitingForAStuckDatabaseAreBoundedAndTheRestShed() throws Exception {
-        int workers = 4;
+    void introspectionsWaitingForAStuckDatabaseHoldNoThreadEach() throws Exception {
         try (PostgresDatabase database = PostgresDatabase.create();
-             TestServer server = TestServer.startNew(config -> config.withDbUrl(database.url()).toBuilder()
-                     .storeWorkers(workers).storeQueue(8).build())) {
+             TestServer server = TestServer.startNew(config -> config.withDbUrl(database.url()))) {
             TestClient client = server.register(Map.of("scope", "read"));
+            // Once before the stall, so the client is cached and every thread the path needs exists.
+            send(form(server.uri("/oauth2/introspect"), client.basicHeader(), "token=warm-up")).get(60, TimeUnit.SECONDS);
+            int before = latchkeyThreads();
+            int waitersBefore = storeWaitThreads();
             List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
-            int peakWaiters;
+            int during;
+            int waitersDuring;
             // Access tokens are looked up first (they answer: not found), then refresh tokens, which wait.
             try (Stall stall = new Stall(database, "refresh_tokens")) {
                 for (int i = 0; i < 200; i++) {
                     requests.add(send(form(server.uri("/oauth2/introspect"), client.basicHeader(),
                             "token=unknown-token-" + i)));
                 }
+                HttpResponse<String> live = send(HttpRequest.newBuilder(server.uri("/health/live")).GET().build())
+                        .get(60, TimeUnit.SECONDS);
+                during = latchkeyThreads();
+                waitersDuring = storeWaitThreads();
+
+                assertThat(live.statusCode()).isEqualTo(200);
+                assertThat(stall.released()).isFalse();
+                assertThat(requests).as("the introspections wait for the database").anyMatch(f -> !f.isDone());
+            }
+            assertThat(during).as("threads before: %s", before)
+                    .isLessThanOrEqualTo(before + ServerConfig.DEFAULT_MAX_THREADS + 4);
+            assertThat(waitersDuring).as("no store worker per waiting request").isLessThanOrEqualTo(waitersBefore);
+            for (CompletableFuture<HttpResponse<String>> request : requests) {
+                HttpResponse<String> response = request.get(60, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).isIn(200, 503);
+            }
+        }
+    }
+
+    /**
+     * Item 8: revocations, which run on the store workers, hold at most the configured workers
+     * while the database is stuck; beyond the queue they are shed with 503 and Retry-After.
+     */
+    @Test
+    void revocationsWaitingForAStuckDatabaseAreBoundedAndTheRestShed() throws Exception {
+        int workers = 4;
+        int queue = 8;
+        try (PostgresDatabase database = PostgresDatabase.create();
+             TestServer server = TestServer.startNew(config -> config.withDbUrl(database.url()).toBuilder()
+                     .storeWorkers(workers).storeQueue(queue).build())) {
+            TestClient client = server.register(Map.of("scope", "read"));
+            List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
+            int peakWaiters;
+            try (Stall stall = new Stall(database, "access_tokens", "refresh_tokens")) {
+                for (int i = 0; i < 200; i++) {
+                    requests.add(send(form(server.uri("/oauth2/revoke"), client.basicHeader(),
+                            "token=unknown-token-" + i)));
+                }
                 List<HttpResponse<String>> shed = new ArrayList<>();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (shed.size() < 200 - workers - 8 && System.nanoTime() < deadline) {
+                while (shed.size() < 200 - workers - queue && System.nanoTime() < deadline) {
                     shed = requests.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList();
                     Thread.sleep(20);
                 }
                 peakWaiters = storeWaitThreads();
 
-                assertThat(shed).hasSize(200 - workers - 8).allSatisfy(response -> {
+                assertThat(shed).hasSize(200 - workers - queue).allSatisfy(response -> {
                     assertThat(response.statusCode()).isEqualTo(503);
                     assertThat(Http.json(response)).containsEntry("error", "temporarily_unavailable");
                     assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
@@ -125,10 +168,14 @@ class StoreStallTest {
             }
             assertThat(peakWaiters).isLessThanOrEqualTo(workers);
             for (CompletableFuture<HttpResponse<String>> request : requests) {
-                HttpResponse<String> response = request.get(60, TimeUnit.SECONDS);
-                assertThat(response.statusCode()).isIn(200, 503);
+                assertThat(request.get(60, TimeUnit.SECONDS).statusCode()).isIn(200, 503);
             }
         }
+    }
+
+    private static int latchkeyThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("latchkey-") && thread.isAlive()).count();
     }
 
     private static int storeWaitThreads() {

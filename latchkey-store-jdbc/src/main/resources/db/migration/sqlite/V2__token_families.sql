@@ -1,31 +1,27 @@
--- One row per refresh token family (RFC 9700 §4.14.2). Rotation and revocation both take the
--- family's row lock first, so they serialize: a revocation that has answered leaves no token of
--- the family working, whatever was in flight (issue 12, item 1).
---   revoked            1 once the family is revoked (by RFC 7009, reuse detection or client deletion)
---   access_expires_at  the latest exp of any access token issued in the family: how long a revoked
---                      family's JWTs must be remembered
---   refresh_expires_at the latest expiry of any of its refresh tokens: after both, the row is purged
---   expires_at         the absolute end of the family (refresh_token_absolute_ttl), or null
+-- One row per refresh token family (RFC 9700 §4.14.2). A rotation holds a share lock on its
+-- family's row while it writes; a revocation updates the row, which waits for those locks and
+-- makes later rotations find the family revoked. So the two serialize: a revocation that has
+-- answered leaves no token of the family working, whatever was in flight (issue 12, item 1).
+-- The row is written when the family starts and when it is revoked, never on a rotation.
+--   expires_at  the absolute end of the family (refresh_token_absolute_ttl), or null
+--   revoked     1 once the family is revoked (by RFC 7009, reuse detection or client deletion)
 CREATE TABLE token_families (
-    family_id          TEXT    NOT NULL PRIMARY KEY,
-    client_id          TEXT    NOT NULL,
-    created_at         INTEGER NOT NULL,
-    last_used_at       INTEGER NOT NULL,
-    expires_at         INTEGER,
-    refresh_expires_at INTEGER NOT NULL,
-    access_expires_at  INTEGER NOT NULL,
-    revoked            INTEGER NOT NULL DEFAULT 0
+    family_id  TEXT    NOT NULL PRIMARY KEY,
+    client_id  TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX token_families_client ON token_families (client_id);
-CREATE INDEX token_families_expiry ON token_families (refresh_expires_at);
 
--- Families issued before this migration: their JWTs' lifetimes were not recorded, so a revocation
--- remembers them for a year (more than any access token lifetime a client can register).
-INSERT INTO token_families (family_id, client_id, created_at, last_used_at, expires_at, refresh_expires_at,
-                            access_expires_at, revoked)
-SELECT family_id, MIN(client_id), MIN(issued_at), MAX(issued_at), NULL, MAX(expires_at),
-       MAX(issued_at) + 31536000, CASE WHEN MIN(state) = 2 THEN 1 ELSE 0 END
+INSERT INTO token_families (family_id, client_id, created_at, expires_at, revoked)
+SELECT family_id, MIN(client_id), MIN(issued_at), NULL, CASE WHEN MIN(state) = 2 THEN 1 ELSE 0 END
 FROM refresh_tokens GROUP BY family_id;
+
+-- The expiry of the access token issued with each refresh token: a revoked family's JWTs are
+-- remembered until the latest of them expires. Tokens issued before this migration did not record
+-- it; a revocation assumes a year for them (more than any access token lifetime a client can have).
+ALTER TABLE refresh_tokens ADD COLUMN access_expires_at INTEGER;
 
 -- Finding whether a jti was already revoked (a second revocation of a JWT is a no-op).
 CREATE INDEX changes_ref ON changes (ref);

@@ -1,9 +1,10 @@
 package dev.latchkey.core.client;
 
+import dev.latchkey.core.wire.WireNamed;
 import java.util.Optional;
 
 /** Token endpoint client authentication methods (RFC 7591 §2, RFC 6749 §2.3.1). */
-public enum AuthMethod {
+public enum AuthMethod implements WireNamed {
     /** HTTP Basic with the form-urlencoded client id and secret. */
     CLIENT_SECRET_BASIC("client_secret_basic"),
     /** {@code client_id} and {@code client_secret} in the form body. */
@@ -15,16 +16,12 @@ public enum AuthMethod {
         this.wireName = wireName;
     }
 
+    @Override
     public String wireName() {
         return wireName;
     }
 
     public static Optional<AuthMethod> fromWire(String name) {
-        for (AuthMethod method : values()) {
-            if (method.wireName.equals(name)) {
-                return Optional.of(method);
-            }
-        }
-        return Optional.empty();
+        return WireNamed.fromWire(AuthMethod.class, name);
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.core.client;
 
 import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.grant.GrantType;
 import dev.latchkey.core.scope.Scope;
 import java.net.URI;
 import java.net.URISyntaxException;

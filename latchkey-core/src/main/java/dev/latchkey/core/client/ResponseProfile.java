@@ -1,8 +1,7 @@
 package dev.latchkey.core.client;
 
-import java.util.Arrays;
+import dev.latchkey.core.wire.WireNamed;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The shape in which the token endpoint answers a client. {@link #RFC6749} is RFC 6749 §5.1 plus
@@ -10,7 +9,7 @@ import java.util.stream.Collectors;
  * can move its token endpoint onto Latchkey without breaking them. Error responses are RFC 6749
  * §5.2 in every profile.
  */
-public enum ResponseProfile {
+public enum ResponseProfile implements WireNamed {
     /** RFC 6749 §5.1 plus {@code created_at} as integer epoch seconds. */
     RFC6749("rfc6749"),
     /** {@code token_type} {@code "bearer"}, {@code expires_in} a float, {@code created_at} an ISO-8601 datetime. */
@@ -32,15 +31,16 @@ public enum ResponseProfile {
         this.wireName = wireName;
     }
 
+    @Override
     public String wireName() {
         return wireName;
     }
 
     public static Optional<ResponseProfile> fromWire(String name) {
-        return Arrays.stream(values()).filter(p -> p.wireName.equals(name)).findFirst();
+        return WireNamed.fromWire(ResponseProfile.class, name);
     }
 
     public static String wireNames() {
-        return Arrays.stream(values()).map(ResponseProfile::wireName).collect(Collectors.joining(", "));
+        return WireNamed.wireNames(ResponseProfile.class);
     }
 }

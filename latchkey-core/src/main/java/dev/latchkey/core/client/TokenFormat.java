@@ -1,9 +1,10 @@
 package dev.latchkey.core.client;
 
+import dev.latchkey.core.wire.WireNamed;
 import java.util.Optional;
 
 /** How a client's access tokens are made: a signed JWT (RFC 9068) or an opaque random string. */
-public enum TokenFormat {
+public enum TokenFormat implements WireNamed {
     JWT("jwt"),
     OPAQUE("opaque");
 
@@ -13,16 +14,12 @@ public enum TokenFormat {
         this.wireName = wireName;
     }
 
+    @Override
     public String wireName() {
         return wireName;
     }
 
     public static Optional<TokenFormat> fromWire(String name) {
-        for (TokenFormat format : values()) {
-            if (format.wireName.equals(name)) {
-                return Optional.of(format);
-            }
-        }
-        return Optional.empty();
+        return WireNamed.fromWire(TokenFormat.class, name);
     }
 }

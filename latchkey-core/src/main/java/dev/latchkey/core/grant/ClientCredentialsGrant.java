@@ -11,4 +11,14 @@ public record ClientCredentialsGrant(Optional<Scope> scope, List<URI> resources)
     public ClientCredentialsGrant {
         resources = List.copyOf(resources);
     }
+
+    @Override
+    public GrantType type() {
+        return GrantType.CLIENT_CREDENTIALS;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.clientCredentials(this);
+    }
 }

@@ -1,7 +1,7 @@
 package dev.latchkey.core.grant;
 
 import dev.latchkey.core.scope.Scope;
-import dev.latchkey.core.token.RefreshToken;
+import dev.latchkey.core.secret.RefreshToken;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -12,5 +12,15 @@ public record RefreshTokenGrant(RefreshToken refreshToken, Optional<Scope> scope
 
     public RefreshTokenGrant {
         resources = List.copyOf(resources);
+    }
+
+    @Override
+    public GrantType type() {
+        return GrantType.REFRESH_TOKEN;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.refreshToken(this);
     }
 }

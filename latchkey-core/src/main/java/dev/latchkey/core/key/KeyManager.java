@@ -2,7 +2,7 @@ package dev.latchkey.core.key;
 
 import com.nimbusds.jose.jwk.JWK;
 import dev.latchkey.core.store.KeyStore;
-import dev.latchkey.core.store.StoredKey;
+import dev.latchkey.core.store.record.StoredKey;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.latchkey.core.key;
 
-import dev.latchkey.core.token.Secrets;
+import dev.latchkey.core.secret.Secrets;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Base64;

@@ -1,5 +1,6 @@
 package dev.latchkey.core.store;
 
+import dev.latchkey.core.store.record.Change;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package dev.latchkey.core.store;
 
 import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.store.record.Change;
 import java.time.Instant;
 import java.util.Optional;
 

@@ -1,5 +1,7 @@
 package dev.latchkey.core.store;
 
+import dev.latchkey.core.store.record.Change;
+import dev.latchkey.core.store.record.StoredKey;
 import java.time.Instant;
 import java.util.List;
 

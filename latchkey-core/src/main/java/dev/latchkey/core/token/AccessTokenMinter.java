@@ -5,21 +5,24 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.client.TokenFormat;
-import dev.latchkey.core.key.KeyManager;
 import dev.latchkey.core.key.KeyRing;
 import dev.latchkey.core.scope.Scope;
-import dev.latchkey.core.store.OpaqueAccessTokenRecord;
+import dev.latchkey.core.secret.AccessToken;
+import dev.latchkey.core.secret.Secrets;
+import dev.latchkey.core.secret.TokenHash;
+import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Makes access tokens in the client's format.
  *
  * <p>JWTs follow RFC 9068: header {@code typ: at+jwt} and {@code kid}; claims {@code iss sub aud
  * exp iat jti client_id scope}. For client credentials the subject is the client itself (RFC 9068
- * §2.2). Opaque tokens are 256 random bits after their issue time ({@link Secrets#timeOrdered256()}); only
+ * §2.2). Opaque tokens are 256 random bits after their issue time ({@link Secrets#timeOrdered256}); only
  * their {@link TokenHash} is stored.
  *
  * <p>The {@code jti} of a token issued with a refresh token is {@code <family>.<random>}: the
@@ -29,19 +32,23 @@ import java.util.List;
 public final class AccessTokenMinter {
 
     private final IssuerPolicy policy;
-    private final KeyManager keys;
+    private final Supplier<KeyRing> keys;
 
-    public AccessTokenMinter(IssuerPolicy policy, KeyManager keys) {
+    /** @param keys the current signing keys (a {@link dev.latchkey.core.key.KeyManager}'s ring) */
+    public AccessTokenMinter(IssuerPolicy policy, Supplier<KeyRing> keys) {
         this.policy = policy;
         this.keys = keys;
     }
 
     /**
      * @param familyId the refresh token family this token is issued with, or null
-     * @param now      issue time, whole seconds
+     * @param precise  the time, as precise as the clock gives it: token times are its whole seconds,
+     *                 an opaque token's value leads with its milliseconds (so the tokens a commit
+     *                 writes sit together in the store's index: {@link Secrets#timeOrdered256})
      */
     public MintedAccessToken mint(RegisteredClient client, Scope scope, List<String> audience, String familyId,
-            Instant now) {
+            Instant precise) {
+        Instant now = precise.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Duration ttl = client.metadata().accessTokenTtl();
         if (ttl.compareTo(policy.limits().maxAccessTokenTtl()) > 0) {
             ttl = policy.limits().maxAccessTokenTtl(); // the limit may have been lowered since registration
@@ -49,12 +56,12 @@ public final class AccessTokenMinter {
         Instant expiresAt = now.plus(ttl);
         String jti = familyId == null ? Secrets.random128() : familyId + "." + Secrets.random128();
         if (client.metadata().accessTokenFormat() == TokenFormat.OPAQUE) {
-            String value = Secrets.timeOrdered256();
+            String value = Secrets.timeOrdered256(precise);
             OpaqueAccessTokenRecord record = new OpaqueAccessTokenRecord(TokenHash.of(value), client.clientId(),
                     client.clientId(), scope, audience, jti, familyId, now, expiresAt, false);
             return new MintedAccessToken(new AccessToken(value), TokenFormat.OPAQUE, jti, now, expiresAt, record);
         }
-        KeyRing.Key key = keys.ring().signingKey(now)
+        KeyRing.Key key = keys.get().signingKey(now)
                 .orElseThrow(() -> new IllegalStateException("no signing key is active"));
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(policy.issuer())

@@ -5,13 +5,95 @@ import java.util.List;
 
 /**
  * An RFC 7662 §2.2 introspection answer. Inactive answers carry nothing else, so they reveal
- * nothing about why a token is inactive.
+ * nothing about why a token is inactive. Active ones are built with {@link #active()}:
+ * <pre>Introspection.active().tokenType(ACCESS_TOKEN).clientId("c1").scope("read").expiresAt(exp)...build()</pre>
  *
- * @param tokenType {@code Bearer} for access tokens, {@code refresh_token} for refresh tokens
+ * @param tokenType {@link #ACCESS_TOKEN} for access tokens, {@link #REFRESH_TOKEN} for refresh tokens
+ * @param scope     null when the token has no scope
+ * @param issuer    the JWT {@code iss}, null for opaque tokens
  */
-public record Introspection(boolean active, String scope, String clientId, String subject, Instant expiresAt,
+public record Introspection(boolean isActive, String scope, String clientId, String subject, Instant expiresAt,
         Instant issuedAt, String tokenType, List<String> audience, String issuer, String jti) {
+
+    public static final String ACCESS_TOKEN = "Bearer";
+    public static final String REFRESH_TOKEN = "refresh_token";
 
     public static final Introspection INACTIVE =
             new Introspection(false, null, null, null, null, null, null, List.of(), null, null);
+
+    public Introspection {
+        audience = List.copyOf(audience);
+    }
+
+    /** A builder of an active answer. */
+    public static Builder active() {
+        return new Builder();
+    }
+
+    /** Builds an active answer; members left unset are absent. Not thread-safe. */
+    public static final class Builder {
+        private String scope;
+        private String clientId;
+        private String subject;
+        private Instant expiresAt;
+        private Instant issuedAt;
+        private String tokenType;
+        private List<String> audience = List.of();
+        private String issuer;
+        private String jti;
+
+        private Builder() {
+        }
+
+        /** The scope, or absent when empty. */
+        public Builder scope(String value) {
+            scope = value == null || value.isEmpty() ? null : value;
+            return this;
+        }
+
+        public Builder clientId(String value) {
+            clientId = value;
+            return this;
+        }
+
+        public Builder subject(String value) {
+            subject = value;
+            return this;
+        }
+
+        public Builder expiresAt(Instant value) {
+            expiresAt = value;
+            return this;
+        }
+
+        public Builder issuedAt(Instant value) {
+            issuedAt = value;
+            return this;
+        }
+
+        public Builder tokenType(String value) {
+            tokenType = value;
+            return this;
+        }
+
+        public Builder audience(List<String> value) {
+            audience = value;
+            return this;
+        }
+
+        public Builder issuer(String value) {
+            issuer = value;
+            return this;
+        }
+
+        public Builder jti(String value) {
+            jti = value;
+            return this;
+        }
+
+        public Introspection build() {
+            return new Introspection(true, scope, clientId, subject, expiresAt, issuedAt, tokenType, audience, issuer,
+                    jti);
+        }
+    }
 }

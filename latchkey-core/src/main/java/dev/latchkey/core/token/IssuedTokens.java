@@ -2,6 +2,8 @@ package dev.latchkey.core.token;
 
 import dev.latchkey.core.client.TokenFormat;
 import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.secret.AccessToken;
+import dev.latchkey.core.secret.RefreshToken;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -3,13 +3,15 @@ package dev.latchkey.core.token;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.latchkey.core.key.KeyManager;
 import dev.latchkey.core.key.KeyRing;
+import dev.latchkey.core.secret.Secrets;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Checks that a string is an access token JWT this server signed: compact JWS, {@code typ: at+jwt}
@@ -30,12 +32,18 @@ public final class JwtVerifier {
     }
 
     private final IssuerPolicy policy;
-    private final KeyManager keys;
+    private final Supplier<KeyRing> keys;
+    private final Duration maxTokenTtl;
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-    public JwtVerifier(IssuerPolicy policy, KeyManager keys) {
+    /**
+     * @param keys        the current keys (a {@link dev.latchkey.core.key.KeyManager}'s ring)
+     * @param maxTokenTtl how long a retired key still verifies what it signed
+     */
+    public JwtVerifier(IssuerPolicy policy, Supplier<KeyRing> keys, Duration maxTokenTtl) {
         this.policy = policy;
         this.keys = keys;
+        this.maxTokenTtl = maxTokenTtl;
     }
 
     public static boolean looksLikeJwt(String token) {
@@ -46,7 +54,7 @@ public final class JwtVerifier {
         String cacheKey = Secrets.hash(token);
         Verified known = verified.get(cacheKey);
         if (known != null) {
-            return keys.ring().verificationKey(known.kid(), now, keys.maxTokenTtl()).isPresent()
+            return keys.get().verificationKey(known.kid(), now, maxTokenTtl).isPresent()
                     ? Optional.of(known.claims()) : Optional.empty();
         }
         Optional<Verified> fresh = verifySignature(token, now);
@@ -66,7 +74,7 @@ public final class JwtVerifier {
                 return Optional.empty();
             }
             String kid = jwt.getHeader().getKeyID();
-            Optional<KeyRing.Key> key = keys.ring().verificationKey(kid, now, keys.maxTokenTtl());
+            Optional<KeyRing.Key> key = keys.get().verificationKey(kid, now, maxTokenTtl);
             if (key.isEmpty() || !key.get().algorithm().jws().equals(jwt.getHeader().getAlgorithm())
                     || !jwt.verify(key.get().verifier())) {
                 return Optional.empty();

@@ -1,7 +1,8 @@
 package dev.latchkey.core.token;
 
 import dev.latchkey.core.client.TokenFormat;
-import dev.latchkey.core.store.OpaqueAccessTokenRecord;
+import dev.latchkey.core.secret.AccessToken;
+import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
 import java.time.Instant;
 
 /**

@@ -1,6 +1,6 @@
 package dev.latchkey.core.token;
 
-import dev.latchkey.core.store.Change;
+import dev.latchkey.core.store.record.Change;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.latchkey.core.client.TokenFormat;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.secret.AccessToken;
+import dev.latchkey.core.secret.RefreshToken;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

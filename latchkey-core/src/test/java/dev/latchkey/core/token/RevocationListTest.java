@@ -2,7 +2,7 @@ package dev.latchkey.core.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.store.Change;
+import dev.latchkey.core.store.record.Change;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package dev.latchkey.server.cli;
 
 import dev.latchkey.core.client.ClientMetadata;
-import dev.latchkey.core.client.ClientRegistrar;
-import dev.latchkey.server.Latchkey;
+import dev.latchkey.core.registry.ClientRegistrar;
+import dev.latchkey.server.Assembly;
 import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.render.ClientResponses;
 import dev.latchkey.server.render.Json;
@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code latchkey client create}: registers a client directly in the store, as RFC 7591 would. */
 @Command(name = "client", mixinStandardHelpOptions = true, description = "Manage clients.",
@@ -81,7 +81,7 @@ final class ClientCommand {
             putIfSet(json, "resources", resources);
             putIfSet(json, "response_profile", responseProfile);
             String issuer = config.issuerFor(config.port());
-            try (Latchkey latchkey = Latchkey.open(config, issuer, Clock.systemUTC())) {
+            try (Assembly latchkey = Assembly.open(config, issuer, Clock.systemUTC())) {
                 ClientMetadata metadata = ClientMetadata.parse(json, config.limits());
                 ClientRegistrar.Registration registration = latchkey.registrar().register(metadata);
                 Map<String, Object> body = ClientResponses.body(registration.client(), registration.secret(),

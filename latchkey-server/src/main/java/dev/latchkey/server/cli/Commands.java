@@ -1,7 +1,7 @@
 package dev.latchkey.server.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code latchkey} command and its subcommands. */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "Latchkey 0.1.0",
@@ -19,8 +19,8 @@ public final class Commands implements Runnable {
     /**
      * Only the {@code serve} command, for {@code latchkey serve ...}: it parses and runs exactly as
      * the subcommand of {@link #commandLine()} does, without building the other commands' models
-     * first (picocli reads every annotation of every command up front: measured 40-50 ms of the
-     * start, all of it before the store begins to open). Call {@code execute} without "serve".
+     * first (picocli reads every annotation of every command up front, before the store begins to
+     * open: BENCHMARKS.md, "Start"). Call {@code execute} without "serve".
      */
     public static CommandLine serveCommandLine() {
         CommandLine commandLine = configure(new CommandLine(new ServeCommand()));

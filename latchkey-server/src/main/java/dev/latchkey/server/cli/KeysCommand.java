@@ -1,7 +1,7 @@
 package dev.latchkey.server.cli;
 
-import dev.latchkey.core.store.StoredKey;
-import dev.latchkey.server.Latchkey;
+import dev.latchkey.core.store.record.StoredKey;
+import dev.latchkey.server.Assembly;
 import dev.latchkey.server.config.ServerConfig;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -33,7 +33,7 @@ final class KeysCommand {
         @Override
         public Integer call() {
             ServerConfig config = options.toConfig();
-            try (Latchkey latchkey = Latchkey.open(config, config.issuerFor(config.port()), Clock.systemUTC())) {
+            try (Assembly latchkey = Assembly.open(config, config.issuerFor(config.port()), Clock.systemUTC())) {
                 StoredKey key = latchkey.keys().rotate(config.signingAlgorithm());
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("New %s key %s is published now and signs from %s%n", key.algorithm(), key.kid(),

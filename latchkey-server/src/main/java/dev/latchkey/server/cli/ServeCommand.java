@@ -24,14 +24,14 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig config = options.toConfig();
         LatchkeyServer server = LatchkeyServer.start(config, Clock.systemUTC());
-        // After the start, not beside it: the management beans it goes through cost ~60 ms of CPU
-        // that the start, CPU-bound on 2 cores, would wait for; the settings matter only later.
+        // After the start, not beside it: the management beans it goes through cost CPU that the
+        // start, CPU-bound on 2 cores, would wait for (BENCHMARKS.md, "Start"); they matter only later.
         Thread tuning = new Thread(MemoryTuning::apply, "latchkey-memory-tuning");
         tuning.setDaemon(true);
         tuning.start();
         if (config.initialAccessToken() == null) {
             LOG.info("Client registration takes the initial access token in {}",
-                    server.latchkey().config().dataDir().toAbsolutePath().normalize()
+                    server.assembly().config().dataDir().toAbsolutePath().normalize()
                             .resolve(DataDirectory.INITIAL_ACCESS_TOKEN_FILE));
         }
         CountDownLatch stopped = new CountDownLatch(1);

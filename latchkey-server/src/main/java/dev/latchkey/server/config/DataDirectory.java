@@ -1,7 +1,7 @@
 package dev.latchkey.server.config;
 
 import dev.latchkey.core.key.MasterKey;
-import dev.latchkey.core.token.Secrets;
+import dev.latchkey.core.secret.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

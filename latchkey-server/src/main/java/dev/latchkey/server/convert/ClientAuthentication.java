@@ -2,8 +2,8 @@ package dev.latchkey.server.convert;
 
 import dev.latchkey.core.client.AuthMethod;
 import dev.latchkey.core.client.ClientCredentials;
-import dev.latchkey.core.client.ClientSecret;
 import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.secret.ClientSecret;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -1,19 +1,23 @@
 package dev.latchkey.server.convert;
 
+import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.client.ClientMetadata;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.grant.ClientCredentialsGrant;
 import dev.latchkey.core.grant.GrantRequest;
 import dev.latchkey.core.grant.RefreshTokenGrant;
-import dev.latchkey.core.grant.TokenRequest;
 import dev.latchkey.core.scope.Scope;
-import dev.latchkey.core.token.RefreshToken;
+import dev.latchkey.core.secret.RefreshToken;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
 /** Turns a token endpoint form (RFC 6749 §4.4.2, §6; RFC 8707 §2) into a typed {@link TokenRequest}. */
 public final class TokenRequests {
+
+    /** A whole token endpoint request: who the client says it is, and what it asks for. */
+    public record TokenRequest(ClientCredentials credentials, GrantRequest grant) {
+    }
 
     private TokenRequests() {
     }

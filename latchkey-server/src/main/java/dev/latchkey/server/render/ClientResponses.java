@@ -1,7 +1,8 @@
 package dev.latchkey.server.render;
 
-import dev.latchkey.core.client.ClientSecret;
 import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.registry.ClientRegistrar;
+import dev.latchkey.core.secret.ClientSecret;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,6 +10,22 @@ import java.util.Map;
 public final class ClientResponses {
 
     private ClientResponses() {
+    }
+
+    /** RFC 7591 §3.2.1: 201 with the new client's secrets, shown this once. */
+    public static Reply registered(ClientRegistrar.Registration registration, String registerUri) {
+        return Reply.noStore(201, body(registration.client(), registration.secret(),
+                registration.registrationAccessToken(), registerUri));
+    }
+
+    /** RFC 7592 §3: the client as it is now, without its secrets (only their hashes are kept). */
+    public static Reply client(RegisteredClient client, String registerUri) {
+        return Reply.noStore(200, body(client, null, null, registerUri));
+    }
+
+    /** RFC 7592 §2.3: 204. */
+    public static Reply deleted() {
+        return new Reply(204, Reply.NO_STORE, new byte[0]);
     }
 
     /**

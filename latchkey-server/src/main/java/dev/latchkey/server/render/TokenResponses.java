@@ -1,8 +1,8 @@
 package dev.latchkey.server.render;
 
-import dev.latchkey.core.grant.GrantResult;
+import dev.latchkey.core.decision.GrantResult;
+import dev.latchkey.core.secret.RefreshToken;
 import dev.latchkey.core.token.IssuedTokens;
-import dev.latchkey.core.token.RefreshToken;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * After a burst of traffic, once the server has been idle for a while, runs one full collection
  * so the heap shrinks to what is live and the memory goes back to the operating system. G1's
- * periodic collection (see MemoryTuning) is concurrent and leaves the heap about a quarter larger:
- * measured after a load run, 200 MB resident with it alone, 176 MB after a full collection.
+ * periodic collection (see MemoryTuning) is concurrent and leaves the heap about a quarter larger
+ * (BENCHMARKS.md, "Idle heap").
  * One collection per idle spell, of a heap that is mostly garbage: tens of milliseconds while
  * nobody is waiting. A {@code -XX:+DisableExplicitGC} turns it off. Thread-safe.
  */

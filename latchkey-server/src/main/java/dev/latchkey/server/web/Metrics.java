@@ -1,7 +1,6 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.core.client.TokenFormat;
-import dev.latchkey.core.grant.ClientCredentialsGrant;
 import dev.latchkey.core.grant.GrantRequest;
 import dev.latchkey.server.render.Reply;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -24,11 +23,10 @@ import java.util.concurrent.atomic.LongAdder;
  * endpoint and code, and the JVM's memory, threads and CPU.
  *
  * <p>Counting is a {@link LongAdder} increment on the request path. The Prometheus registry (with
- * the JVM's meters, through JMX) takes about 250 ms of CPU to build, so it is built off the start:
- * on the first scrape or {@value #BUILD_AFTER_SECONDS} s after start, whichever comes first. It
- * reads the adders when it is ready: no token request waits for it, and none goes uncounted.
- * Measured: building it in the background at start cost the first token 60-90 ms on 2 cores,
- * where the start is CPU-bound. Thread-safe.
+ * the JVM's meters, through JMX) is slow to build, so it is built off the start: on the first
+ * scrape or {@value #BUILD_AFTER_SECONDS} s after start, whichever comes first (BENCHMARKS.md,
+ * "Start"). It reads the adders when it is ready: no token request waits for it, and none goes
+ * uncounted. Thread-safe.
  */
 final class Metrics {
 
@@ -39,6 +37,8 @@ final class Metrics {
     private static final long BUILD_AFTER_SECONDS = 10;
 
     private final Map<String, Counted> counters = new ConcurrentHashMap<>();
+    /** Requests whose body is still arriving: each holds a connection and no thread (see BodyReader). */
+    private final java.util.concurrent.atomic.AtomicInteger bodiesPending = new java.util.concurrent.atomic.AtomicInteger();
     private final CompletableFuture<PrometheusMeterRegistry> registry = new CompletableFuture<>();
     private final AtomicBoolean building = new AtomicBoolean();
 
@@ -56,6 +56,10 @@ final class Metrics {
             new JvmMemoryMetrics().bindTo(built);
             new JvmThreadMetrics().bindTo(built);
             new ProcessorMetrics().bindTo(built);
+            io.micrometer.core.instrument.Gauge.builder("latchkey_http_request_bodies_pending", bodiesPending,
+                    java.util.concurrent.atomic.AtomicInteger::get)
+                    .description("Requests whose body is still arriving (they hold a connection, no thread)")
+                    .register(built);
             registry.complete(built);
         } catch (RuntimeException | LinkageError e) {
             registry.completeExceptionally(e);
@@ -63,9 +67,18 @@ final class Metrics {
     }
 
     void issued(GrantRequest grant, TokenFormat format) {
-        String grantType = grant instanceof ClientCredentialsGrant ? "client_credentials" : "refresh_token";
+        String grantType = grant.type().wireName();
         count("issued:" + grantType + ":" + format.wireName(), "latchkey_tokens_issued",
                 Tags.of("grant_type", grantType, "format", format.wireName()));
+    }
+
+    /** A request body started to arrive in pieces; call {@link #bodyArrived} when it is whole or failed. */
+    void bodyPending() {
+        bodiesPending.incrementAndGet();
+    }
+
+    void bodyArrived() {
+        bodiesPending.decrementAndGet();
     }
 
     void error(String endpoint, String code) {

@@ -34,10 +34,7 @@ import org.eclipse.jetty.util.Callback;
  * (RFC 9110 §15.5.6); HEAD runs the GET route and Jetty sends its headers only (RFC 9110 §9.3.2).
  * Both are OAuth JSON errors, like every other answer (RFC 6749 §5.2).
  *
- * <p>Measured against the same endpoints as Javalin routes (latchkey-bench/load/ab.sh, 2 cores,
- * 64 connections, 8 HTTP threads, builds alternated, medians): JWTs 19,555 -> 21,801/s (CPU per
- * request 74-80 -> 65-68 us, p99 9.4-11.9 -> 6.8-9.2 ms); opaque tokens on SQLite 16,348 -> 18,985/s.
- * Without Javalin at all the server also starts sooner (see {@link Routes}).
+ * <p>No framework between Jetty and the routes (BENCHMARKS.md, "Javalin removed").
  */
 final class Router extends Handler.Abstract {
 
@@ -86,11 +83,13 @@ final class Router extends Handler.Abstract {
     private final Map<String, Resource> prefixed = new LinkedHashMap<>(); // by "/a/" of "/a/{id}"
     private final RequestBodies bodies;
     private final Failures failures;
+    private final Metrics metrics;
     private final IdleReclaimer idle;
 
-    Router(RequestBodies bodies, Failures failures, IdleReclaimer idle) {
+    Router(RequestBodies bodies, Failures failures, Metrics metrics, IdleReclaimer idle) {
         this.bodies = bodies;
         this.failures = failures;
+        this.metrics = metrics;
         this.idle = idle;
     }
 
@@ -133,7 +132,12 @@ final class Router extends Handler.Abstract {
             return true;
         }
         // Usually the body came with the headers and this completes at once, on this thread.
-        BodyReader.read(request, bodies).whenComplete((body, failure) -> {
+        CompletableFuture<byte[]> reading = BodyReader.read(request, bodies);
+        if (!reading.isDone()) {
+            metrics.bodyPending();
+            reading.whenComplete((body, failure) -> metrics.bodyArrived());
+        }
+        reading.whenComplete((body, failure) -> {
             try {
                 if (failure != null) {
                     String label = match == null ? UNMATCHED : match.resource().pattern();

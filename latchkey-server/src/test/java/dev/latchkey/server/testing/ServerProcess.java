@@ -43,7 +43,7 @@ public final class ServerProcess implements AutoCloseable {
     public static ServerProcess start(Map<String, String> environment, String... args) throws IOException {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.latchkey.server.Main"));
+                "-cp", System.getProperty("java.class.path"), "dev.latchkey.server.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));

@@ -13,6 +13,10 @@ import java.util.function.Supplier;
  * is waiting (at most {@code maxBatch}) and hands it to its own {@link Worker} in one call. The
  * mechanism under group commit ({@link GroupCommitWriter}) and coalesced reads ({@link BatchedLookup}).
  *
+ * <p>Bounded: an item that finds {@value #CAPACITY} waiting is refused at once with a
+ * {@link StoreUnavailableException} (answered 503), so a stalled database makes callers fail fast
+ * instead of growing a queue without end.
+ *
  * <p>{@link #close} stops new items; the threads finish what is already queued, then stop their
  * workers.
  */
@@ -27,7 +31,10 @@ final class BatchQueue<T> {
         }
     }
 
-    private final BlockingQueue<T> queue = new LinkedBlockingQueue<>();
+    /** Items that may wait: far more than a healthy store ever has queued (a batch takes at most 256). */
+    static final int CAPACITY = 10_000;
+
+    private final BlockingQueue<T> queue = new LinkedBlockingQueue<>(CAPACITY);
     private final List<Thread> threads = new ArrayList<>();
     private final int maxBatch;
     private volatile boolean running = true;
@@ -47,7 +54,9 @@ final class BatchQueue<T> {
         if (!running) {
             throw new StoreUnavailableException("the store is closed", null);
         }
-        queue.add(item);
+        if (!queue.offer(item)) {
+            throw new StoreUnavailableException("too many requests are waiting for the database", null);
+        }
     }
 
     private void loop(Worker<T> worker) {

@@ -13,10 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * Point lookups by key, coalesced: concurrent callers' keys go to the database as one query
  * ({@code WHERE key = ANY(?)}) instead of one round trip each. The read side of group commit.
  *
- * <p>Why: on PostgreSQL, opaque-token introspection is one indexed read per request, and at
- * 20,000 requests/s the server spent about 75 µs of CPU per request, most of it in the JDBC round
- * trip (socket write, park until the answer, wake-up), not in PostgreSQL. One query for a batch
- * pays that once for the batch.
+ * <p>Why: on PostgreSQL an indexed read per request costs the server far more in the JDBC round trip
+ * (socket write, park until the answer, wake-up) than in PostgreSQL; one query for a batch pays
+ * that once for the batch (BENCHMARKS.md, "Batched lookups").
  *
  * <p>Freshness is that of a direct read: a caller's key is only taken by a query that starts
  * after the caller queued it, so every write committed before the lookup was asked for is seen

@@ -71,7 +71,11 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private <T> CompletableFuture<T> enqueue(SqlWork<T> work) {
         Task<T> task = new Task<>(work, new CompletableFuture<>());
-        queue.add(task);
+        try {
+            queue.add(task);
+        } catch (StoreUnavailableException full) {
+            task.result().completeExceptionally(full);
+        }
         return task.result();
     }
 

@@ -1,7 +1,7 @@
 package dev.latchkey.store.jdbc;
 
-import dev.latchkey.core.store.Change;
 import dev.latchkey.core.store.ChangeLog;
+import dev.latchkey.core.store.record.Change;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,8 +1,8 @@
 package dev.latchkey.store.jdbc;
 
-import dev.latchkey.core.store.Change;
 import dev.latchkey.core.store.KeyStore;
-import dev.latchkey.core.store.StoredKey;
+import dev.latchkey.core.store.record.Change;
+import dev.latchkey.core.store.record.StoredKey;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.latchkey.store.jdbc;
 
-import dev.latchkey.core.store.CachingTokenStore;
 import dev.latchkey.core.store.ChangeLog;
 import dev.latchkey.core.store.ClientStore;
 import dev.latchkey.core.store.KeyStore;
@@ -31,6 +30,7 @@ public final class JdbcStores implements Stores {
     private final Transactor db;
     private final ClientStore clients;
     private final TokenStore tokens;
+    private final AsyncTokenStore asyncTokens;
     private final KeyStore keys;
     private final ChangeLog changes;
     private final String jdbcUrl;
@@ -49,16 +49,19 @@ public final class JdbcStores implements Stores {
             // The embedded file has one writer, this process: all token changes pass through here.
             CachingTokenStore cached = new CachingTokenStore(jdbcTokens);
             this.tokens = cached;
+            this.asyncTokens = cached;
             this.clients = new JdbcClientStore(db, changeLog, cached::forgetAll);
         } else {
             this.tokens = jdbcTokens;
+            this.asyncTokens = jdbcTokens;
             this.clients = new JdbcClientStore(db, changeLog, () -> { });
         }
         this.keys = new JdbcKeyStore(db, changeLog);
     }
 
+    /** For tools and tests: a PostgreSQL pool of 4 read connections. */
     public static JdbcStores open(String jdbcUrl) {
-        return open(jdbcUrl, DEFAULT_POOL_SIZE);
+        return open(jdbcUrl, 4);
     }
 
     /** @param poolSize connections in the PostgreSQL pool (SQLite uses one writer and a few readers) */
@@ -72,7 +75,6 @@ public final class JdbcStores implements Stores {
         return new JdbcStores(dialect, db, jdbcUrl);
     }
 
-    public static final int DEFAULT_POOL_SIZE = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     /** PostgreSQL pushes changes (LISTEN/NOTIFY); SQLite has no push, the feed's polling suffices. */
     @Override
@@ -181,6 +183,11 @@ public final class JdbcStores implements Stores {
     @Override
     public TokenStore tokens() {
         return tokens;
+    }
+
+    /** The same tokens, for callers that must not wait for the database (group commit, batched lookups). */
+    public AsyncTokenStore asyncTokens() {
+        return asyncTokens;
     }
 
     @Override

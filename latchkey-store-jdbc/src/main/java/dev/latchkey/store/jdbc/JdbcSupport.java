@@ -1,7 +1,7 @@
 package dev.latchkey.store.jdbc;
 
-import dev.latchkey.core.scope.Scope;
 import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.scope.Scope;
 import dev.latchkey.core.store.StoreUnavailableException;
 import java.net.URI;
 import java.sql.PreparedStatement;
@@ -65,6 +65,7 @@ final class JdbcSupport {
         String words = state.startsWith("08") ? "cannot reach the database"
                 : state.startsWith("28") ? "authentication with the database failed"
                 : state.startsWith("53") ? "the database is out of resources (disk, memory or connections)"
+                : state.equals("57014") ? "the database did not answer in time (statement timeout)"
                 : state.startsWith("57P") ? "the database is shutting down or restarting"
                 : state.equals("25006") ? "the database is read-only"
                 : state.startsWith("40") ? "a transaction conflict (deadlock or serialization failure)"

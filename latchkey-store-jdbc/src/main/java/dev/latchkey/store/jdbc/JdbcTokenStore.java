@@ -5,14 +5,14 @@ import static dev.latchkey.store.jdbc.JdbcSupport.scope;
 import static dev.latchkey.store.jdbc.JdbcSupport.seconds;
 import static dev.latchkey.store.jdbc.JdbcSupport.setSeconds;
 
-import dev.latchkey.core.store.Change;
-import dev.latchkey.core.store.OpaqueAccessTokenRecord;
-import dev.latchkey.core.store.RefreshTokenRecord;
-import dev.latchkey.core.store.Rotation;
-import dev.latchkey.core.store.StoredRefreshToken;
-import dev.latchkey.core.store.TokenFamily;
+import dev.latchkey.core.secret.TokenHash;
 import dev.latchkey.core.store.TokenStore;
-import dev.latchkey.core.token.TokenHash;
+import dev.latchkey.core.store.record.Change;
+import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
+import dev.latchkey.core.store.record.RefreshTokenRecord;
+import dev.latchkey.core.store.record.Rotation;
+import dev.latchkey.core.store.record.StoredRefreshToken;
+import dev.latchkey.core.store.record.TokenFamily;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,21 +25,24 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** The {@code access_tokens} and {@code refresh_tokens} tables. */
-final class JdbcTokenStore implements TokenStore {
+final class JdbcTokenStore implements CachingTokenStore.Delegate {
 
     private static final String ACCESS_COLUMNS =
             "token_hash, client_id, subject, scope, audience, jti, family_id, issued_at, expires_at, revoked";
     private static final String REFRESH_COLUMNS = "token_hash, family_id, client_id, scope, resources, issued_at,"
-            + " expires_at, state, rotated_at, successor_hash, sealed_successor, grace_until";
+            + " expires_at, access_expires_at, state, rotated_at, successor_hash, sealed_successor, grace_until";
 
-    private static final String FAMILY_COLUMNS = "family_id, client_id, created_at, last_used_at, expires_at,"
-            + " refresh_expires_at, access_expires_at, revoked";
+    private static final String FAMILY_COLUMNS = "family_id, client_id, created_at, expires_at, revoked";
+    // A revoked family's JWTs are remembered until the last access token it issued expires; tokens
+    // issued before that was recorded count a year (more than any access token lifetime).
+    private static final long UNRECORDED_ACCESS_SECONDS = 365L * 24 * 3600;
 
     private final Transactor db;
     private final JdbcChangeLog changes;
     private final Dialect dialect;
     private final String skipLocked;
     private final BatchedLookup<OpaqueAccessTokenRecord> accessLookups;
+    private final BatchedLookup<StoredRefreshToken> refreshLookups;
 
     JdbcTokenStore(Transactor db, JdbcChangeLog changes, Dialect dialect) {
         this.db = db;
@@ -49,6 +52,8 @@ final class JdbcTokenStore implements TokenStore {
         // embedded SQLite read costs no round trip, and the SQLite store has its cache in front.
         this.accessLookups = dialect == Dialect.POSTGRESQL
                 ? new BatchedLookup<>("access-lookup", db, JdbcTokenStore::findAccessTokens, 2) : null;
+        this.refreshLookups = dialect == Dialect.POSTGRESQL
+                ? new BatchedLookup<>("refresh-lookup", db, JdbcTokenStore::findRefreshTokens, 2) : null;
         // Purges may run on every node at once. On PostgreSQL each takes only rows no other purge
         // has locked, so two purges never wait on, or deadlock with, each other; SQLite has one
         // writer at a time and needs nothing.
@@ -80,11 +85,25 @@ final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
+    public void saveAccessToken(OpaqueAccessTokenRecord token) {
+        Futures.join(saveAccessTokenAsync(token));
+    }
+
+    @Override
     public CompletableFuture<Optional<OpaqueAccessTokenRecord>> findAccessTokenAsync(TokenHash hash) {
         if (accessLookups != null) {
             return accessLookups.findAsync(hash.value());
         }
-        return TokenStore.super.findAccessTokenAsync(hash);
+        return completedOrFailed(() -> findAccessToken(hash));
+    }
+
+    // The embedded store reads on the calling thread: a read costs microseconds, no round trip.
+    private static <T> CompletableFuture<T> completedOrFailed(java.util.function.Supplier<T> read) {
+        try {
+            return CompletableFuture.completedFuture(read.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** PostgreSQL only: the access tokens among {@code hashes}, by hash, in one indexed query. */
@@ -104,9 +123,28 @@ final class JdbcTokenStore implements TokenStore {
         }
     }
 
+    /** PostgreSQL only: the refresh tokens among {@code hashes} with their families, in one indexed query. */
+    private static Map<String, StoredRefreshToken> findRefreshTokens(Connection c, List<String> hashes)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + REFRESH_COLUMNS_OF_R + ", " + FAMILY_COLUMNS_OF_F
+                + " FROM refresh_tokens r JOIN token_families f ON f.family_id = r.family_id"
+                + " WHERE r.token_hash = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("text", hashes.toArray()));
+            Map<String, StoredRefreshToken> found = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    StoredRefreshToken token = new StoredRefreshToken(refresh(rs), family(rs));
+                    found.put(token.token().hash().value(), token);
+                }
+            }
+            return found;
+        }
+    }
+
     void close() {
         if (accessLookups != null) {
             accessLookups.close();
+            refreshLookups.close();
         }
     }
 
@@ -114,13 +152,30 @@ final class JdbcTokenStore implements TokenStore {
     public CompletableFuture<Void> saveRefreshTokenAsync(TokenFamily family, RefreshTokenRecord token,
             OpaqueAccessTokenRecord accessToken) {
         return db.writeAsync(c -> {
-            insertFamily(c, family, token.expiresAt());
+            insertFamily(c, family);
             insertRefresh(c, token);
             if (accessToken != null) {
                 insertAccess(c, accessToken);
             }
             return null;
         });
+    }
+
+    @Override
+    public void saveRefreshToken(TokenFamily family, RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken) {
+        Futures.join(saveRefreshTokenAsync(family, token, accessToken));
+    }
+
+    /**
+     * On PostgreSQL concurrent lookups share one query and no caller waits meanwhile (the future
+     * completes on the lookup's thread); SQLite reads on the calling thread.
+     */
+    @Override
+    public CompletableFuture<Optional<StoredRefreshToken>> findRefreshTokenAsync(TokenHash hash) {
+        if (refreshLookups != null) {
+            return refreshLookups.findAsync(hash.value());
+        }
+        return completedOrFailed(() -> findRefreshToken(hash));
     }
 
     @Override
@@ -139,48 +194,45 @@ final class JdbcTokenStore implements TokenStore {
 
     private static final String REFRESH_COLUMNS_OF_R = "r." + REFRESH_COLUMNS.replace(", ", ", r.");
     private static final String FAMILY_COLUMNS_OF_F = "f.client_id AS f_client_id, f.created_at AS f_created_at,"
-            + " f.last_used_at AS f_last_used_at, f.expires_at AS f_expires_at,"
-            + " f.access_expires_at AS f_access_expires_at, f.revoked AS f_revoked";
+            + " f.expires_at AS f_expires_at, f.revoked AS f_revoked";
+
+    @Override
+    public boolean rotate(Rotation rotation) {
+        return Futures.join(rotateAsync(rotation));
+    }
 
     /**
-     * The family's row is locked first, and only while the family is not revoked; then the token
-     * goes from active to rotated in one conditional UPDATE. {@link #revokeFamily} locks the same row
-     * first, so the two serialize: a revocation that waited for this rotation's commit then revokes
-     * the successor too (under READ COMMITTED each of its later statements sees what this one
-     * committed), and a rotation that waited for a revocation finds the family revoked and writes
-     * nothing. On PostgreSQL both steps are one statement (one round trip); SQLite has one writer.
+     * The compare-and-set: the token goes from active to rotated in one conditional UPDATE, then its
+     * successor is written. {@link #revokeFamily} marks the family revoked first, then every token
+     * of it, so the two must serialize. On PostgreSQL the rotation holds a share lock on the family's
+     * row while it writes, and only while the family is not revoked (FOR SHARE: it conflicts with
+     * the revocation's update, not with other rotations, and writes no new row version): a
+     * revocation waits for the rotation to commit and then revokes its successor too (under READ
+     * COMMITTED each of its later statements sees what the rotation committed); a rotation that
+     * waited for a revocation finds the family revoked and writes nothing. One statement, one round
+     * trip. SQLite has one writer, across processes too: every transaction sees all that committed
+     * before it, and a revocation flips every token of the family in one transaction, so an active
+     * token always belongs to a family that is not revoked and the plain compare-and-set suffices.
+     * The family's row is never written here (BENCHMARKS.md, "Token families without a write per
+     * rotation").
      */
     @Override
     public CompletableFuture<Boolean> rotateAsync(Rotation rotation) {
         return db.writeAsync(c -> {
+            String sql = "UPDATE refresh_tokens SET state = 1, rotated_at = ?, successor_hash = ?,"
+                    + " sealed_successor = ?, grace_until = ? WHERE token_hash = ? AND state = 0 AND expires_at > ?";
             if (dialect == Dialect.POSTGRESQL) {
-                try (PreparedStatement ps = c.prepareStatement("WITH family AS (UPDATE token_families"
-                        + " SET last_used_at = ?, refresh_expires_at = GREATEST(refresh_expires_at, ?),"
-                        + " access_expires_at = GREATEST(access_expires_at, ?)"
-                        + " WHERE family_id = ? AND revoked = 0 RETURNING family_id)"
-                        + " UPDATE refresh_tokens SET state = 1, rotated_at = ?, successor_hash = ?,"
-                        + " sealed_successor = ?, grace_until = ?"
-                        + " WHERE token_hash = ? AND state = 0 AND expires_at > ? AND EXISTS (SELECT 1 FROM family)")) {
-                    int i = setFamilyTouch(ps, 1, rotation);
-                    if (setCompareAndSet(ps, i, rotation).executeUpdate() != 1) {
-                        return false;
-                    }
+                sql = "WITH family AS (SELECT 1 FROM token_families WHERE family_id = ? AND revoked = 0 FOR SHARE) "
+                        + sql + " AND EXISTS (SELECT 1 FROM family)";
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int first = 1;
+                if (dialect == Dialect.POSTGRESQL) {
+                    ps.setString(first++, rotation.successor().familyId());
                 }
-            } else {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE token_families SET last_used_at = ?,"
-                        + " refresh_expires_at = MAX(refresh_expires_at, ?), access_expires_at = MAX(access_expires_at, ?)"
-                        + " WHERE family_id = ? AND revoked = 0")) {
-                    setFamilyTouch(ps, 1, rotation);
-                    if (ps.executeUpdate() != 1) {
-                        return false;
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE refresh_tokens SET state = 1, rotated_at = ?,"
-                        + " successor_hash = ?, sealed_successor = ?, grace_until = ?"
-                        + " WHERE token_hash = ? AND state = 0 AND expires_at > ?")) {
-                    if (setCompareAndSet(ps, 1, rotation).executeUpdate() != 1) {
-                        return false;
-                    }
+                setCompareAndSet(ps, first, rotation);
+                if (ps.executeUpdate() != 1) {
+                    return false;
                 }
             }
             insertRefresh(c, rotation.successor());
@@ -191,43 +243,39 @@ final class JdbcTokenStore implements TokenStore {
         });
     }
 
-    private static int setFamilyTouch(PreparedStatement ps, int first, Rotation rotation) throws SQLException {
-        setSeconds(ps, first, rotation.now());
-        setSeconds(ps, first + 1, rotation.successor().expiresAt());
-        setSeconds(ps, first + 2, rotation.accessExpiresAt());
-        ps.setString(first + 3, rotation.successor().familyId());
-        return first + 4;
-    }
-
-    private static PreparedStatement setCompareAndSet(PreparedStatement ps, int first, Rotation rotation)
-            throws SQLException {
+    /** Binds the compare-and-set's six parameters from {@code first}; returns the next index. */
+    private static int setCompareAndSet(PreparedStatement ps, int first, Rotation rotation) throws SQLException {
         setSeconds(ps, first, rotation.now());
         ps.setString(first + 1, rotation.successor().hash().value());
         ps.setBytes(first + 2, rotation.sealedSuccessor());
         setSeconds(ps, first + 3, rotation.graceUntil());
         ps.setString(first + 4, rotation.oldHash().value());
         setSeconds(ps, first + 5, rotation.now());
-        return ps;
+        return first + 6;
     }
 
     /**
-     * Locks the family's row first (see {@link #rotateAsync}), then revokes every token of it. A
-     * family revoked already is left alone: nothing is written, no change is appended again.
+     * Updates the family's row first (see {@link #rotateAsync}: this waits for rotations in flight,
+     * and makes later ones find the family revoked), then revokes every token of it. A family
+     * revoked already is left alone: nothing is written, no change is appended again.
      */
     @Override
     public Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil) {
         return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE token_families SET revoked = 1 WHERE family_id = ? AND revoked = 0")) {
+                ps.setString(1, familyId);
+                if (ps.executeUpdate() == 0) {
+                    return Optional.<Instant>empty(); // revoked already, or never issued here
+                }
+            }
             Instant rememberUntil = rememberAtLeastUntil;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE token_families SET revoked = 1"
-                    + " WHERE family_id = ? AND revoked = 0 RETURNING access_expires_at")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(COALESCE(access_expires_at, issued_at + "
+                    + UNRECORDED_ACCESS_SECONDS + ")) FROM refresh_tokens WHERE family_id = ?")) {
                 ps.setString(1, familyId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<Instant>empty(); // revoked already, or never issued here
-                    }
-                    Instant lastAccessExpiry = seconds(rs, "access_expires_at");
-                    if (lastAccessExpiry.isAfter(rememberUntil)) {
-                        rememberUntil = lastAccessExpiry;
+                    if (rs.next() && rs.getLong(1) > rememberUntil.getEpochSecond()) {
+                        rememberUntil = Instant.ofEpochSecond(rs.getLong(1));
                     }
                 }
             }
@@ -273,17 +321,43 @@ final class JdbcTokenStore implements TokenStore {
         int touched = 0;
         touched += batch("DELETE FROM access_tokens WHERE token_hash IN (SELECT token_hash FROM access_tokens"
                 + " WHERE expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff, batchSize);
-        touched += batch("DELETE FROM refresh_tokens WHERE token_hash IN (SELECT token_hash FROM refresh_tokens"
-                + " WHERE expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff, batchSize);
+        touched += purgeRefreshTokens(cutoff, batchSize);
         touched += batch("UPDATE refresh_tokens SET sealed_successor = NULL WHERE token_hash IN (SELECT token_hash"
                 + " FROM refresh_tokens WHERE sealed_successor IS NOT NULL AND grace_until <= ? LIMIT ?"
                 + skipLocked + ")", cutoff, batchSize);
-        touched += batch("DELETE FROM token_families WHERE family_id IN (SELECT family_id FROM token_families"
-                + " WHERE refresh_expires_at <= ? AND access_expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff,
-                batchSize);
         touched += batch("DELETE FROM changes WHERE seq IN (SELECT seq FROM changes WHERE expires_at <= ? LIMIT ?"
                 + skipLocked + ")", cutoff, batchSize);
         return touched;
+    }
+
+    /**
+     * Deletes a batch of expired refresh tokens, and the families of theirs that have no token left:
+     * a family goes with its last refresh token (nothing can use or revoke it after that).
+     */
+    private int purgeRefreshTokens(long cutoff, int limit) {
+        return db.write(c -> {
+            List<String> families = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM refresh_tokens WHERE token_hash IN"
+                    + " (SELECT token_hash FROM refresh_tokens WHERE expires_at <= ? LIMIT ?" + skipLocked + ")"
+                    + " RETURNING family_id")) {
+                ps.setLong(1, cutoff);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        families.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String family : new java.util.LinkedHashSet<>(families)) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM token_families WHERE family_id = ?"
+                        + " AND NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = ?)")) {
+                    ps.setString(1, family);
+                    ps.setString(2, family);
+                    ps.executeUpdate();
+                }
+            }
+            return families.size();
+        });
     }
 
     // Each purge statement is its own short transaction, so it never holds locks for long. Every
@@ -318,24 +392,21 @@ final class JdbcTokenStore implements TokenStore {
         }
     }
 
-    private static void insertFamily(Connection c, TokenFamily family, Instant refreshExpiresAt) throws SQLException {
+    private static void insertFamily(Connection c, TokenFamily family) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO token_families (" + FAMILY_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, family.familyId());
             ps.setString(2, family.clientId());
             setSeconds(ps, 3, family.createdAt());
-            setSeconds(ps, 4, family.lastUsedAt());
-            setSeconds(ps, 5, family.expiresAt());
-            setSeconds(ps, 6, refreshExpiresAt);
-            setSeconds(ps, 7, family.accessExpiresAt());
-            ps.setInt(8, family.revoked() ? 1 : 0);
+            setSeconds(ps, 4, family.expiresAt());
+            ps.setInt(5, family.revoked() ? 1 : 0);
             StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
 
     private static void insertRefresh(Connection c, RefreshTokenRecord token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO refresh_tokens (" + REFRESH_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, token.hash().value());
             ps.setString(2, token.familyId());
             ps.setString(3, token.clientId());
@@ -343,11 +414,12 @@ final class JdbcTokenStore implements TokenStore {
             ps.setString(5, joinUris(token.resources()));
             setSeconds(ps, 6, token.issuedAt());
             setSeconds(ps, 7, token.expiresAt());
-            ps.setInt(8, token.state().code());
-            setSeconds(ps, 9, token.rotatedAt());
-            ps.setString(10, token.successorHash() == null ? null : token.successorHash().value());
-            ps.setBytes(11, token.sealedSuccessor());
-            setSeconds(ps, 12, token.graceUntil());
+            setSeconds(ps, 8, token.accessExpiresAt());
+            ps.setInt(9, token.state().code());
+            setSeconds(ps, 10, token.rotatedAt());
+            ps.setString(11, token.successorHash() == null ? null : token.successorHash().value());
+            ps.setBytes(12, token.sealedSuccessor());
+            setSeconds(ps, 13, token.graceUntil());
             StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
@@ -361,15 +433,14 @@ final class JdbcTokenStore implements TokenStore {
 
     private static TokenFamily family(ResultSet rs) throws SQLException {
         return new TokenFamily(rs.getString("family_id"), rs.getString("f_client_id"), seconds(rs, "f_created_at"),
-                seconds(rs, "f_last_used_at"), seconds(rs, "f_expires_at"), seconds(rs, "f_access_expires_at"),
-                rs.getInt("f_revoked") != 0);
+                seconds(rs, "f_expires_at"), rs.getInt("f_revoked") != 0);
     }
 
     private static RefreshTokenRecord refresh(ResultSet rs) throws SQLException {
         String successor = rs.getString("successor_hash");
         return new RefreshTokenRecord(new TokenHash(rs.getString("token_hash")), rs.getString("family_id"),
                 rs.getString("client_id"), scope(rs.getString("scope")), JdbcSupport.uris(rs.getString("resources")),
-                seconds(rs, "issued_at"), seconds(rs, "expires_at"),
+                seconds(rs, "issued_at"), seconds(rs, "expires_at"), seconds(rs, "access_expires_at"),
                 RefreshTokenRecord.State.ofCode(rs.getInt("state")), seconds(rs, "rotated_at"),
                 successor == null ? null : new TokenHash(successor), rs.getBytes("sealed_successor"),
                 seconds(rs, "grace_until"));

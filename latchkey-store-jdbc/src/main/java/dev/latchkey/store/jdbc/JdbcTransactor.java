@@ -16,14 +16,16 @@ import java.util.concurrent.TimeUnit;
  * <p>Readers first take a permit from a fair semaphore sized like the pool, so the pool never has
  * waiters: HikariCP hands a returned connection to a waiting thread in a loop of
  * {@code Thread.yield()}, and with dozens of request threads waiting for a handful of connections
- * that loop burned most of the CPU (measured: 2,500 opaque tokens/s on PostgreSQL with the request
- * threads at 1.2 cores, mostly in {@code ConcurrentBag.requite}).
+ * that loop burned most of the CPU (BENCHMARKS.md, "Read permits").
  *
  * <p>SQLite runs in WAL mode: readers read concurrently with the one writer, and
  * {@code synchronous=FULL} syncs the WAL at every commit, so an acknowledged write survives a
  * crash of the process and of the machine. PostgreSQL keeps its own durability settings.
  */
 final class JdbcTransactor implements Transactor {
+
+    /** The longest a PostgreSQL read may take. */
+    static final int READ_TIMEOUT_MILLIS = 5_000;
 
     private final HikariDataSource readers;
     private final Semaphore readPermits;
@@ -43,6 +45,9 @@ final class JdbcTransactor implements Transactor {
             config.setDataSourceProperties(sqliteProperties());
         } else {
             config.setInitializationFailTimeout(-1);
+            // A read that waits longer than this for a stuck database (a lock, a stalled server)
+            // fails with 503 instead of holding its thread for as long as the stall lasts.
+            config.setConnectionInitSql("SET statement_timeout = " + READ_TIMEOUT_MILLIS);
         }
         this.readers = new HikariDataSource(config);
         this.readPermits = new Semaphore(readPool);

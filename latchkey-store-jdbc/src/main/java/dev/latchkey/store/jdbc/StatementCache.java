@@ -21,11 +21,10 @@ import java.util.Set;
  * Closing the connection closes them all.
  *
  * <p>Why: the stores prepare each statement where they run it, and SQLite compiles a statement on
- * every prepare. The writer runs the same few inserts and updates all day; measured on the
- * {@code access_tokens} insert, batches of 6 with every statement prepared anew cost 61.6 µs of CPU
- * per token, with the statement kept 52.8 µs ({@code StatementCacheTest} checks the behaviour; the
- * figures are from a JDBC loop against a SQLite file, synchronous=FULL, as the writer runs it).
- * The stores stay written in plain JDBC: nothing in them knows about the cache.
+ * every prepare, while the writer runs the same few inserts and updates all day (BENCHMARKS.md,
+ * "Statement cache"; {@code StatementCacheTest} checks the behaviour). The stores stay written in
+ * plain JDBC; the one thing they know of the cache is {@link #insert}, for rows whose count nobody
+ * reads.
  *
  * <p>Batched statements: a unit that calls {@code addBatch()} instead of {@code executeUpdate()}
  * (inserts whose count nobody reads) leaves its row queued on the statement, so the inserts of a

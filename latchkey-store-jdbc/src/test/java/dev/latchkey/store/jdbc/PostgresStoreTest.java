@@ -2,9 +2,9 @@ package dev.latchkey.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.store.OpaqueAccessTokenRecord;
-import dev.latchkey.core.store.RefreshTokenRecord;
 import dev.latchkey.core.store.Stores;
+import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
+import dev.latchkey.core.store.record.RefreshTokenRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-class PostgresStoreTest extends StoreContractTest {
+class PostgresStoreTest extends JdbcStoreContractTest {
 
     private PostgresDatabase database;
 

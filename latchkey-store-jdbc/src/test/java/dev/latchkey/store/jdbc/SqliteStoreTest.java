@@ -8,7 +8,7 @@ import java.sql.DriverManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqliteStoreTest extends StoreContractTest {
+class SqliteStoreTest extends JdbcStoreContractTest {
 
     @TempDir
     Path dir;

@@ -1,0 +1,31 @@
+package dev.latchkey.core.decision;
+
+import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
+import dev.latchkey.core.store.record.RefreshTokenRecord;
+import dev.latchkey.core.store.record.Rotation;
+import dev.latchkey.core.store.record.TokenFamily;
+
+/**
+ * What a grant must have stored before its tokens go out. Only {@link Rotate} can fail: it is a
+ * compare-and-set, and losing it means another request rotated the token first, so the grant is
+ * decided again on what the store holds now.
+ */
+public sealed interface TokenWrite {
+
+    /** A JWT alone: nothing to store. */
+    record Nothing() implements TokenWrite {
+    }
+
+    /** An opaque access token alone. */
+    record SaveAccessToken(OpaqueAccessTokenRecord token) implements TokenWrite {
+    }
+
+    /** A new family with its first refresh token and the opaque access token issued with it (or null). */
+    record StartFamily(TokenFamily family, RefreshTokenRecord refreshToken, OpaqueAccessTokenRecord accessToken)
+            implements TokenWrite {
+    }
+
+    /** A rotation: the compare-and-set of {@link Rotation}. */
+    record Rotate(Rotation rotation) implements TokenWrite {
+    }
+}

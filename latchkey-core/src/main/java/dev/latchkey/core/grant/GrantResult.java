@@ -1,8 +1,0 @@
-package dev.latchkey.core.grant;
-
-import dev.latchkey.core.client.RegisteredClient;
-import dev.latchkey.core.token.IssuedTokens;
-
-/** The tokens a grant issued, and the client they were issued to (whose profile renders them). */
-public record GrantResult(RegisteredClient client, IssuedTokens tokens) {
-}

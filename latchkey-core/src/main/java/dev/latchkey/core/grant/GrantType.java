@@ -1,0 +1,27 @@
+package dev.latchkey.core.grant;
+
+import dev.latchkey.core.wire.WireNamed;
+import java.util.Optional;
+
+/** The grant types Latchkey implements, by their RFC 6749 wire names. */
+public enum GrantType implements WireNamed {
+    /** RFC 6749 §4.4. */
+    CLIENT_CREDENTIALS("client_credentials"),
+    /** RFC 6749 §6. */
+    REFRESH_TOKEN("refresh_token");
+
+    private final String wireName;
+
+    GrantType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    @Override
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<GrantType> fromWire(String name) {
+        return WireNamed.fromWire(GrantType.class, name);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.latchkey.core.store.record;
+
+import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.secret.TokenHash;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A refresh token as stored. Every token belongs to a family, started by the grant that issued the
+ * first one; each rotation adds a token to it (RFC 9700 §4.14.2).
+ *
+ * @param scope            the scope originally granted; RFC 6749 §6 keeps it for every successor
+ * @param resources        the RFC 8707 resources the original grant named (empty: default audience)
+ * @param accessExpiresAt  when the access token issued with this refresh token expires (null for
+ *                         tokens issued before it was recorded): how long a revoked family's JWTs
+ *                         must be remembered
+ * @param successorHash    set when rotated: the token that replaced this one
+ * @param sealedSuccessor  set when rotated inside a reuse grace window: the successor response,
+ *                         encrypted under the master key, kept only until {@code graceUntil}
+ */
+public record RefreshTokenRecord(
+        TokenHash hash,
+        String familyId,
+        String clientId,
+        Scope scope,
+        List<URI> resources,
+        Instant issuedAt,
+        Instant expiresAt,
+        Instant accessExpiresAt,
+        State state,
+        Instant rotatedAt,
+        TokenHash successorHash,
+        byte[] sealedSuccessor,
+        Instant graceUntil) {
+
+    public enum State {
+        ACTIVE(0), ROTATED(1), REVOKED(2);
+
+        private final int code;
+
+        State(int code) {
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        public static State ofCode(int code) {
+            for (State state : values()) {
+                if (state.code == code) {
+                    return state;
+                }
+            }
+            throw new IllegalArgumentException("unknown refresh token state " + code);
+        }
+    }
+
+    public RefreshTokenRecord {
+        resources = List.copyOf(resources);
+    }
+
+    public static RefreshTokenRecord active(TokenHash hash, String familyId, String clientId, Scope scope,
+            List<URI> resources, Instant issuedAt, Instant expiresAt, Instant accessExpiresAt) {
+        return new RefreshTokenRecord(hash, familyId, clientId, scope, resources, issuedAt, expiresAt,
+                accessExpiresAt, State.ACTIVE, null, null, null, null);
+    }
+
+    public boolean isExpired(Instant now) {
+        return !now.isBefore(expiresAt);
+    }
+}

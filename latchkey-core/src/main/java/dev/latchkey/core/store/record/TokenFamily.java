@@ -1,0 +1,26 @@
+package dev.latchkey.core.store.record;
+
+import java.time.Instant;
+
+/**
+ * A refresh token family as stored: every refresh token issued by one grant and its rotations
+ * (RFC 9700 §4.14.2). A rotation checks, under the family's lock, that the family is not revoked;
+ * a revocation takes the same lock to revoke it: so a revocation that has answered leaves no token
+ * of the family working, whatever rotation was in flight.
+ *
+ * @param expiresAt the family's absolute end ({@code refresh_token_absolute_ttl}), or null for none:
+ *                  no token of the family outlives it
+ * @param revoked   true once the family is revoked: by RFC 7009, reuse detection or client deletion
+ */
+public record TokenFamily(String familyId, String clientId, Instant createdAt, Instant expiresAt, boolean revoked) {
+
+    /** A new family, started now by the grant that issues its first refresh token. */
+    public static TokenFamily start(String familyId, String clientId, Instant now, Instant expiresAt) {
+        return new TokenFamily(familyId, clientId, now, expiresAt, false);
+    }
+
+    /** The earlier of {@code proposed} and the family's absolute end. */
+    public Instant capExpiry(Instant proposed) {
+        return expiresAt != null && expiresAt.isBefore(proposed) ? expiresAt : proposed;
+    }
+}

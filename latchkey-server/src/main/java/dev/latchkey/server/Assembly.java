@@ -1,0 +1,180 @@
+package dev.latchkey.server;
+
+import dev.latchkey.core.key.KeyManager;
+import dev.latchkey.core.key.MasterKey;
+import dev.latchkey.core.registry.ClientDirectory;
+import dev.latchkey.core.registry.ClientRegistrar;
+import dev.latchkey.core.secret.Secrets;
+import dev.latchkey.core.store.record.Change;
+import dev.latchkey.core.token.AccessTokenMinter;
+import dev.latchkey.core.token.IssuerPolicy;
+import dev.latchkey.core.token.JwtVerifier;
+import dev.latchkey.core.token.RevocationList;
+import dev.latchkey.server.config.DataDirectory;
+import dev.latchkey.server.config.ServerConfig;
+import dev.latchkey.server.pipeline.Pipelines;
+import dev.latchkey.server.pipeline.StoreWorkers;
+import dev.latchkey.server.web.Services;
+import dev.latchkey.store.jdbc.JdbcStores;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the service (stores, keys, caches, decisions, pipelines) from the
+ * configuration, and runs what keeps it current (the change feed) and small (the purge). The web
+ * layer gets {@link #services()}; the command line uses the registrar, the keys and the stores of
+ * an assembly it {@link #open opens} without background work.
+ */
+public final class Assembly implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
+    private static final int PURGE_BATCH = 1000;
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final JdbcStores stores;
+    private final KeyManager keys;
+    private final ClientDirectory clients;
+    private final ClientRegistrar registrar;
+    private final RevocationList revocations = new RevocationList();
+    private final StoreWorkers workers;
+    private final Pipelines pipelines;
+    private ChangeFeed feed;
+    private ScheduledExecutorService maintenance;
+
+    private Assembly(ServerConfig config, String issuer, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        DataDirectory dataDir = DataDirectory.open(config.dataDir());
+        MasterKey masterKey = dataDir.masterKey(config.masterKey());
+        String initialAccessToken = dataDir.initialAccessToken(config.initialAccessToken());
+        this.stores = JdbcStores.open(config.jdbcUrl(), config.dbPoolSize());
+        IssuerPolicy policy = new IssuerPolicy(issuer, config.audience() != null ? config.audience() : issuer,
+                config.limits());
+        this.keys = new KeyManager(stores.keys(), masterKey, clock, config.keyActivationDelay(),
+                config.limits().maxAccessTokenTtl());
+        this.clients = new ClientDirectory(stores.clients(), this::isCurrent);
+        this.registrar = new ClientRegistrar(stores.clients(), clients, config.limits(),
+                Secrets.hash(initialAccessToken), clock);
+        // Requests that wait on the store hold no HTTP thread meanwhile; what must wait outright
+        // (revocation, registration, readiness, a second read after a commit) runs on these.
+        this.workers = new StoreWorkers(config.storeWorkers(), config.storeQueue());
+        JwtVerifier jwts = new JwtVerifier(policy, keys::ring, config.limits().maxAccessTokenTtl());
+        AccessTokenMinter minter = new AccessTokenMinter(policy, keys::ring);
+        this.pipelines = Pipelines.of(new Pipelines.Parts(clients, stores.tokens(), stores.asyncTokens(), jwts,
+                minter, masterKey, policy, revocations, this::isCurrent, workers, clock));
+    }
+
+    /** Opens the stores and keys without background work: for one-shot commands. */
+    public static Assembly open(ServerConfig config, String issuer, Clock clock) {
+        Assembly assembly = new Assembly(config, issuer, clock);
+        try {
+            assembly.keys.reload();
+        } catch (IllegalStateException e) {
+            assembly.close();
+            throw new IllegalStateException("The signing keys in the database do not open under this master key;"
+                    + " use the master key they were sealed with (LATCHKEY_MASTER_KEY or "
+                    + DataDirectory.MASTER_KEY_FILE + ").", e);
+        }
+        return assembly;
+    }
+
+    /** Opens everything and starts the change feed and the purge: for a serving node. */
+    public static Assembly start(ServerConfig config, String issuer, Clock clock) {
+        Assembly assembly = open(config, issuer, clock);
+        assembly.keys.ensureSigningKey(config.signingAlgorithm());
+        // Position first, then the revocations: an entry written in between is read twice, never missed.
+        long position = assembly.stores.changes().latestSeq();
+        assembly.stores.changes().activeRevocations(clock.instant()).forEach(assembly.revocations::apply);
+        assembly.feed = new ChangeFeed(assembly.stores.changes(), position, assembly::apply);
+        assembly.feed.start(config.changePollInterval());
+        assembly.stores.subscribe(assembly.feed::wake);
+        assembly.maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "latchkey-purge");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Every 5 s: also drops sealed grace-window successors soon after their window ends.
+        assembly.maintenance.scheduleWithFixedDelay(assembly::purge, 5, 5, TimeUnit.SECONDS);
+        return assembly;
+    }
+
+    /** What the web layer serves. */
+    public Services services() {
+        return new Services(pipelines, registrar, keys, stores::isAvailable, workers, clock);
+    }
+
+    /**
+     * True while this node's caches can be trusted: its change feed has read the log recently.
+     * Without a feed (one-shot commands) there is no cache worth distrusting.
+     */
+    boolean isCurrent() {
+        return feed == null || feed.isCurrent(staleAfter());
+    }
+
+    private Duration staleAfter() {
+        Duration sixPolls = config.changePollInterval().multipliedBy(6);
+        return sixPolls.compareTo(Duration.ofSeconds(3)) > 0 ? sixPolls : Duration.ofSeconds(3);
+    }
+
+    private void apply(Change change) {
+        revocations.apply(change);
+        clients.apply(change);
+        if (change.kind() == Change.Kind.KEYS_CHANGED) {
+            keys.reload();
+            LOG.info("Signing keys reloaded: {}", keys.ring().all());
+        }
+    }
+
+    /** Deletes expired rows in small batches until none are left; safe on every node at once. */
+    void purge() {
+        try {
+            int touched;
+            do {
+                touched = stores.tokens().purgeExpired(clock.instant(), PURGE_BATCH);
+            } while (touched >= PURGE_BATCH);
+            revocations.prune(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("Purge of expired tokens failed; will retry: {}", e.toString());
+        }
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The stores, for the command line and for tests. */
+    public JdbcStores stores() {
+        return stores;
+    }
+
+    public KeyManager keys() {
+        return keys;
+    }
+
+    public ClientRegistrar registrar() {
+        return registrar;
+    }
+
+    /** The pipelines, for benchmarks that call them without HTTP. */
+    public Pipelines pipelines() {
+        return pipelines;
+    }
+
+    @Override
+    public void close() {
+        if (feed != null) {
+            feed.close();
+        }
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+        }
+        workers.close();
+        stores.close();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.latchkey.server.cli;
+
+import dev.latchkey.server.Warmup;
+import java.util.Arrays;
+
+/** Entry point of {@code latchkey.jar}: {@code serve}, {@code client create}, {@code keys rotate}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        boolean serve = args.length > 0 && "serve".equals(args[0]);
+        int exit;
+        if (serve) {
+            Warmup.start(Warmup.namesPostgres(args, System.getenv("LATCHKEY_DB_URL")));
+            exit = Commands.serveCommandLine().execute(Arrays.copyOfRange(args, 1, args.length));
+        } else {
+            exit = Commands.commandLine().execute(args);
+        }
+        if (exit != 0 || !serve) {
+            System.exit(exit);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.latchkey.server.pipeline;
+
+import dev.latchkey.core.decision.ClientCredentialsDecision;
+import dev.latchkey.core.decision.IntrospectionDecision;
+import dev.latchkey.core.decision.RefreshTokenDecision;
+import dev.latchkey.core.decision.RevocationDecision;
+import dev.latchkey.core.key.MasterKey;
+import dev.latchkey.core.registry.ClientDirectory;
+import dev.latchkey.core.store.TokenStore;
+import dev.latchkey.core.token.AccessTokenMinter;
+import dev.latchkey.core.token.IssuerPolicy;
+import dev.latchkey.core.token.JwtVerifier;
+import dev.latchkey.core.token.RevocationList;
+import dev.latchkey.store.jdbc.AsyncTokenStore;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+
+/** The three request pipelines of the token service, built over one store and one set of caches. */
+public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspection, RevocationPipeline revocation) {
+
+    /** What the pipelines are built from. */
+    public record Parts(ClientDirectory clients, TokenStore tokens, AsyncTokenStore asyncTokens, JwtVerifier jwts,
+            AccessTokenMinter minter, MasterKey masterKey, IssuerPolicy policy, RevocationList revocations,
+            BooleanSupplier revocationsAreCurrent, Executor workers, Clock clock) {
+    }
+
+    public static Pipelines of(Parts parts) {
+        Authentication authentication = new Authentication(parts.clients(), parts.workers());
+        FamilyRevocations families = new FamilyRevocations(parts.tokens(), parts.revocations());
+        String audience = parts.policy().defaultAudience();
+        TokenPipeline tokens = new TokenPipeline(authentication, parts.tokens(), parts.asyncTokens(), families,
+                new ClientCredentialsDecision(parts.minter(), audience),
+                new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience), parts.workers(), parts.clock());
+        IntrospectionPipeline introspection = new IntrospectionPipeline(authentication, parts.jwts(),
+                parts.asyncTokens(), new IntrospectionDecision(parts.revocations()), parts.revocationsAreCurrent(),
+                parts.clock());
+        RevocationPipeline revocation = new RevocationPipeline(parts.clients(), parts.jwts(), parts.tokens(),
+                parts.revocations(), families, new RevocationDecision(parts.revocations()), parts.workers(),
+                parts.clock());
+        return new Pipelines(tokens, introspection, revocation);
+    }
+}

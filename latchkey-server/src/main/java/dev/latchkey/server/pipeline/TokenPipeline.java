@@ -1,0 +1,158 @@
+package dev.latchkey.server.pipeline;
+
+import dev.latchkey.core.client.ClientCredentials;
+import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.decision.ClientCredentialsDecision;
+import dev.latchkey.core.decision.GrantOutcome;
+import dev.latchkey.core.decision.GrantResult;
+import dev.latchkey.core.decision.RefreshTokenDecision;
+import dev.latchkey.core.decision.RefreshTokenRead;
+import dev.latchkey.core.decision.TokenWrite;
+import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.grant.ClientCredentialsGrant;
+import dev.latchkey.core.grant.GrantRequest;
+import dev.latchkey.core.grant.RefreshTokenGrant;
+import dev.latchkey.core.store.TokenStore;
+import dev.latchkey.core.store.record.StoredRefreshToken;
+import dev.latchkey.store.jdbc.AsyncTokenStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The path of every grant at the token endpoint (RFC 6749 §3.2): authenticate the client, read what
+ * the grant needs, let its decision in core decide, carry the outcome out (write through the group
+ * commit; on a lost compare-and-set read again and decide again), and hand back what to render.
+ *
+ * <p>Threads, the one place that says so: everything runs on the calling HTTP thread until the
+ * first write. Client lookups the caches answer stay on it (a miss is read on a store worker);
+ * the refresh grant reads its token on it, one indexed read: the decision that follows signs a JWT,
+ * which must not run on the few threads that serve batched lookups (tried: PostgreSQL rotations fell
+ * from about 6,000 to 1,600/s, each lookup thread signing a whole batch before its next query). A
+ * write completes on the writer thread after its commit, which then only builds the result (the
+ * caller renders it there too, without waiting on anything). Work that must read or write again
+ * after a commit (a lost race, a family revocation) moves to the store workers: the writer thread
+ * never waits on the store it serves. Thread-safe.
+ *
+ * <p>Adding a grant: a {@link GrantRequest} type, its converter, its decision in core, and its
+ * method in {@link #decide}'s visitor (the compiler asks for it).
+ */
+public final class TokenPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenPipeline.class);
+
+    private final Authentication authentication;
+    private final TokenStore reads;
+    private final AsyncTokenStore tokens;
+    private final FamilyRevocations families;
+    private final ClientCredentialsDecision clientCredentials;
+    private final RefreshTokenDecision refreshTokens;
+    private final Executor workers;
+    private final Clock clock;
+
+    TokenPipeline(Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
+            ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens, Executor workers,
+            Clock clock) {
+        this.authentication = authentication;
+        this.reads = reads;
+        this.tokens = tokens;
+        this.families = families;
+        this.clientCredentials = clientCredentials;
+        this.refreshTokens = refreshTokens;
+        this.workers = workers;
+        this.clock = clock;
+    }
+
+    /**
+     * The tokens a request gets, once what they need stored is durable; fails with the
+     * {@link dev.latchkey.core.error.OAuthException} to answer, or a
+     * {@link dev.latchkey.core.store.StoreUnavailableException} (503).
+     */
+    public CompletableFuture<GrantResult> token(ClientCredentials credentials, GrantRequest grant) {
+        return authentication.authenticate(credentials).thenCompose(client -> grant(client, grant, true));
+    }
+
+    /** @param mayRetry false after a lost compare-and-set: the second decision cannot lose another */
+    private CompletableFuture<GrantResult> grant(RegisteredClient client, GrantRequest grant, boolean mayRetry) {
+        Instant now = clock.instant(); // as precise as it comes: the decisions take whole seconds of it for token times
+        return decide(client, grant, now).thenCompose(outcome -> carryOut(client, grant, outcome, now, mayRetry));
+    }
+
+    /** Read what the grant needs, then decide: one entry per grant type. */
+    private CompletableFuture<GrantOutcome> decide(RegisteredClient client, GrantRequest grant, Instant now) {
+        return grant.accept(new GrantRequest.Visitor<>() {
+            @Override
+            public CompletableFuture<GrantOutcome> clientCredentials(ClientCredentialsGrant request) {
+                return CompletableFuture.completedFuture(clientCredentials.decide(client, request, now));
+            }
+
+            @Override
+            public CompletableFuture<GrantOutcome> refreshToken(RefreshTokenGrant request) {
+                return CompletableFuture.completedFuture(
+                        refreshTokens.decide(client, request, readRefreshToken(request, now), now));
+            }
+        });
+    }
+
+    private RefreshTokenRead readRefreshToken(RefreshTokenGrant request, Instant now) {
+        Optional<StoredRefreshToken> found = reads.findRefreshToken(request.refreshToken().hash());
+        return new RefreshTokenRead(found,
+                RefreshTokenDecision.successorToRead(found, now).flatMap(reads::findRefreshToken));
+    }
+
+    CompletableFuture<GrantResult> carryOut(RegisteredClient client, GrantRequest grant, GrantOutcome outcome,
+            Instant now, boolean mayRetry) {
+        if (outcome instanceof GrantOutcome.Issue issue) {
+            GrantResult result = new GrantResult(client, issue.tokens());
+            return write(issue.write()).thenCompose(written -> {
+                if (written) {
+                    return CompletableFuture.completedFuture(result);
+                }
+                // Another request rotated the token between our read and our compare-and-set: read
+                // again and decide again, off the writer thread.
+                if (!mayRetry) {
+                    return CompletableFuture.failedFuture(OAuthError.INVALID_GRANT.toException(
+                            "Refresh token is invalid, expired or revoked"));
+                }
+                return CompletableFuture.supplyAsync(() -> grant(client, grant, false), workers)
+                        .thenCompose(again -> again);
+            });
+        }
+        if (outcome instanceof GrantOutcome.Repeat repeat) {
+            return CompletableFuture.completedFuture(new GrantResult(client, repeat.tokens()));
+        }
+        if (outcome instanceof GrantOutcome.RevokeFamily revoke) {
+            return CompletableFuture.supplyAsync(() -> {
+                families.revoke(revoke.familyId(), now);
+                LOG.warn("Refresh token reuse by client {}: family {} revoked", client.clientId(), revoke.familyId());
+                throw revoke.error().toException();
+            }, workers);
+        }
+        if (outcome instanceof GrantOutcome.Refuse refuse) {
+            return CompletableFuture.failedFuture(refuse.error().toException());
+        }
+        throw new IllegalStateException("no step for " + outcome); // GrantOutcome is sealed; a test covers each
+    }
+
+    /** Carries a write out; true unless it was a compare-and-set that lost. */
+    CompletableFuture<Boolean> write(TokenWrite write) {
+        if (write instanceof TokenWrite.Nothing) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (write instanceof TokenWrite.SaveAccessToken save) {
+            return tokens.saveAccessTokenAsync(save.token()).thenApply(saved -> true);
+        }
+        if (write instanceof TokenWrite.StartFamily start) {
+            return tokens.saveRefreshTokenAsync(start.family(), start.refreshToken(), start.accessToken())
+                    .thenApply(saved -> true);
+        }
+        if (write instanceof TokenWrite.Rotate rotate) {
+            return tokens.rotateAsync(rotate.rotation());
+        }
+        throw new IllegalStateException("no step for " + write); // TokenWrite is sealed; a test covers each
+    }
+}
