@@ -72,8 +72,8 @@ public final class ClientCredentialsDecision {
         Duration absolute = client.metadata().refreshTokenAbsoluteTtl();
         TokenFamily family = TokenFamily.start(familyId, client.clientId(), now,
                 absolute.isZero() ? null : now.plus(absolute));
-        RefreshTokenRecord record = RefreshTokenRecord.active(refresh.hash(), familyId, client.clientId(), scope,
-                resources, now, family.capExpiry(now.plus(client.metadata().refreshTokenTtl())), access.expiresAt());
+        RefreshTokenRecord record = RefreshTokenRecord.active(refresh.hash(), family, scope, resources, now,
+                now.plus(client.metadata().refreshTokenTtl()), access.expiresAt());
         IssuedTokens issued =
                 new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.of(refresh));
         return new GrantOutcome.Issue(issued, new TokenWrite.StartFamily(family, record, access.record()));

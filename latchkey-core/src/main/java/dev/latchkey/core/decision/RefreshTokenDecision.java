@@ -106,9 +106,8 @@ public final class RefreshTokenDecision {
                 precise);
         RefreshToken next = RefreshToken.generate(precise);
         // RFC 6749 §6: the new refresh token keeps the scope of the one it replaces.
-        RefreshTokenRecord successor = RefreshTokenRecord.active(next.hash(), current.familyId(), client.clientId(),
-                current.scope(), current.resources(), now,
-                stored.family().capExpiry(now.plus(client.metadata().refreshTokenTtl())), access.expiresAt());
+        RefreshTokenRecord successor = RefreshTokenRecord.active(next.hash(), stored.family(), current.scope(),
+                current.resources(), now, now.plus(client.metadata().refreshTokenTtl()), access.expiresAt());
         IssuedTokens issued = new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope,
                 Optional.of(next));
 

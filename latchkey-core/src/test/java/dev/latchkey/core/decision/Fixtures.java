@@ -49,8 +49,8 @@ final class Fixtures {
 
     static StoredRefreshToken activeRefreshToken(String clientId, String scope, List<URI> resources,
             Instant expiresAt) {
-        RefreshTokenRecord token = RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), "family-1", clientId,
-                scope(scope), resources, NOW.minusSeconds(60), expiresAt, NOW.plusSeconds(3540));
-        return new StoredRefreshToken(token, TokenFamily.start("family-1", clientId, NOW.minusSeconds(60), null));
+        return StoredRefreshToken.of(RefreshTokenRecord.active(TokenHash.of(Secrets.random256()),
+                TokenFamily.start("family-1", clientId, NOW.minusSeconds(60), null), scope(scope), resources,
+                NOW.minusSeconds(60), expiresAt, NOW.plusSeconds(3540)));
     }
 }

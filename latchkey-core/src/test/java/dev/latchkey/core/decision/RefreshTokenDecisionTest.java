@@ -49,7 +49,7 @@ class RefreshTokenDecisionTest {
 
     private static RefreshTokenRecord state(RefreshTokenRecord t, RefreshTokenRecord.State state) {
         return new RefreshTokenRecord(t.hash(), t.familyId(), t.clientId(), t.scope(), t.resources(), t.issuedAt(),
-                t.expiresAt(), t.accessExpiresAt(), state, null, null, null, null);
+                t.expiresAt(), t.accessExpiresAt(), t.familyExpiresAt(), state, null, null, null, null);
     }
 
     static Stream<Arguments> refusals() {
@@ -60,7 +60,7 @@ class RefreshTokenDecisionTest {
                         NOW.plusSeconds(600))), null, "invalid_grant"),
                 Arguments.of("an expired token", Optional.of(with(active, t -> new RefreshTokenRecord(t.hash(),
                         t.familyId(), t.clientId(), t.scope(), t.resources(), t.issuedAt(), NOW, t.accessExpiresAt(),
-                        t.state(), null, null, null, null))), null, "invalid_grant"),
+                        t.familyExpiresAt(), t.state(), null, null, null, null))), null, "invalid_grant"),
                 Arguments.of("a revoked token", Optional.of(with(active, t -> state(t, RefreshTokenRecord.State.REVOKED))),
                         null, "invalid_grant"),
                 Arguments.of("a token of a revoked family", Optional.of(new StoredRefreshToken(active.token(),
@@ -151,7 +151,7 @@ class RefreshTokenDecisionTest {
         assertThat(rotation.graceUntil()).isEqualTo(NOW.plusSeconds(30));
         RefreshTokenRecord t = current.token();
         StoredRefreshToken rotated = new StoredRefreshToken(new RefreshTokenRecord(t.hash(), t.familyId(), t.clientId(),
-                t.scope(), t.resources(), t.issuedAt(), t.expiresAt(), t.accessExpiresAt(),
+                t.scope(), t.resources(), t.issuedAt(), t.expiresAt(), t.accessExpiresAt(), t.familyExpiresAt(),
                 RefreshTokenRecord.State.ROTATED, NOW, rotation.successor().hash(), rotation.sealedSuccessor(),
                 rotation.graceUntil()), current.family());
         StoredRefreshToken unused = new StoredRefreshToken(rotation.successor(), current.family());

@@ -120,17 +120,17 @@ class PipelineTest {
 
     @Test
     void everyTokenWriteHasAStep() {
-        RefreshTokenRecord refresh = RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), "f1", "c",
+        TokenFamily family = TokenFamily.start("f1", "c", NOW, null);
+        RefreshTokenRecord refresh = RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), family,
                 Scope.EMPTY, List.of(), NOW, NOW.plusSeconds(60), NOW.plusSeconds(60));
         OpaqueAccessTokenRecord access = new OpaqueAccessTokenRecord(TokenHash.of(Secrets.random256()), "c", "c",
                 Scope.EMPTY, List.of(), "j", null, NOW, NOW.plusSeconds(60), false);
         Map<Class<?>, TokenWrite> samples = Map.of(
                 TokenWrite.Nothing.class, new TokenWrite.Nothing(),
                 TokenWrite.SaveAccessToken.class, new TokenWrite.SaveAccessToken(access),
-                TokenWrite.StartFamily.class, new TokenWrite.StartFamily(TokenFamily.start("f1", "c", NOW, null),
-                        refresh, null),
+                TokenWrite.StartFamily.class, new TokenWrite.StartFamily(family, refresh, null),
                 TokenWrite.Rotate.class, new TokenWrite.Rotate(Rotation.builder(refresh.hash(), NOW,
-                        RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), "f1", "c", Scope.EMPTY, List.of(),
+                        RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), family, Scope.EMPTY, List.of(),
                                 NOW, NOW.plusSeconds(60), NOW.plusSeconds(60))).build()));
 
         for (Class<?> type : TokenWrite.class.getPermittedSubclasses()) {

@@ -121,6 +121,11 @@ final class JdbcSupport {
         return rs.wasNull() ? null : Instant.ofEpochSecond(value);
     }
 
+    static Instant seconds(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochSecond(value);
+    }
+
     static void setSeconds(PreparedStatement ps, int index, Instant instant) throws SQLException {
         if (instant == null) {
             ps.setNull(index, java.sql.Types.BIGINT);

@@ -30,7 +30,8 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
     private static final String ACCESS_COLUMNS =
             "token_hash, client_id, subject, scope, audience, jti, family_id, issued_at, expires_at, revoked";
     private static final String REFRESH_COLUMNS = "token_hash, family_id, client_id, scope, resources, issued_at,"
-            + " expires_at, access_expires_at, state, rotated_at, successor_hash, sealed_successor, grace_until";
+            + " expires_at, access_expires_at, family_expires_at, state, rotated_at, successor_hash, sealed_successor,"
+            + " grace_until";
 
     private static final String FAMILY_COLUMNS = "family_id, client_id, created_at, expires_at, revoked";
     // A revoked family's JWTs are remembered until the last access token it issued expires; tokens
@@ -126,14 +127,13 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
     /** PostgreSQL only: the refresh tokens among {@code hashes} with their families, in one indexed query. */
     private static Map<String, StoredRefreshToken> findRefreshTokens(Connection c, List<String> hashes)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + REFRESH_COLUMNS_OF_R + ", " + FAMILY_COLUMNS_OF_F
-                + " FROM refresh_tokens r JOIN token_families f ON f.family_id = r.family_id"
-                + " WHERE r.token_hash = ANY(?)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + REFRESH_COLUMNS + " FROM refresh_tokens WHERE token_hash = ANY(?)")) {
             ps.setArray(1, c.createArrayOf("text", hashes.toArray()));
             Map<String, StoredRefreshToken> found = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    StoredRefreshToken token = new StoredRefreshToken(refresh(rs), family(rs));
+                    StoredRefreshToken token = StoredRefreshToken.of(refresh(rs));
                     found.put(token.token().hash().value(), token);
                 }
             }
@@ -181,20 +181,15 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
     @Override
     public Optional<StoredRefreshToken> findRefreshToken(TokenHash hash) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + REFRESH_COLUMNS_OF_R + ", " + FAMILY_COLUMNS_OF_F
-                    + " FROM refresh_tokens r JOIN token_families f ON f.family_id = r.family_id"
-                    + " WHERE r.token_hash = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + REFRESH_COLUMNS + " FROM refresh_tokens WHERE token_hash = ?")) {
                 ps.setString(1, hash.value());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new StoredRefreshToken(refresh(rs), family(rs))) : Optional.empty();
+                    return rs.next() ? Optional.of(StoredRefreshToken.of(refresh(rs))) : Optional.empty();
                 }
             }
         });
     }
-
-    private static final String REFRESH_COLUMNS_OF_R = "r." + REFRESH_COLUMNS.replace(", ", ", r.");
-    private static final String FAMILY_COLUMNS_OF_F = "f.client_id AS f_client_id, f.created_at AS f_created_at,"
-            + " f.expires_at AS f_expires_at, f.revoked AS f_revoked";
 
     @Override
     public boolean rotate(Rotation rotation) {
@@ -406,7 +401,7 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
 
     private static void insertRefresh(Connection c, RefreshTokenRecord token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO refresh_tokens (" + REFRESH_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, token.hash().value());
             ps.setString(2, token.familyId());
             ps.setString(3, token.clientId());
@@ -415,11 +410,12 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
             setSeconds(ps, 6, token.issuedAt());
             setSeconds(ps, 7, token.expiresAt());
             setSeconds(ps, 8, token.accessExpiresAt());
-            ps.setInt(9, token.state().code());
-            setSeconds(ps, 10, token.rotatedAt());
-            ps.setString(11, token.successorHash() == null ? null : token.successorHash().value());
-            ps.setBytes(12, token.sealedSuccessor());
-            setSeconds(ps, 13, token.graceUntil());
+            setSeconds(ps, 9, token.familyExpiresAt());
+            ps.setInt(10, token.state().code());
+            setSeconds(ps, 11, token.rotatedAt());
+            ps.setString(12, token.successorHash() == null ? null : token.successorHash().value());
+            ps.setBytes(13, token.sealedSuccessor());
+            setSeconds(ps, 14, token.graceUntil());
             StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
@@ -431,18 +427,12 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
                 rs.getInt("revoked") != 0);
     }
 
-    private static TokenFamily family(ResultSet rs) throws SQLException {
-        return new TokenFamily(rs.getString("family_id"), rs.getString("f_client_id"), seconds(rs, "f_created_at"),
-                seconds(rs, "f_expires_at"), rs.getInt("f_revoked") != 0);
-    }
-
+    /** A row of {@code SELECT REFRESH_COLUMNS}, read by position (by name costs a search per column). */
     private static RefreshTokenRecord refresh(ResultSet rs) throws SQLException {
-        String successor = rs.getString("successor_hash");
-        return new RefreshTokenRecord(new TokenHash(rs.getString("token_hash")), rs.getString("family_id"),
-                rs.getString("client_id"), scope(rs.getString("scope")), JdbcSupport.uris(rs.getString("resources")),
-                seconds(rs, "issued_at"), seconds(rs, "expires_at"), seconds(rs, "access_expires_at"),
-                RefreshTokenRecord.State.ofCode(rs.getInt("state")), seconds(rs, "rotated_at"),
-                successor == null ? null : new TokenHash(successor), rs.getBytes("sealed_successor"),
-                seconds(rs, "grace_until"));
+        String successor = rs.getString(12);
+        return new RefreshTokenRecord(new TokenHash(rs.getString(1)), rs.getString(2), rs.getString(3),
+                scope(rs.getString(4)), JdbcSupport.uris(rs.getString(5)), seconds(rs, 6), seconds(rs, 7),
+                seconds(rs, 8), seconds(rs, 9), RefreshTokenRecord.State.ofCode(rs.getInt(10)), seconds(rs, 11),
+                successor == null ? null : new TokenHash(successor), rs.getBytes(13), seconds(rs, 14));
     }
 }

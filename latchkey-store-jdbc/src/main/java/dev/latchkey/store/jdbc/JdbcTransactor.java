@@ -35,15 +35,17 @@ final class JdbcTransactor implements Transactor {
         int readPool = dialect == Dialect.SQLITE ? 16 : poolSize;
         HikariConfig config = new HikariConfig();
         config.setPoolName("latchkey-" + dialect.name().toLowerCase(java.util.Locale.ROOT));
-        config.setJdbcUrl(jdbcUrl);
+        if (dialect == Dialect.SQLITE) {
+            config.setDataSource(new KeptStatementsDataSource(jdbcUrl, sqliteProperties()));
+        } else {
+            config.setJdbcUrl(jdbcUrl);
+        }
         config.setMaximumPoolSize(readPool);
         config.setMinimumIdle(Math.min(2, readPool));
         // Fail a request fast (503) instead of queueing it behind a dead database.
         config.setConnectionTimeout(2_000);
         config.setValidationTimeout(1_000);
-        if (dialect == Dialect.SQLITE) {
-            config.setDataSourceProperties(sqliteProperties());
-        } else {
+        if (dialect != Dialect.SQLITE) {
             config.setInitializationFailTimeout(-1);
             // A read that waits longer than this for a stuck database (a lock, a stalled server)
             // fails with 503 instead of holding its thread for as long as the stall lasts.

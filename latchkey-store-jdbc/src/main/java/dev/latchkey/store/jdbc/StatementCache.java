@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A writer thread's connection that keeps its prepared statements open between units and
- * transactions: {@code prepareStatement(sql)} hands back the statement prepared for that SQL text
+ * A connection that keeps its prepared statements open between units and transactions (the
+ * writer threads' connections, and SQLite's readers: {@link KeptStatementsDataSource}): {@code prepareStatement(sql)} hands back the statement prepared for that SQL text
  * the first time, and closing it (the stores' try-with-resources) only clears its parameters.
  * Closing the connection closes them all.
  *
@@ -33,7 +33,7 @@ import java.util.Set;
  * trip per batch instead of one per token). Program order is kept: before any other statement of
  * this connection runs, the queued rows are sent first. A rollback drops them.
  *
- * <p>Not thread-safe, like the connection it wraps: one per writer thread.
+ * <p>Not thread-safe, like the connection it wraps: one per writer thread, or one borrower at a time.
  */
 final class StatementCache implements InvocationHandler {
 

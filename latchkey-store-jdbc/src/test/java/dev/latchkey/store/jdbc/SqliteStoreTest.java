@@ -56,4 +56,22 @@ class SqliteStoreTest extends JdbcStoreContractTest {
         assertThat(JdbcStores.isCurrent(url())).isTrue();
         assertThat(JdbcStores.isCurrent("jdbc:sqlite:" + dir.resolve("empty.db"))).isFalse();
     }
+
+    /** Readers keep their statements prepared; that must not hold a read transaction open. */
+    @Test
+    void readsWithKeptStatementsLeaveTheWriteAheadLogFreeToCheckpoint() throws Exception {
+        var token = refresh("family-wal", NOW.plusSeconds(60));
+        start(token, null);
+        for (int i = 0; i < 200; i++) {
+            assertThat(stores.tokens().findRefreshToken(token.hash())).isPresent();
+            assertThat(stores.tokens().findAccessToken(dev.latchkey.core.secret.TokenHash.of("absent-" + i))).isEmpty();
+        }
+
+        try (var c = DriverManager.getConnection(url());
+             var rs = c.createStatement().executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("busy: a reader held the log").isZero();
+        }
+        assertThat(java.nio.file.Files.size(dir.resolve("latchkey.db-wal"))).isZero();
+    }
 }

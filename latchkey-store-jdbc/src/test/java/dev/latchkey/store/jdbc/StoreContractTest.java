@@ -57,8 +57,9 @@ abstract class StoreContractTest {
     }
 
     static RefreshTokenRecord refresh(String family, Instant expiresAt) {
-        return RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), family, "client-1", Scope.parse("a b", OAuthError.SERVER_ERROR),
-                List.of(URI.create("https://api.example/")), NOW, expiresAt, NOW.plusSeconds(60));
+        return RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), TokenFamily.start(family, "client-1", NOW, null),
+                Scope.parse("a b", OAuthError.SERVER_ERROR), List.of(URI.create("https://api.example/")), NOW, expiresAt,
+                NOW.plusSeconds(60));
     }
 
     static OpaqueAccessTokenRecord access(String family, Instant expiresAt) {
@@ -255,8 +256,9 @@ abstract class StoreContractTest {
         RefreshTokenRecord first = refresh("family-long", NOW.plusSeconds(600));
         start(first, null);
         Instant longLivedJwt = NOW.plus(Duration.ofDays(1));
-        RefreshTokenRecord second = RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), "family-long",
-                "client-1", Scope.EMPTY, List.of(), NOW, NOW.plusSeconds(600), longLivedJwt);
+        RefreshTokenRecord second = RefreshTokenRecord.active(TokenHash.of(Secrets.random256()),
+                TokenFamily.start("family-long", "client-1", NOW, null), Scope.EMPTY, List.of(), NOW,
+                NOW.plusSeconds(600), longLivedJwt);
         stores.tokens().rotate(new Rotation(first.hash(), NOW, second, null, null, null));
 
         // However short the floor the caller asks for (the lifetime limit may have been lowered since).

@@ -136,9 +136,7 @@ public final class InMemoryStores implements Stores, ClientStore, TokenStore, Ke
 
     @Override
     public synchronized Optional<StoredRefreshToken> findRefreshToken(TokenHash hash) {
-        RefreshTokenRecord token = refreshTokens.get(hash);
-        TokenFamily family = token == null ? null : families.get(token.familyId());
-        return family == null ? Optional.empty() : Optional.of(new StoredRefreshToken(token, family));
+        return Optional.ofNullable(refreshTokens.get(hash)).map(StoredRefreshToken::of);
     }
 
     @Override
@@ -155,7 +153,8 @@ public final class InMemoryStores implements Stores, ClientStore, TokenStore, Ke
             accessTokens.put(rotation.accessToken().hash(), rotation.accessToken());
         }
         refreshTokens.put(old.hash(), new RefreshTokenRecord(old.hash(), old.familyId(), old.clientId(), old.scope(),
-                old.resources(), old.issuedAt(), old.expiresAt(), old.accessExpiresAt(), RefreshTokenRecord.State.ROTATED,
+                old.resources(), old.issuedAt(), old.expiresAt(), old.accessExpiresAt(), old.familyExpiresAt(),
+                RefreshTokenRecord.State.ROTATED,
                 rotation.now(), rotation.successor().hash(), rotation.sealedSuccessor(), rotation.graceUntil()));
         refreshTokens.put(rotation.successor().hash(), rotation.successor());
         return true;
@@ -227,7 +226,8 @@ public final class InMemoryStores implements Stores, ClientStore, TokenStore, Ke
             if (dropped < batchSize && token.sealedSuccessor() != null && !token.graceUntil().isAfter(now)) {
                 entry.setValue(new RefreshTokenRecord(token.hash(), token.familyId(), token.clientId(), token.scope(),
                         token.resources(), token.issuedAt(), token.expiresAt(), token.accessExpiresAt(),
-                        token.state(), token.rotatedAt(), token.successorHash(), null, token.graceUntil()));
+                        token.familyExpiresAt(), token.state(), token.rotatedAt(), token.successorHash(), null,
+                        token.graceUntil()));
                 dropped++;
             }
         }
@@ -301,8 +301,8 @@ public final class InMemoryStores implements Stores, ClientStore, TokenStore, Ke
         return token.state() == RefreshTokenRecord.State.REVOKED ? token
                 : new RefreshTokenRecord(token.hash(), token.familyId(), token.clientId(), token.scope(),
                         token.resources(), token.issuedAt(), token.expiresAt(), token.accessExpiresAt(),
-                        RefreshTokenRecord.State.REVOKED, token.rotatedAt(), token.successorHash(), null,
-                        token.graceUntil());
+                        token.familyExpiresAt(), RefreshTokenRecord.State.REVOKED, token.rotatedAt(),
+                        token.successorHash(), null, token.graceUntil());
     }
 
     private static OpaqueAccessTokenRecord revoked(OpaqueAccessTokenRecord token) {

@@ -15,6 +15,7 @@ import java.util.List;
  * @param accessExpiresAt  when the access token issued with this refresh token expires (null for
  *                         tokens issued before it was recorded): how long a revoked family's JWTs
  *                         must be remembered
+ * @param familyExpiresAt  the absolute end of its family ({@link TokenFamily#expiresAt}), or null for none
  * @param successorHash    set when rotated: the token that replaced this one
  * @param sealedSuccessor  set when rotated inside a reuse grace window: the successor response,
  *                         encrypted under the master key, kept only until {@code graceUntil}
@@ -28,6 +29,7 @@ public record RefreshTokenRecord(
         Instant issuedAt,
         Instant expiresAt,
         Instant accessExpiresAt,
+        Instant familyExpiresAt,
         State state,
         Instant rotatedAt,
         TokenHash successorHash,
@@ -61,10 +63,19 @@ public record RefreshTokenRecord(
         resources = List.copyOf(resources);
     }
 
-    public static RefreshTokenRecord active(TokenHash hash, String familyId, String clientId, Scope scope,
-            List<URI> resources, Instant issuedAt, Instant expiresAt, Instant accessExpiresAt) {
-        return new RefreshTokenRecord(hash, familyId, clientId, scope, resources, issuedAt, expiresAt,
-                accessExpiresAt, State.ACTIVE, null, null, null, null);
+    /**
+     * A new token of {@code family}: its expiry is capped at the family's absolute end, which it
+     * carries, so that it reads whole without its family.
+     */
+    public static RefreshTokenRecord active(TokenHash hash, TokenFamily family, Scope scope, List<URI> resources,
+            Instant issuedAt, Instant expiresAt, Instant accessExpiresAt) {
+        return new RefreshTokenRecord(hash, family.familyId(), family.clientId(), scope, resources, issuedAt,
+                family.capExpiry(expiresAt), accessExpiresAt, family.expiresAt(), State.ACTIVE, null, null, null, null);
+    }
+
+    /** The family as far as this token tells it: its absolute end, and revoked once the token is. */
+    public TokenFamily family() {
+        return new TokenFamily(familyId, clientId, null, familyExpiresAt, state == State.REVOKED);
     }
 
     public boolean isExpired(Instant now) {

@@ -8,6 +8,8 @@ import java.time.Instant;
  * a revocation takes the same lock to revoke it: so a revocation that has answered leaves no token
  * of the family working, whatever rotation was in flight.
  *
+ * @param createdAt when the grant started it; null when the family is read through one of its tokens
+ *                  ({@link RefreshTokenRecord#family()}), which does not carry it
  * @param expiresAt the family's absolute end ({@code refresh_token_absolute_ttl}), or null for none:
  *                  no token of the family outlives it
  * @param revoked   true once the family is revoked: by RFC 7009, reuse detection or client deletion
