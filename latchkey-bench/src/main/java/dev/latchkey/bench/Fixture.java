@@ -1,5 +1,6 @@
 package dev.latchkey.bench;
 
+import dev.latchkey.core.audit.Actor;
 import dev.latchkey.core.client.AuthMethod;
 import dev.latchkey.core.client.ClientAuthenticator;
 import dev.latchkey.core.client.ClientCredentials;
@@ -23,6 +24,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Comparator;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -72,7 +74,8 @@ public final class Fixture implements AutoCloseable {
 
     /** The client these credentials name, authenticated as the token endpoint does (read from the store here). */
     public RegisteredClient authenticate(ClientCredentials credentials) {
-        return ClientAuthenticator.authenticate(credentials, latchkey.stores().clients().find(credentials.clientId()));
+        return ClientAuthenticator.authenticate(credentials, latchkey.stores().clients().find(credentials.clientId()),
+                Instant.now()).client();
     }
 
     /** The token pipeline's answer to a request, waited for. */
@@ -88,7 +91,7 @@ public final class Fixture implements AutoCloseable {
     /** Registers a client with the given metadata and returns how it authenticates. */
     public ClientCredentials register(Map<String, Object> metadata) {
         ClientRegistrar.Registration registration = latchkey.registrar()
-                .register(ClientMetadata.parse(metadata, ClientLimits.defaults()));
+                .register(ClientMetadata.parse(metadata, ClientLimits.defaults()), Actor.commandLine(), null);
         return new ClientCredentials(registration.client().clientId(), registration.secret(),
                 AuthMethod.CLIENT_SECRET_BASIC);
     }

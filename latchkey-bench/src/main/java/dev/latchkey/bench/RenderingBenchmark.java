@@ -3,6 +3,7 @@ package dev.latchkey.bench;
 import dev.latchkey.core.client.ClientLimits;
 import dev.latchkey.core.client.ClientMetadata;
 import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.client.StoredSecret;
 import dev.latchkey.core.client.TokenFormat;
 import dev.latchkey.core.decision.GrantResult;
 import dev.latchkey.core.error.OAuthError;
@@ -40,7 +41,8 @@ public class RenderingBenchmark {
     public void setUp() {
         ClientMetadata metadata = ClientMetadata.parse(Map.of("response_profile", profile, "scope", "read write",
                 "grant_types", List.of("client_credentials", "refresh_token")), ClientLimits.defaults());
-        RegisteredClient client = new RegisteredClient("client", "hash", "hash", metadata, Instant.now());
+        RegisteredClient client = RegisteredClient.registered("client", new StoredSecret("sec", "default", "hash",
+                Instant.now(), null, null), "hash", metadata, Instant.now(), null);
         String jwt = "eyJraWQiOiJhYmMiLCJ0eXAiOiJhdCtqd3QiLCJhbGciOiJFZERTQSJ9." + Secrets.random256().repeat(6)
                 + "." + Secrets.random256() + Secrets.random256();
         result = new GrantResult(client, new IssuedTokens(new AccessToken(jwt), TokenFormat.JWT, Instant.now(),

@@ -66,7 +66,7 @@ public class TokenEndpointBenchmark {
     /** SHA-256 of the presented secret, constant-time compare (the client as the cache holds it). */
     @Benchmark
     public RegisteredClient clientAuthentication() {
-        return ClientAuthenticator.authenticate(credentials, Optional.of(client));
+        return ClientAuthenticator.authenticate(credentials, Optional.of(client), Instant.now()).client();
     }
 
     /** One access token: a signed RFC 9068 JWT, or an opaque token and its record (not stored here). */

@@ -1,6 +1,13 @@
 package dev.latchkey.server;
 
+import dev.latchkey.core.account.PasswordHasher;
+import dev.latchkey.core.audit.Actor;
 import dev.latchkey.core.key.KeyManager;
+import dev.latchkey.core.manage.AccountManagement;
+import dev.latchkey.core.manage.CatalogueManagement;
+import dev.latchkey.core.manage.ClientManagement;
+import dev.latchkey.core.manage.ManagementException;
+import dev.latchkey.core.store.StoreUnavailableException;
 import dev.latchkey.core.key.MasterKey;
 import dev.latchkey.core.registry.ClientDirectory;
 import dev.latchkey.core.registry.ClientRegistrar;
@@ -10,6 +17,7 @@ import dev.latchkey.core.token.AccessTokenMinter;
 import dev.latchkey.core.token.IssuerPolicy;
 import dev.latchkey.core.token.JwtVerifier;
 import dev.latchkey.core.token.RevocationList;
+import dev.latchkey.core.usage.UsageCounter;
 import dev.latchkey.server.config.DataDirectory;
 import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.pipeline.Pipelines;
@@ -18,6 +26,7 @@ import dev.latchkey.server.web.Services;
 import dev.latchkey.store.jdbc.JdbcStores;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +43,9 @@ public final class Assembly implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
     private static final int PURGE_BATCH = 1000;
+    /** Usage counts and errors are kept for the dashboard's 30-day chart, and a day more. */
+    static final Duration USAGE_KEPT = Duration.ofDays(31);
+    static final String BOOTSTRAP_ADMIN = "admin";
 
     private final ServerConfig config;
     private final Clock clock;
@@ -44,8 +56,13 @@ public final class Assembly implements AutoCloseable {
     private final RevocationList revocations = new RevocationList();
     private final StoreWorkers workers;
     private final Pipelines pipelines;
+    private final UsageCounter usage;
+    private final ClientManagement clientManagement;
+    private final AccountManagement accountManagement;
+    private final CatalogueManagement catalogueManagement;
     private ChangeFeed feed;
     private ScheduledExecutorService maintenance;
+    private volatile Instant lastUsagePurge = Instant.EPOCH;
 
     private Assembly(ServerConfig config, String issuer, Clock clock) {
         this.config = config;
@@ -66,8 +83,13 @@ public final class Assembly implements AutoCloseable {
         this.workers = new StoreWorkers(config.storeWorkers(), config.storeQueue());
         JwtVerifier jwts = new JwtVerifier(policy, keys::ring, config.limits().maxAccessTokenTtl());
         AccessTokenMinter minter = new AccessTokenMinter(policy, keys::ring);
+        this.usage = new UsageCounter(config.usageCounting());
         this.pipelines = Pipelines.of(new Pipelines.Parts(clients, stores.tokens(), stores.asyncTokens(), jwts,
-                minter, masterKey, policy, revocations, this::isCurrent, workers, clock));
+                minter, masterKey, policy, revocations, this::isCurrent, usage, workers, clock));
+        this.clientManagement = new ClientManagement(stores.clients(), stores.tokens(), stores.catalogue(), clients,
+                registrar, revocations, config.limits(), clock);
+        this.accountManagement = new AccountManagement(stores.accounts(), PasswordHasher.standard(), clock);
+        this.catalogueManagement = new CatalogueManagement(stores.catalogue(), stores.accounts(), clock);
     }
 
     /** Opens the stores and keys without background work: for one-shot commands. */
@@ -101,7 +123,41 @@ public final class Assembly implements AutoCloseable {
         });
         // Every 5 s: also drops sealed grace-window successors soon after their window ends.
         assembly.maintenance.scheduleWithFixedDelay(assembly::purge, 5, 5, TimeUnit.SECONDS);
+        long flush = config.usageFlushInterval().toMillis();
+        assembly.maintenance.scheduleWithFixedDelay(assembly::flushUsage, flush, flush, TimeUnit.MILLISECONDS);
+        assembly.bootstrapAdmin();
         return assembly;
+    }
+
+    /**
+     * LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD makes the first admin ({@code admin}) while no account
+     * exists; once one does, it is ignored. The admin must change that password (the dashboard
+     * shows a banner until then). Two nodes starting at once: the second insert fails on the
+     * unique name, and is ignored.
+     */
+    void bootstrapAdmin() {
+        String password = config.bootstrapAdminPassword();
+        if (password == null || !accountManagement.isEmpty()) {
+            return;
+        }
+        try {
+            accountManagement.createAdmin(Actor.bootstrap(), BOOTSTRAP_ADMIN, password.toCharArray(), true);
+            LOG.info("Created the admin account '{}' from LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD; change its password"
+                    + " at the first sign-in", BOOTSTRAP_ADMIN);
+        } catch (ManagementException e) {
+            throw new IllegalStateException("LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD: " + e.getMessage(), e);
+        } catch (StoreUnavailableException raced) {
+            LOG.info("Another node created the first admin");
+        }
+    }
+
+    /** Hands the usage counted since the last flush to the store; what it refuses waits for the next. */
+    void flushUsage() {
+        try {
+            usage.drain(clock.instant(), stores.usage());
+        } catch (RuntimeException e) {
+            LOG.warn("Writing usage counts failed; they are kept for the next try: {}", e.toString());
+        }
     }
 
     /** What the web layer serves. */
@@ -139,6 +195,12 @@ public final class Assembly implements AutoCloseable {
                 touched = stores.tokens().purgeExpired(clock.instant(), PURGE_BATCH);
             } while (touched >= PURGE_BATCH);
             revocations.prune(clock.instant());
+            Instant now = clock.instant();
+            stores.accounts().purgeSessions(now, PURGE_BATCH);
+            if (Duration.between(lastUsagePurge, now).toHours() >= 1) {
+                stores.usage().purge(now.minus(USAGE_KEPT), PURGE_BATCH);
+                lastUsagePurge = now;
+            }
         } catch (RuntimeException e) {
             LOG.warn("Purge of expired tokens failed; will retry: {}", e.toString());
         }
@@ -166,6 +228,23 @@ public final class Assembly implements AutoCloseable {
         return pipelines;
     }
 
+    public ClientManagement clientManagement() {
+        return clientManagement;
+    }
+
+    public AccountManagement accountManagement() {
+        return accountManagement;
+    }
+
+    public CatalogueManagement catalogueManagement() {
+        return catalogueManagement;
+    }
+
+    public UsageCounter usage() {
+        return usage;
+    }
+
+    /** Stops the background work, writes the usage counted since the last flush, closes the stores. */
     @Override
     public void close() {
         if (feed != null) {
@@ -173,6 +252,7 @@ public final class Assembly implements AutoCloseable {
         }
         if (maintenance != null) {
             maintenance.shutdownNow();
+            flushUsage();
         }
         workers.close();
         stores.close();

@@ -44,8 +44,10 @@ public final class IntrospectionDecision {
             Instant now) {
         try {
             boolean active = claims.getExpirationTime() != null && claims.getExpirationTime().toInstant().isAfter(now)
-                    && !revocations.isRevoked(claims.getJWTID()) && owner.isPresent()
-                    && owner.get().clientId().equals(claims.getStringClaim("client_id"));
+                    && owner.isPresent() && !owner.get().disabled()
+                    && owner.get().clientId().equals(claims.getStringClaim("client_id"))
+                    && !revocations.isRevoked(claims.getJWTID(), owner.get().clientId(),
+                            claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant());
             if (!active) {
                 return Introspection.INACTIVE;
             }
@@ -61,7 +63,7 @@ public final class IntrospectionDecision {
     /** An opaque access token as stored. */
     public Introspection ofAccessToken(RegisteredClient caller, OpaqueAccessTokenRecord token,
             Optional<RegisteredClient> owner, Instant now) {
-        if (token.revoked() || !token.expiresAt().isAfter(now) || owner.isEmpty()
+        if (token.revoked() || !token.expiresAt().isAfter(now) || owner.isEmpty() || owner.get().disabled()
                 || token.familyId() != null && revocations.isFamilyRevoked(token.familyId())) {
             return Introspection.INACTIVE;
         }
@@ -77,7 +79,8 @@ public final class IntrospectionDecision {
      */
     public Introspection ofRefreshToken(RegisteredClient caller, StoredRefreshToken stored,
             Optional<RegisteredClient> owner, Instant now) {
-        if (!stored.isUsable(now) || owner.isEmpty() || !owner.get().metadata().allows(GrantType.REFRESH_TOKEN)) {
+        if (!stored.isUsable(now) || owner.isEmpty() || owner.get().disabled()
+                || !owner.get().metadata().allows(GrantType.REFRESH_TOKEN)) {
             return Introspection.INACTIVE;
         }
         return visibleTo(caller, Introspection.active().tokenType(Introspection.REFRESH_TOKEN)

@@ -49,7 +49,9 @@ public final class RevocationDecision {
         }
         Instant expiresAt = claims.getExpirationTime() == null ? null : claims.getExpirationTime().toInstant();
         String jti = claims.getJWTID();
-        if (expiresAt == null || !expiresAt.isAfter(now) || jti == null || revocations.isRevoked(jti)) {
+        Instant issuedAt = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
+        if (expiresAt == null || !expiresAt.isAfter(now) || jti == null
+                || revocations.isRevoked(jti, owner.get(), issuedAt)) {
             return NOTHING; // expired, or revoked already (itself or its family): nothing to write again
         }
         return new RevocationOutcome.RevokeJwt(jti, expiresAt);

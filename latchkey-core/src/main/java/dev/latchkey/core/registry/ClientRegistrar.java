@@ -3,6 +3,9 @@ package dev.latchkey.core.registry;
 import dev.latchkey.core.client.ClientLimits;
 import dev.latchkey.core.client.ClientMetadata;
 import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.client.StoredSecret;
+import dev.latchkey.core.audit.Actor;
+import dev.latchkey.core.audit.AuditEvents;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.secret.ClientSecret;
 import dev.latchkey.core.secret.Secrets;
@@ -41,6 +44,7 @@ public final class ClientRegistrar {
     private final ClientDirectory directory;
     private final ClientLimits limits;
     private final String initialAccessTokenHash;
+    private final AuditEvents audits;
     private final Clock clock;
 
     /**
@@ -53,25 +57,31 @@ public final class ClientRegistrar {
         this.directory = directory;
         this.limits = limits;
         this.initialAccessTokenHash = initialAccessTokenHash;
+        this.audits = new AuditEvents(clock);
         this.clock = clock;
     }
 
     /** RFC 7591 §3.1: {@code bearer} must be the initial access token. */
-    public Registration register(String bearer, Map<String, ?> json) {
+    public Registration register(String bearer, Map<String, ?> json, String source) {
         if (!isInitialAccessToken(bearer)) {
             throw OAuthError.INVALID_TOKEN.toException("The initial access token is not valid");
         }
-        return register(ClientMetadata.parse(json, limits));
+        return register(ClientMetadata.parse(json, limits), Actor.registrant(source), null);
     }
 
-    /** Registers a client for a caller that is trusted already (the command line). */
-    public Registration register(ClientMetadata metadata) {
+    /**
+     * Registers a client for a caller that is trusted already (the command line, the dashboard and
+     * the admin API, which check the scopes first), owned by {@code ownerId} (null: no account). One
+     * audit entry, in the same transaction.
+     */
+    public Registration register(ClientMetadata metadata, Actor actor, String ownerId) {
         ClientSecret secret = ClientSecret.generate();
         String registrationToken = Secrets.random256();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        RegisteredClient client = new RegisteredClient(Secrets.random128(), secret.hash(),
-                Secrets.hash(registrationToken), metadata, now);
-        store.insert(client);
+        StoredSecret stored = new StoredSecret(StoredSecret.newId(), "default", secret.hash(), now, null, null);
+        RegisteredClient client = RegisteredClient.registered(Secrets.random128(), stored,
+                Secrets.hash(registrationToken), metadata, now, ownerId);
+        store.insert(client, audits.client(actor, "client.create", null, client));
         directory.invalidate(client.clientId());
         return new Registration(client, secret, registrationToken);
     }
@@ -86,13 +96,14 @@ public final class ClientRegistrar {
      * must match the URI, and at most the issued {@code client_secret}. With the client's own
      * registration access token it may only keep or narrow what the client holds.
      */
-    public RegisteredClient update(String clientId, String bearer, Map<String, ?> json) {
+    public RegisteredClient update(String clientId, String bearer, Map<String, ?> json, String source) {
         RegisteredClient current = authorize(clientId, bearer);
         if (!clientId.equals(json.get("client_id"))) {
             throw OAuthError.INVALID_CLIENT_METADATA.toException("client_id must be present and match the URI");
         }
         Object secret = json.get("client_secret");
-        if (secret != null && !(secret instanceof String text && Secrets.matchesHash(text, current.secretHash()))) {
+        if (secret != null && !(secret instanceof String text && current.secrets().stream()
+                .anyMatch(stored -> Secrets.matchesHash(text, stored.hash())))) {
             throw OAuthError.INVALID_CLIENT_METADATA.toException("client_secret does not match the issued secret");
         }
         ClientMetadata metadata = ClientMetadata.parse(json, limits);
@@ -100,7 +111,8 @@ public final class ClientRegistrar {
             metadata.requireWithin(current.metadata());
         }
         RegisteredClient updated = current.withMetadata(metadata);
-        if (!store.update(updated, clock.instant())) {
+        if (!store.update(updated, clock.instant(),
+                audits.client(actor(clientId, bearer, source), "client.update", current, updated))) {
             throw invalidToken();
         }
         directory.invalidate(clientId);
@@ -108,10 +120,15 @@ public final class ClientRegistrar {
     }
 
     /** RFC 7592 §2.3: the client and every token issued to it stop working. */
-    public void delete(String clientId, String bearer) {
-        authorize(clientId, bearer);
-        store.delete(clientId, clock.instant());
+    public void delete(String clientId, String bearer, String source) {
+        RegisteredClient current = authorize(clientId, bearer);
+        store.delete(clientId, clock.instant(),
+                audits.client(actor(clientId, bearer, source), "client.delete", current, null));
         directory.invalidate(clientId);
+    }
+
+    private Actor actor(String clientId, String bearer, String source) {
+        return isInitialAccessToken(bearer) ? Actor.registrant(source) : Actor.selfManaging(clientId, source);
     }
 
     private boolean isInitialAccessToken(String bearer) {

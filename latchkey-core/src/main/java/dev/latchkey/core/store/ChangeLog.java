@@ -13,6 +13,6 @@ public interface ChangeLog {
     /** The highest sequence number written so far, 0 if none. */
     long latestSeq();
 
-    /** Every JWT and family revocation that has not expired: the start-up state of a node. */
+    /** Every JWT, family and client-token revocation that has not expired: the start-up state of a node. */
     List<Change> activeRevocations(Instant now);
 }

@@ -11,6 +11,14 @@ public interface Stores extends AutoCloseable {
 
     ChangeLog changes();
 
+    AccountStore accounts();
+
+    CatalogueStore catalogue();
+
+    AuditStore audit();
+
+    UsageStore usage();
+
     /**
      * Asks the store to call {@code onChange} whenever another node (or process) may have appended
      * to the change log, and once after every reconnection. Stores that cannot push need not: the

@@ -1,6 +1,8 @@
 package dev.latchkey.core.store;
 
+import dev.latchkey.core.audit.AuditEvent;
 import dev.latchkey.core.secret.TokenHash;
+import dev.latchkey.core.store.record.FamilySummary;
 import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
 import dev.latchkey.core.store.record.RefreshTokenRecord;
 import dev.latchkey.core.store.record.Rotation;
@@ -44,6 +46,20 @@ public interface TokenStore {
      *         (nothing is written again) or is unknown
      */
     Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil);
+
+    /** The same, by an account on the dashboard: {@code audit} is appended in the same transaction. */
+    Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil, AuditEvent audit);
+
+    /**
+     * Revokes everything issued to a client: every family and its tokens, every opaque access token,
+     * and its JWTs issued until {@code now} (a
+     * {@link dev.latchkey.core.store.record.Change.Kind#CLIENT_TOKENS_REVOKED} remembered until
+     * {@code rememberUntil}), with {@code audit}, in one transaction.
+     */
+    void revokeClientTokens(String clientId, Instant now, Instant rememberUntil, AuditEvent audit);
+
+    /** The client's families that still have a usable refresh token, newest first. */
+    Page<FamilySummary> families(String clientId, Instant now, Cursor after, int limit);
 
     /** Marks an opaque access token revoked; false if unknown. */
     boolean revokeAccessToken(TokenHash hash);

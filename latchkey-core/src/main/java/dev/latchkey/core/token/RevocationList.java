@@ -16,11 +16,23 @@ public final class RevocationList {
 
     private final Map<String, Instant> jtis = new ConcurrentHashMap<>();
     private final Map<String, Instant> families = new ConcurrentHashMap<>();
+    /** Client id -> the latest cut-off: its JWTs issued until then are revoked. */
+    private final Map<String, Cutoff> clients = new ConcurrentHashMap<>();
+
+    private record Cutoff(Instant issuedUntil, Instant rememberUntil) {
+    }
 
     public void apply(Change change) {
         switch (change.kind()) {
             case JTI_REVOKED -> jtis.merge(change.ref(), change.expiresAt(), RevocationList::later);
             case FAMILY_REVOKED -> families.merge(change.ref(), change.expiresAt(), RevocationList::later);
+            case CLIENT_TOKENS_REVOKED -> {
+                int colon = change.ref().indexOf(':');
+                Instant until = Instant.ofEpochSecond(Long.parseLong(change.ref().substring(0, colon)));
+                clients.merge(change.ref().substring(colon + 1), new Cutoff(until, change.expiresAt()),
+                        (a, b) -> new Cutoff(later(a.issuedUntil(), b.issuedUntil()),
+                                later(a.rememberUntil(), b.rememberUntil())));
+            }
             default -> {
             }
         }
@@ -38,6 +50,18 @@ public final class RevocationList {
         return family != null && families.containsKey(family);
     }
 
+    /**
+     * True if the JWT with this jti, client and issue time is revoked: itself, its family, or every
+     * token its client had until a time at or after {@code issuedAt}.
+     */
+    public boolean isRevoked(String jti, String clientId, Instant issuedAt) {
+        if (isRevoked(jti)) {
+            return true;
+        }
+        Cutoff cutoff = clientId == null ? null : clients.get(clientId);
+        return cutoff != null && issuedAt != null && !issuedAt.isAfter(cutoff.issuedUntil());
+    }
+
     public boolean isFamilyRevoked(String familyId) {
         return families.containsKey(familyId);
     }
@@ -45,10 +69,11 @@ public final class RevocationList {
     public void prune(Instant now) {
         jtis.values().removeIf(expiry -> !expiry.isAfter(now));
         families.values().removeIf(expiry -> !expiry.isAfter(now));
+        clients.values().removeIf(cutoff -> !cutoff.rememberUntil().isAfter(now));
     }
 
     public int size() {
-        return jtis.size() + families.size();
+        return jtis.size() + families.size() + clients.size();
     }
 
     private static Instant later(Instant a, Instant b) {

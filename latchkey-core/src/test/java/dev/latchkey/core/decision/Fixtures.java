@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.JWK;
 import dev.latchkey.core.client.ClientLimits;
 import dev.latchkey.core.client.ClientMetadata;
 import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.client.StoredSecret;
 import dev.latchkey.core.key.KeyRing;
 import dev.latchkey.core.key.MasterKey;
 import dev.latchkey.core.key.SigningAlgorithm;
@@ -39,8 +40,9 @@ final class Fixtures {
     }
 
     static RegisteredClient client(String id, Map<String, ?> metadata) {
-        return new RegisteredClient(id, Secrets.hash("secret-" + id), Secrets.hash("registration-" + id),
-                ClientMetadata.parse(metadata, ClientLimits.defaults()), NOW.minusSeconds(3600));
+        return RegisteredClient.registered(id, new StoredSecret("sec-" + id, "default", Secrets.hash("secret-" + id),
+                NOW.minusSeconds(3600), null, null), Secrets.hash("registration-" + id),
+                ClientMetadata.parse(metadata, ClientLimits.defaults()), NOW.minusSeconds(3600), null);
     }
 
     static Scope scope(String text) {

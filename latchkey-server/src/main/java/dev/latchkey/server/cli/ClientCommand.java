@@ -1,5 +1,6 @@
 package dev.latchkey.server.cli;
 
+import dev.latchkey.core.audit.Actor;
 import dev.latchkey.core.client.ClientMetadata;
 import dev.latchkey.core.registry.ClientRegistrar;
 import dev.latchkey.server.Assembly;
@@ -83,7 +84,7 @@ final class ClientCommand {
             String issuer = config.issuerFor(config.port());
             try (Assembly latchkey = Assembly.open(config, issuer, Clock.systemUTC())) {
                 ClientMetadata metadata = ClientMetadata.parse(json, config.limits());
-                ClientRegistrar.Registration registration = latchkey.registrar().register(metadata);
+                ClientRegistrar.Registration registration = latchkey.registrar().register(metadata, Actor.commandLine(), null);
                 Map<String, Object> body = ClientResponses.body(registration.client(), registration.secret(),
                         registration.registrationAccessToken(), issuer + Routes.REGISTER);
                 PrintWriter out = spec.commandLine().getOut();

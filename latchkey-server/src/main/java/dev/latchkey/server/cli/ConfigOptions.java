@@ -63,6 +63,16 @@ final class ConfigOptions {
             description = "Most HTTP worker threads (LATCHKEY_MAX_THREADS; default four per core, at least 8).")
     Integer maxThreads;
 
+    @Option(names = "--admin-port", defaultValue = "${env:LATCHKEY_ADMIN_PORT}",
+            description = "Serve the dashboard and the admin API on this port of their own (on --host) instead of"
+                    + " --port (LATCHKEY_ADMIN_PORT).")
+    Integer adminPort;
+
+    @Option(names = "--usage-counting", defaultValue = "${env:LATCHKEY_USAGE_COUNTING:-true}", arity = "1",
+            description = "Count tokens and errors per client for the dashboard's charts, in memory, written once a"
+                    + " minute (LATCHKEY_USAGE_COUNTING; default ${DEFAULT-VALUE}).")
+    boolean usageCounting;
+
     ServerConfig toConfig() {
         ClientLimits defaults = ClientLimits.defaults();
         return ServerConfig.builder()
@@ -81,7 +91,17 @@ final class ConfigOptions {
                 .changePollInterval(Duration.ofMillis(changePollMillis))
                 .dbPoolSize(dbPoolSize == null ? ServerConfig.DEFAULT_DB_POOL_SIZE : dbPoolSize)
                 .maxThreads(maxThreads == null ? ServerConfig.DEFAULT_MAX_THREADS : maxThreads)
+                .adminPort(adminPort)
+                .usageCounting(usageCounting)
+                .usageFlushInterval(Duration.ofMillis(Long.parseLong(System.getenv()
+                        .getOrDefault("LATCHKEY_USAGE_FLUSH_MS", "60000"))))
+                .bootstrapAdminPassword(emptyToNull(System.getenv("LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD")))
                 .build();
+    }
+
+    /** A password as given, spaces included. */
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static String blankToNull(String value) {

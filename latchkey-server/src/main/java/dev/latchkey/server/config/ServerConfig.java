@@ -16,6 +16,12 @@ import java.time.Duration;
  *                     that no HTTP thread waits for the database
  * @param storeQueue   how many such pieces of work may wait for a thread; beyond it a request is
  *                     answered 503 {@code temporarily_unavailable} with {@code Retry-After}
+ * @param usageCounting      count tokens and errors per client for the dashboard (in memory, written
+ *                           once per {@code usageFlushInterval})
+ * @param adminPort          a listener of their own for the dashboard and the admin API (on
+ *                           {@code host}); null: both are served on {@code port}
+ * @param bootstrapAdminPassword the first admin's password, used only while no account exists
+ *                           (from LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD, never the command line)
  */
 public record ServerConfig(
         String host,
@@ -34,7 +40,11 @@ public record ServerConfig(
         int dbPoolSize,
         int maxThreads,
         int storeWorkers,
-        int storeQueue) {
+        int storeQueue,
+        boolean usageCounting,
+        Duration usageFlushInterval,
+        Integer adminPort,
+        String bootstrapAdminPassword) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -63,6 +73,14 @@ public record ServerConfig(
 
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /** The password is left out: a config may be logged. */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", adminPort=" + adminPort + ", dataDir=" + dataDir
+                + ", issuer=" + issuer + ", dbUrl=" + (dbUrl == null ? null : dbUrl.replaceAll("password=[^&]*", "password=***"))
+                + "]";
     }
 
     public String issuerFor(int actualPort) {
@@ -128,6 +146,10 @@ public record ServerConfig(
         private int maxThreads = DEFAULT_MAX_THREADS;
         private int storeWorkers = DEFAULT_STORE_WORKERS;
         private int storeQueue = DEFAULT_STORE_QUEUE;
+        private boolean usageCounting = true;
+        private Duration usageFlushInterval = Duration.ofMinutes(1);
+        private Integer adminPort;
+        private String bootstrapAdminPassword;
 
         private Builder() {
         }
@@ -150,6 +172,10 @@ public record ServerConfig(
             maxThreads = c.maxThreads;
             storeWorkers = c.storeWorkers;
             storeQueue = c.storeQueue;
+            usageCounting = c.usageCounting;
+            usageFlushInterval = c.usageFlushInterval;
+            adminPort = c.adminPort;
+            bootstrapAdminPassword = c.bootstrapAdminPassword;
         }
 
         public Builder host(String value) {
@@ -237,10 +263,31 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder usageCounting(boolean value) {
+            usageCounting = value;
+            return this;
+        }
+
+        public Builder usageFlushInterval(Duration value) {
+            usageFlushInterval = value;
+            return this;
+        }
+
+        public Builder adminPort(Integer value) {
+            adminPort = value;
+            return this;
+        }
+
+        public Builder bootstrapAdminPassword(String value) {
+            bootstrapAdminPassword = value;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay,
                     audience, limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize,
-                    maxThreads, storeWorkers, storeQueue);
+                    maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
+                    bootstrapAdminPassword);
         }
     }
 }

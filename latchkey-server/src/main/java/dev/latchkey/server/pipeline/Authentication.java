@@ -4,6 +4,8 @@ import dev.latchkey.core.client.ClientAuthenticator;
 import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.registry.ClientDirectory;
+import dev.latchkey.core.usage.UsageCounter;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -11,26 +13,42 @@ import java.util.concurrent.Executor;
 /**
  * The first step of every pipeline: the client a request names, authenticated (RFC 6749 §2.3.1).
  * A client the directory holds in memory (nearly always) is checked on the calling thread; one it
- * must read is read on the store workers, so no HTTP thread waits for the database. Thread-safe.
+ * must read is read on the store workers, so no HTTP thread waits for the database. Which secret
+ * authenticated is counted for its last use. Thread-safe.
  */
 final class Authentication {
 
     private final ClientDirectory clients;
+    private final UsageCounter usage;
     private final Executor workers;
+    private final Clock clock;
 
-    Authentication(ClientDirectory clients, Executor workers) {
+    Authentication(ClientDirectory clients, UsageCounter usage, Executor workers, Clock clock) {
         this.clients = clients;
+        this.usage = usage;
         this.workers = workers;
+        this.clock = clock;
     }
 
     /** Fails with an {@link dev.latchkey.core.error.OAuthException} {@code invalid_client}. */
     CompletableFuture<RegisteredClient> authenticate(ClientCredentials credentials) {
         Optional<RegisteredClient> cached = clients.cached(credentials.clientId());
         if (cached != null) {
-            return CompletableFuture.completedFuture(ClientAuthenticator.authenticate(credentials, cached));
+            return CompletableFuture.completedFuture(check(credentials, cached));
         }
-        return CompletableFuture.supplyAsync(() -> ClientAuthenticator.authenticate(credentials,
-                clients.find(credentials.clientId())), workers);
+        return CompletableFuture.supplyAsync(() -> check(credentials, clients.find(credentials.clientId())), workers);
+    }
+
+    /** The same, on the calling thread, which may wait for the store. */
+    RegisteredClient authenticateNow(ClientCredentials credentials) {
+        return check(credentials, clients.find(credentials.clientId()));
+    }
+
+    private RegisteredClient check(ClientCredentials credentials, Optional<RegisteredClient> named) {
+        ClientAuthenticator.Authenticated authenticated =
+                ClientAuthenticator.authenticate(credentials, named, clock.instant());
+        usage.secretUsed(authenticated.secretId());
+        return authenticated.client();
     }
 
     /** The client a token names, if it is still registered; read as {@link #authenticate} reads. */
@@ -40,5 +58,14 @@ final class Authentication {
             return CompletableFuture.completedFuture(cached);
         }
         return CompletableFuture.supplyAsync(() -> clients.find(clientId), workers);
+    }
+
+    /**
+     * The id to count a request under: the client's if it is registered, else
+     * {@link UsageCounter#UNKNOWN}, so that ids made up by strangers add no counters.
+     */
+    String countedAs(String clientId) {
+        Optional<RegisteredClient> cached = clientId == null ? null : clients.cached(clientId);
+        return cached != null && cached.isPresent() ? clientId : UsageCounter.UNKNOWN;
     }
 }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -54,20 +55,28 @@ public final class IntrospectionPipeline {
         return authentication.authenticate(credentials).thenCompose(caller -> introspect(caller, token, tokenTypeHint));
     }
 
+    /**
+     * An access token presented to this server's own API (the admin API, RFC 6750): what it would
+     * introspect to for its own client, so active only while it is unexpired, unrevoked, and its
+     * client registered and enabled. Refresh tokens are never bearer tokens.
+     */
+    public CompletableFuture<Introspection> verifyAccessToken(String token) {
+        Instant now = clock.instant();
+        if (JwtVerifier.looksLikeJwt(token)) {
+            return jwt(token, now, (claims, client) -> client
+                    .map(self -> decision.ofJwt(self, claims, client, now)).orElse(Introspection.INACTIVE));
+        }
+        return tokens.findAccessTokenAsync(TokenHash.of(token)).thenCompose(found -> found.isEmpty()
+                ? CompletableFuture.completedFuture(Introspection.INACTIVE)
+                : authentication.client(found.get().clientId()).thenApply(owner -> owner
+                        .map(self -> decision.ofAccessToken(self, found.get(), owner, now))
+                        .orElse(Introspection.INACTIVE)));
+    }
+
     private CompletableFuture<Introspection> introspect(RegisteredClient caller, String token, String hint) {
         Instant now = clock.instant();
         if (JwtVerifier.looksLikeJwt(token)) {
-            if (!revocationsAreCurrent.getAsBoolean()) {
-                return CompletableFuture.failedFuture(
-                        new StoreUnavailableException("this node may have missed revocations", null));
-            }
-            Optional<JWTClaimsSet> claims = jwts.verify(token, now);
-            Optional<String> owner = claims.flatMap(IntrospectionDecision::clientOf);
-            if (owner.isEmpty()) {
-                return CompletableFuture.completedFuture(Introspection.INACTIVE);
-            }
-            return authentication.client(owner.get())
-                    .thenApply(client -> decision.ofJwt(caller, claims.get(), client, now));
+            return jwt(token, now, (claims, client) -> decision.ofJwt(caller, claims, client, now));
         }
         TokenHash hash = TokenHash.of(token);
         // RFC 7662 §2.1: the hint only orders the search.
@@ -79,6 +88,24 @@ public final class IntrospectionPipeline {
         return accessToken(caller, hash, now).thenCompose(found -> found.isPresent()
                 ? CompletableFuture.completedFuture(found.get())
                 : refreshToken(caller, hash, now).thenApply(refresh -> refresh.orElse(Introspection.INACTIVE)));
+    }
+
+    /**
+     * A JWT verified (signature, issuer), and the client it names read as {@link Authentication}
+     * reads; {@code decide} judges the rest. Refused while this node may have missed revocations.
+     */
+    private CompletableFuture<Introspection> jwt(String token, Instant now,
+            BiFunction<JWTClaimsSet, Optional<RegisteredClient>, Introspection> decide) {
+        if (!revocationsAreCurrent.getAsBoolean()) {
+            return CompletableFuture.failedFuture(
+                    new StoreUnavailableException("this node may have missed revocations", null));
+        }
+        Optional<JWTClaimsSet> claims = jwts.verify(token, now);
+        Optional<String> owner = claims.flatMap(IntrospectionDecision::clientOf);
+        if (owner.isEmpty()) {
+            return CompletableFuture.completedFuture(Introspection.INACTIVE);
+        }
+        return authentication.client(owner.get()).thenApply(client -> decide.apply(claims.get(), client));
     }
 
     // Empty means "not an access token", so the search moves on; a found but dead token is INACTIVE.

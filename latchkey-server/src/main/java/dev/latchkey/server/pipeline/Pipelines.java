@@ -11,6 +11,7 @@ import dev.latchkey.core.token.AccessTokenMinter;
 import dev.latchkey.core.token.IssuerPolicy;
 import dev.latchkey.core.token.JwtVerifier;
 import dev.latchkey.core.token.RevocationList;
+import dev.latchkey.core.usage.UsageCounter;
 import dev.latchkey.store.jdbc.AsyncTokenStore;
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -22,20 +23,22 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
     /** What the pipelines are built from. */
     public record Parts(ClientDirectory clients, TokenStore tokens, AsyncTokenStore asyncTokens, JwtVerifier jwts,
             AccessTokenMinter minter, MasterKey masterKey, IssuerPolicy policy, RevocationList revocations,
-            BooleanSupplier revocationsAreCurrent, Executor workers, Clock clock) {
+            BooleanSupplier revocationsAreCurrent, UsageCounter usage, Executor workers, Clock clock) {
     }
 
     public static Pipelines of(Parts parts) {
-        Authentication authentication = new Authentication(parts.clients(), parts.workers());
+        Authentication authentication = new Authentication(parts.clients(), parts.usage(), parts.workers(),
+                parts.clock());
         FamilyRevocations families = new FamilyRevocations(parts.tokens(), parts.revocations());
         String audience = parts.policy().defaultAudience();
         TokenPipeline tokens = new TokenPipeline(authentication, parts.tokens(), parts.asyncTokens(), families,
                 new ClientCredentialsDecision(parts.minter(), audience),
-                new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience), parts.workers(), parts.clock());
+                new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience), parts.usage(), parts.workers(),
+                parts.clock());
         IntrospectionPipeline introspection = new IntrospectionPipeline(authentication, parts.jwts(),
                 parts.asyncTokens(), new IntrospectionDecision(parts.revocations()), parts.revocationsAreCurrent(),
                 parts.clock());
-        RevocationPipeline revocation = new RevocationPipeline(parts.clients(), parts.jwts(), parts.tokens(),
+        RevocationPipeline revocation = new RevocationPipeline(authentication, parts.jwts(), parts.tokens(),
                 parts.revocations(), families, new RevocationDecision(parts.revocations()), parts.workers(),
                 parts.clock());
         return new Pipelines(tokens, introspection, revocation);

@@ -1,11 +1,9 @@
 package dev.latchkey.server.pipeline;
 
-import dev.latchkey.core.client.ClientAuthenticator;
 import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.decision.RevocationDecision;
 import dev.latchkey.core.decision.RevocationOutcome;
-import dev.latchkey.core.registry.ClientDirectory;
 import dev.latchkey.core.secret.TokenHash;
 import dev.latchkey.core.store.TokenStore;
 import dev.latchkey.core.store.record.Change;
@@ -29,7 +27,7 @@ import java.util.concurrent.Executor;
  */
 public final class RevocationPipeline {
 
-    private final ClientDirectory clients;
+    private final Authentication authentication;
     private final JwtVerifier jwts;
     private final TokenStore tokens;
     private final RevocationList revocations;
@@ -38,9 +36,9 @@ public final class RevocationPipeline {
     private final Executor workers;
     private final Clock clock;
 
-    RevocationPipeline(ClientDirectory clients, JwtVerifier jwts, TokenStore tokens, RevocationList revocations,
+    RevocationPipeline(Authentication authentication, JwtVerifier jwts, TokenStore tokens, RevocationList revocations,
             FamilyRevocations families, RevocationDecision decision, Executor workers, Clock clock) {
-        this.clients = clients;
+        this.authentication = authentication;
         this.jwts = jwts;
         this.tokens = tokens;
         this.revocations = revocations;
@@ -53,8 +51,7 @@ public final class RevocationPipeline {
     /** Completes once what was decided is durable; unknown tokens complete too (§2.2). */
     public CompletableFuture<Void> revoke(ClientCredentials credentials, String token, String tokenTypeHint) {
         return CompletableFuture.supplyAsync(() -> {
-            RegisteredClient caller =
-                    ClientAuthenticator.authenticate(credentials, clients.find(credentials.clientId()));
+            RegisteredClient caller = authentication.authenticateNow(credentials);
             Instant now = clock.instant();
             carryOut(decide(caller, token, tokenTypeHint, now), now);
             return null;

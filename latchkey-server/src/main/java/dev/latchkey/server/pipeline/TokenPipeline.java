@@ -9,16 +9,19 @@ import dev.latchkey.core.decision.RefreshTokenDecision;
 import dev.latchkey.core.decision.RefreshTokenRead;
 import dev.latchkey.core.decision.TokenWrite;
 import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.error.OAuthException;
 import dev.latchkey.core.grant.ClientCredentialsGrant;
 import dev.latchkey.core.grant.GrantRequest;
 import dev.latchkey.core.grant.RefreshTokenGrant;
 import dev.latchkey.core.store.TokenStore;
 import dev.latchkey.core.store.record.StoredRefreshToken;
+import dev.latchkey.core.usage.UsageCounter;
 import dev.latchkey.store.jdbc.AsyncTokenStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +54,14 @@ public final class TokenPipeline {
     private final FamilyRevocations families;
     private final ClientCredentialsDecision clientCredentials;
     private final RefreshTokenDecision refreshTokens;
+    private final UsageCounter usage;
     private final Executor workers;
     private final Clock clock;
 
     TokenPipeline(Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
-            ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens, Executor workers,
-            Clock clock) {
+            ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens, UsageCounter usage,
+            Executor workers, Clock clock) {
+        this.usage = usage;
         this.authentication = authentication;
         this.reads = reads;
         this.tokens = tokens;
@@ -73,7 +78,26 @@ public final class TokenPipeline {
      * {@link dev.latchkey.core.store.StoreUnavailableException} (503).
      */
     public CompletableFuture<GrantResult> token(ClientCredentials credentials, GrantRequest grant) {
-        return authentication.authenticate(credentials).thenCompose(client -> grant(client, grant, true));
+        CompletableFuture<GrantResult> result =
+                authentication.authenticate(credentials).thenCompose(client -> grant(client, grant, true));
+        if (!usage.enabled()) {
+            return result;
+        }
+        return result.whenComplete((issued, failure) -> {
+            if (issued != null) {
+                usage.issued(issued.client().clientId());
+            } else if ((failure instanceof CompletionException wrapped ? wrapped.getCause() : failure)
+                    instanceof OAuthException refused) {
+                usage.error(authentication.countedAs(credentials.clientId()), refused.error().code(), clock.instant());
+            }
+        });
+    }
+
+    /** A request refused before its client was known (a malformed request): counted for the client it names. */
+    public void refusedBeforeAuthentication(String clientId, OAuthException refused) {
+        if (usage.enabled()) {
+            usage.error(authentication.countedAs(clientId), refused.error().code(), clock.instant());
+        }
     }
 
     /** @param mayRetry false after a lost compare-and-set: the second decision cannot lose another */

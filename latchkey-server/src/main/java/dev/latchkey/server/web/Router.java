@@ -38,11 +38,37 @@ import org.eclipse.jetty.util.Callback;
  */
 final class Router extends Handler.Abstract {
 
-    /** What an endpoint sees of a request: its headers, its whole body, the path parameter if the route has one. */
-    record Call(HttpFields headers, byte[] body, String pathParameter) {
+    /**
+     * What an endpoint sees of a request: its headers, its whole body, the path parameters of its
+     * route in order, its query string (null if none) and its source address.
+     */
+    record Call(HttpFields headers, byte[] body, List<String> parameters, String query, String source) {
+
+        Call {
+            parameters = List.copyOf(parameters);
+        }
 
         String header(HttpHeader name) {
             return headers.get(name);
+        }
+
+        /** The first path parameter, or null. */
+        String pathParameter() {
+            return parameters.isEmpty() ? null : parameters.get(0);
+        }
+
+        String parameter(int index) {
+            return parameters.get(index);
+        }
+
+        /** The first value of a query parameter, decoded, or null. */
+        String queryParameter(String name) {
+            if (query == null) {
+                return null;
+            }
+            org.eclipse.jetty.util.MultiMap<String> values = new org.eclipse.jetty.util.MultiMap<>();
+            org.eclipse.jetty.util.UrlEncoded.decodeUtf8To(query, values);
+            return values.getValue(name);
         }
 
         /** The body as a form, once its media type is checked. */
@@ -67,8 +93,12 @@ final class Router extends Handler.Abstract {
     private record Resource(String pattern, Map<String, Route> byMethod, String allow) {
     }
 
-    /** The resource a path leads to and its parameter (null if the route has none). */
-    private record Match(Resource resource, String parameter) {
+    /** The resource a path leads to and its parameters. */
+    private record Match(Resource resource, List<String> parameters) {
+    }
+
+    /** A pattern with parameters, as its segments ({@code null} where a parameter stands). */
+    private record Template(String[] segments, Resource resource) {
     }
 
     /**
@@ -80,7 +110,7 @@ final class Router extends Handler.Abstract {
     private static final byte[] NO_BODY = new byte[0];
 
     private final Map<String, Resource> exact = new LinkedHashMap<>();
-    private final Map<String, Resource> prefixed = new LinkedHashMap<>(); // by "/a/" of "/a/{id}"
+    private final Map<String, Template> templated = new LinkedHashMap<>(); // by pattern
     private final RequestBodies bodies;
     private final Failures failures;
     private final Metrics metrics;
@@ -93,20 +123,39 @@ final class Router extends Handler.Abstract {
         this.idle = idle;
     }
 
-    /** @param pattern an exact path, or one ending in a single {@code {parameter}} segment */
+    /** @param pattern an exact path, or one with whole segments {@code {parameter}} */
     Router route(HttpMethod method, String pattern, Route route) {
-        int parameter = pattern.indexOf('{');
-        Map<String, Resource> resources = parameter < 0 ? exact : prefixed;
-        String key = parameter < 0 ? pattern : pattern.substring(0, parameter);
-        Resource current = resources.get(key);
+        boolean exactPath = pattern.indexOf('{') < 0;
+        Resource current = exactPath ? exact.get(pattern)
+                : templated.containsKey(pattern) ? templated.get(pattern).resource() : null;
         Map<String, Route> byMethod = new LinkedHashMap<>(current == null ? Map.of() : current.byMethod());
         byMethod.put(method.asString(), route);
         List<String> allowed = new ArrayList<>(byMethod.keySet());
         if (allowed.contains("GET")) {
             allowed.add(allowed.indexOf("GET") + 1, "HEAD");
         }
-        resources.put(key, new Resource(pattern, byMethod, String.join(", ", allowed)));
+        Resource resource = new Resource(pattern, byMethod, String.join(", ", allowed));
+        if (exactPath) {
+            exact.put(pattern, resource);
+        } else {
+            String[] segments = pattern.split("/", -1);
+            for (int i = 0; i < segments.length; i++) {
+                segments[i] = segments[i].startsWith("{") ? null : segments[i];
+            }
+            templated.put(pattern, new Template(segments, resource));
+        }
         return this;
+    }
+
+    /** Every route, as method and pattern (HEAD left out): what the OpenAPI document must describe. */
+    List<Map.Entry<String, String>> routes() {
+        List<Map.Entry<String, String>> routes = new ArrayList<>();
+        List<Resource> resources = new ArrayList<>(exact.values());
+        templated.values().forEach(template -> resources.add(template.resource()));
+        for (Resource resource : resources) {
+            resource.byMethod().keySet().forEach(method -> routes.add(Map.entry(method, resource.pattern())));
+        }
+        return routes;
     }
 
     /** An endpoint that answers before it returns, as a route. */
@@ -156,15 +205,33 @@ final class Router extends Handler.Abstract {
     private Match match(String path) {
         Resource resource = exact.get(path);
         if (resource != null) {
-            return new Match(resource, null);
+            return new Match(resource, List.of());
         }
-        for (Map.Entry<String, Resource> entry : prefixed.entrySet()) {
-            String prefix = entry.getKey();
-            if (path.length() > prefix.length() && path.startsWith(prefix) && path.indexOf('/', prefix.length()) < 0) {
-                return new Match(entry.getValue(), path.substring(prefix.length()));
+        String[] segments = path.split("/", -1);
+        for (Template template : templated.values()) {
+            List<String> parameters = template.segments().length == segments.length ? matches(template, segments) : null;
+            if (parameters != null) {
+                return new Match(template.resource(), parameters);
             }
         }
         return null;
+    }
+
+    /** The parameters if every fixed segment is equal and every parameter segment is not empty; else null. */
+    private static List<String> matches(Template template, String[] segments) {
+        List<String> parameters = new ArrayList<>(2);
+        for (int i = 0; i < segments.length; i++) {
+            String fixed = template.segments()[i];
+            if (fixed == null) {
+                if (segments[i].isEmpty()) {
+                    return null;
+                }
+                parameters.add(segments[i]);
+            } else if (!fixed.equals(segments[i])) {
+                return null;
+            }
+        }
+        return parameters;
     }
 
     private void dispatch(Request request, Response response, Callback callback, Match match, byte[] body) {
@@ -187,7 +254,8 @@ final class Router extends Handler.Abstract {
         }
         CompletableFuture<Reply> answer;
         try {
-            answer = route.handle(new Call(request.getHeaders(), body, match.parameter()));
+            answer = route.handle(new Call(request.getHeaders(), body, match.parameters(),
+                    request.getHttpURI().getQuery(), Request.getRemoteAddr(request)));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

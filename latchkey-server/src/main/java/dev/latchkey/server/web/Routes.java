@@ -90,17 +90,17 @@ public final class Routes implements AutoCloseable {
                 }))
                 .route(HttpMethod.POST, REGISTER, Router.onWorkers(call ->                        // RFC 7591 §3
                         ClientResponses.registered(assembly.join().registrar().register(bearer(call),
-                                RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE), call.body())),
-                                registerUri), workers))
+                                RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE), call.body()),
+                                call.source()), registerUri), workers))
                 .route(HttpMethod.GET, REGISTER + "/{client_id}", Router.onWorkers(call ->        // RFC 7592 §2.1
                         ClientResponses.client(assembly.join().registrar().read(call.pathParameter(), bearer(call)),
                                 registerUri), workers))
                 .route(HttpMethod.PUT, REGISTER + "/{client_id}", Router.onWorkers(call ->        // RFC 7592 §2.2
                         ClientResponses.client(assembly.join().registrar().update(call.pathParameter(), bearer(call),
-                                RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE), call.body())),
-                                registerUri), workers))
+                                RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE), call.body()),
+                                call.source()), registerUri), workers))
                 .route(HttpMethod.DELETE, REGISTER + "/{client_id}", Router.onWorkers(call -> {   // RFC 7592 §2.3
-                    assembly.join().registrar().delete(call.pathParameter(), bearer(call));
+                    assembly.join().registrar().delete(call.pathParameter(), bearer(call), call.source());
                     return ClientResponses.deleted();
                 }, workers))
                 .route(HttpMethod.GET, "/health", Router.onWorkers(call ->      // readiness: the database reads and writes

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.latchkey.core.client.AuthMethod;
 import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.client.ClientLimits;
+import dev.latchkey.core.audit.Actor;
 import dev.latchkey.core.client.ClientMetadata;
 import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.client.TokenFormat;
@@ -37,6 +38,7 @@ import dev.latchkey.core.token.IssuedTokens;
 import dev.latchkey.core.token.IssuerPolicy;
 import dev.latchkey.core.token.JwtVerifier;
 import dev.latchkey.core.token.RevocationList;
+import dev.latchkey.core.usage.UsageCounter;
 import dev.latchkey.store.jdbc.AsyncTokenStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,7 +67,8 @@ class PipelineTest {
     private final Clock clock = Clock.fixed(NOW, java.time.ZoneOffset.UTC);
     private final KeyManager keys = new KeyManager(stores, MasterKey.generate(), clock, Duration.ofHours(1),
             Duration.ofDays(1));
-    private final ClientDirectory directory = new ClientDirectory(stores, () -> true);
+    private final ClientDirectory directory = new ClientDirectory(stores.clients(), () -> true);
+    private final UsageCounter usage = new UsageCounter(true);
     private final Pipelines pipelines;
 
     PipelineTest() {
@@ -73,7 +76,7 @@ class PipelineTest {
         IssuerPolicy policy = new IssuerPolicy("https://as.example", "https://as.example", ClientLimits.defaults());
         pipelines = Pipelines.of(new Pipelines.Parts(directory, stores, AsyncTokenStore.inline(stores),
                 new JwtVerifier(policy, keys::ring, Duration.ofDays(1)), new AccessTokenMinter(policy, keys::ring),
-                MasterKey.generate(), policy, revocations, () -> true, workers, clock));
+                MasterKey.generate(), policy, revocations, () -> true, usage, workers, clock));
     }
 
     @AfterEach
@@ -82,8 +85,9 @@ class PipelineTest {
     }
 
     private ClientCredentials register(Map<String, Object> metadata) {
-        ClientRegistrar.Registration registration = new ClientRegistrar(stores, directory, ClientLimits.defaults(),
-                null, clock).register(ClientMetadata.parse(metadata, ClientLimits.defaults()));
+        ClientRegistrar.Registration registration = new ClientRegistrar(stores.clients(), directory,
+                ClientLimits.defaults(), null, clock).register(ClientMetadata.parse(metadata, ClientLimits.defaults()),
+                        Actor.commandLine(), null);
         return new ClientCredentials(registration.client().clientId(), registration.secret(),
                 AuthMethod.CLIENT_SECRET_BASIC);
     }
@@ -189,5 +193,34 @@ class PipelineTest {
         assertThat(pipelines.introspection().introspect(credentials, token, null).join().isActive()).isTrue();
         pipelines.revocation().revoke(credentials, token, null).join();
         assertThat(pipelines.introspection().introspect(credentials, token, null).join().isActive()).isFalse();
+    }
+
+    @Test
+    void tokensAndErrorsAreCountedPerClientAndStrangersIdsAddNoCounter() {
+        ClientCredentials credentials = register(Map.of("scope", "read"));
+        for (int i = 0; i < 3; i++) {
+            pipelines.tokens().token(credentials, new ClientCredentialsGrant(Optional.empty(), List.of())).join();
+        }
+        assertThat(failure(pipelines.tokens().token(credentials, new ClientCredentialsGrant(
+                Optional.of(Scope.parse("write", OAuthError.INVALID_SCOPE)), List.of())))).isInstanceOf(OAuthException.class);
+        ClientCredentials stranger = new ClientCredentials("made-up-" + Secrets.random128(),
+                new dev.latchkey.core.secret.ClientSecret("nope"), AuthMethod.CLIENT_SECRET_BASIC);
+        assertThat(failure(pipelines.tokens().token(stranger, new ClientCredentialsGrant(Optional.empty(), List.of()))))
+                .isInstanceOf(OAuthException.class);
+
+        usage.drain(NOW, stores.usage());
+
+        Instant hour = NOW.truncatedTo(ChronoUnit.HOURS);
+        assertThat(stores.usage().hourly(credentials.clientId(), hour, hour.plusSeconds(3600)))
+                .containsExactly(new dev.latchkey.core.usage.UsageCount(hour, 3, 1));
+        assertThat(stores.usage().hourly(null, hour, hour.plusSeconds(3600)))
+                .as("the stranger's failure counts under the unknown id").containsExactly(
+                        new dev.latchkey.core.usage.UsageCount(hour, 3, 2));
+        assertThat(stores.usage().errors(credentials.clientId(), 10)).extracting(e -> e.error())
+                .containsExactly("invalid_scope");
+        assertThat(stores.usage().errors(stranger.clientId(), 10)).isEmpty();
+        RegisteredClient client = stores.clients().find(credentials.clientId()).orElseThrow();
+        assertThat(client.lastUsedAt()).isEqualTo(NOW);
+        assertThat(client.secrets().get(0).lastUsedAt()).isEqualTo(NOW);
     }
 }

@@ -1,7 +1,11 @@
 package dev.latchkey.store.jdbc;
 
 import dev.latchkey.core.secret.TokenHash;
+import dev.latchkey.core.audit.AuditEvent;
+import dev.latchkey.core.store.Cursor;
+import dev.latchkey.core.store.Page;
 import dev.latchkey.core.store.TokenStore;
+import dev.latchkey.core.store.record.FamilySummary;
 import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
 import dev.latchkey.core.store.record.RefreshTokenRecord;
 import dev.latchkey.core.store.record.Rotation;
@@ -146,6 +150,26 @@ final class CachingTokenStore implements TokenStore, AsyncTokenStore {
         Optional<Instant> revoked = store.revokeFamily(familyId, rememberAtLeastUntil);
         invalidate(null);
         return revoked;
+    }
+
+    @Override
+    public Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil, AuditEvent audit) {
+        invalidate(null);
+        Optional<Instant> revoked = store.revokeFamily(familyId, rememberAtLeastUntil, audit);
+        invalidate(null);
+        return revoked;
+    }
+
+    @Override
+    public void revokeClientTokens(String clientId, Instant now, Instant rememberUntil, AuditEvent audit) {
+        invalidate(null);
+        store.revokeClientTokens(clientId, now, rememberUntil, audit);
+        invalidate(null);
+    }
+
+    @Override
+    public Page<FamilySummary> families(String clientId, Instant now, Cursor after, int limit) {
+        return store.families(clientId, now, after, limit);
     }
 
     @Override

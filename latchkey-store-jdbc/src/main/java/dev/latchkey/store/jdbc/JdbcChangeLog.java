@@ -95,7 +95,7 @@ final class JdbcChangeLog implements ChangeLog {
     public List<Change> activeRevocations(Instant now) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, kind, ref, expires_at FROM changes"
-                    + " WHERE kind IN ('JTI_REVOKED', 'FAMILY_REVOKED') AND expires_at > ? ORDER BY seq")) {
+                    + " WHERE kind IN ('JTI_REVOKED', 'FAMILY_REVOKED', 'CLIENT_TOKENS_REVOKED') AND expires_at > ? ORDER BY seq")) {
                 ps.setLong(1, now.getEpochSecond());
                 return list(ps);
             }

@@ -1,6 +1,10 @@
 package dev.latchkey.store.jdbc;
 
+import dev.latchkey.core.store.AccountStore;
+import dev.latchkey.core.store.AuditStore;
+import dev.latchkey.core.store.CatalogueStore;
 import dev.latchkey.core.store.ChangeLog;
+import dev.latchkey.core.store.UsageStore;
 import dev.latchkey.core.store.ClientStore;
 import dev.latchkey.core.store.KeyStore;
 import dev.latchkey.core.store.Stores;
@@ -33,6 +37,10 @@ public final class JdbcStores implements Stores {
     private final AsyncTokenStore asyncTokens;
     private final KeyStore keys;
     private final ChangeLog changes;
+    private final AccountStore accounts;
+    private final CatalogueStore catalogue;
+    private final AuditStore audit;
+    private final UsageStore usage;
     private final String jdbcUrl;
     private final JdbcTokenStore jdbcTokens;
     private PostgresChangeListener listener;
@@ -43,18 +51,23 @@ public final class JdbcStores implements Stores {
         this.db = db;
         JdbcChangeLog changeLog = new JdbcChangeLog(db, dialect);
         this.changes = changeLog;
-        JdbcTokenStore jdbcTokens = new JdbcTokenStore(db, changeLog, dialect);
+        JdbcAuditStore auditStore = new JdbcAuditStore(db);
+        this.audit = auditStore;
+        this.accounts = new JdbcAccountStore(db, auditStore);
+        this.catalogue = new JdbcCatalogueStore(db, auditStore);
+        this.usage = new JdbcUsageStore(db);
+        JdbcTokenStore jdbcTokens = new JdbcTokenStore(db, changeLog, auditStore, dialect);
         this.jdbcTokens = jdbcTokens;
         if (dialect == Dialect.SQLITE) {
             // The embedded file has one writer, this process: all token changes pass through here.
             CachingTokenStore cached = new CachingTokenStore(jdbcTokens);
             this.tokens = cached;
             this.asyncTokens = cached;
-            this.clients = new JdbcClientStore(db, changeLog, cached::forgetAll);
+            this.clients = new JdbcClientStore(db, changeLog, auditStore, cached::forgetAll);
         } else {
             this.tokens = jdbcTokens;
             this.asyncTokens = jdbcTokens;
-            this.clients = new JdbcClientStore(db, changeLog, () -> { });
+            this.clients = new JdbcClientStore(db, changeLog, auditStore, () -> { });
         }
         this.keys = new JdbcKeyStore(db, changeLog);
     }
@@ -122,7 +135,7 @@ public final class JdbcStores implements Stores {
     }
 
     /** The newest migration this binary carries, the same for both dialects (checked by a test). */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
 
     static void migrate(String jdbcUrl, Dialect dialect) {
         if (isCurrent(jdbcUrl)) {
@@ -198,6 +211,26 @@ public final class JdbcStores implements Stores {
     @Override
     public ChangeLog changes() {
         return changes;
+    }
+
+    @Override
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    @Override
+    public CatalogueStore catalogue() {
+        return catalogue;
+    }
+
+    @Override
+    public AuditStore audit() {
+        return audit;
+    }
+
+    @Override
+    public UsageStore usage() {
+        return usage;
     }
 
     @Override

@@ -6,7 +6,11 @@ import static dev.latchkey.store.jdbc.JdbcSupport.seconds;
 import static dev.latchkey.store.jdbc.JdbcSupport.setSeconds;
 
 import dev.latchkey.core.secret.TokenHash;
+import dev.latchkey.core.audit.AuditEvent;
+import dev.latchkey.core.store.Cursor;
+import dev.latchkey.core.store.Page;
 import dev.latchkey.core.store.TokenStore;
+import dev.latchkey.core.store.record.FamilySummary;
 import dev.latchkey.core.store.record.Change;
 import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
 import dev.latchkey.core.store.record.RefreshTokenRecord;
@@ -18,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +45,14 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
 
     private final Transactor db;
     private final JdbcChangeLog changes;
+    private final JdbcAuditStore audit;
     private final Dialect dialect;
     private final String skipLocked;
     private final BatchedLookup<OpaqueAccessTokenRecord> accessLookups;
     private final BatchedLookup<StoredRefreshToken> refreshLookups;
 
-    JdbcTokenStore(Transactor db, JdbcChangeLog changes, Dialect dialect) {
+    JdbcTokenStore(Transactor db, JdbcChangeLog changes, JdbcAuditStore audit, Dialect dialect) {
+        this.audit = audit;
         this.db = db;
         this.changes = changes;
         this.dialect = dialect;
@@ -256,6 +263,11 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
      */
     @Override
     public Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil) {
+        return revokeFamily(familyId, rememberAtLeastUntil, null);
+    }
+
+    @Override
+    public Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil, AuditEvent event) {
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE token_families SET revoked = 1 WHERE family_id = ? AND revoked = 0")) {
@@ -285,7 +297,80 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
                 ps.executeUpdate();
             }
             changes.append(c, Change.Kind.FAMILY_REVOKED, familyId, rememberUntil);
+            if (event != null) {
+                audit.append(c, event);
+            }
             return Optional.of(rememberUntil);
+        });
+    }
+
+    /**
+     * Families first (as {@link #revokeFamily}: rotations in flight finish or find them revoked),
+     * then every token, then the change that revokes the client's JWTs on every node.
+     */
+    @Override
+    public void revokeClientTokens(String clientId, Instant now, Instant rememberUntil, AuditEvent event) {
+        db.write(c -> {
+            revokeAllOf(c, clientId);
+            changes.append(c, Change.Kind.CLIENT_TOKENS_REVOKED, Change.clientTokensRef(clientId, now),
+                    rememberUntil);
+            if (event != null) {
+                audit.append(c, event);
+            }
+            return null;
+        });
+    }
+
+    /** Revokes every family, refresh token and opaque access token of a client (deletion, revoke-all). */
+    static void revokeAllOf(Connection c, String clientId) throws SQLException {
+        for (String sql : new String[] {
+                "UPDATE token_families SET revoked = 1 WHERE client_id = ? AND revoked = 0",
+                "UPDATE refresh_tokens SET state = 2, sealed_successor = NULL WHERE client_id = ? AND state <> 2",
+                "UPDATE access_tokens SET revoked = 1 WHERE client_id = ? AND revoked = 0"}) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, clientId);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * A family's last use is when its active refresh token was issued (each rotation issues one).
+     * Keyset pagination on (created_at, family_id), newest first.
+     */
+    @Override
+    public Page<FamilySummary> families(String clientId, Instant now, Cursor after, int limit) {
+        return db.read(c -> {
+            String sql = "SELECT f.family_id, f.created_at, MAX(r.issued_at), f.expires_at FROM token_families f"
+                    + " JOIN refresh_tokens r ON r.family_id = f.family_id AND r.state = 0 AND r.expires_at > ?"
+                    + " WHERE f.client_id = ? AND f.revoked = 0"
+                    + (after == null ? "" : " AND (f.created_at < ? OR (f.created_at = ? AND f.family_id < ?))")
+                    + " GROUP BY f.family_id, f.created_at, f.expires_at"
+                    + " ORDER BY f.created_at DESC, f.family_id DESC LIMIT ?";
+            List<FamilySummary> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setLong(i++, now.getEpochSecond());
+                ps.setString(i++, clientId);
+                if (after != null) {
+                    ps.setLong(i++, after.time());
+                    ps.setLong(i++, after.time());
+                    ps.setString(i++, after.id());
+                }
+                ps.setInt(i, limit + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new FamilySummary(rs.getString(1), clientId, seconds(rs, 2), seconds(rs, 3),
+                                seconds(rs, 4)));
+                    }
+                }
+            }
+            if (rows.size() <= limit) {
+                return new Page<>(rows, null);
+            }
+            List<FamilySummary> page = rows.subList(0, limit);
+            FamilySummary last = page.get(limit - 1);
+            return new Page<>(page, new Cursor(last.createdAt().getEpochSecond(), last.familyId()).encode());
         });
     }
 

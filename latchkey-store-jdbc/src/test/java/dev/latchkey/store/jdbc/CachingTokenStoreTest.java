@@ -3,7 +3,11 @@ package dev.latchkey.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.audit.AuditEvent;
 import dev.latchkey.core.secret.TokenHash;
+import dev.latchkey.core.store.Cursor;
+import dev.latchkey.core.store.Page;
+import dev.latchkey.core.store.record.FamilySummary;
 import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
 import dev.latchkey.core.store.record.RefreshTokenRecord;
 import dev.latchkey.core.store.record.Rotation;
@@ -58,10 +62,13 @@ class CachingTokenStoreTest {
 
         @Override
         public boolean revokeAccessToken(TokenHash hash) {
-            OpaqueAccessTokenRecord row = rows.get(hash);
-            rows.put(hash, new OpaqueAccessTokenRecord(row.hash(), row.clientId(), row.subject(), row.scope(),
-                    row.audience(), row.jti(), row.familyId(), row.issuedAt(), row.expiresAt(), true));
+            rows.put(hash, revoked(rows.get(hash)));
             return true;
+        }
+
+        private static OpaqueAccessTokenRecord revoked(OpaqueAccessTokenRecord row) {
+            return new OpaqueAccessTokenRecord(row.hash(), row.clientId(), row.subject(), row.scope(),
+                    row.audience(), row.jti(), row.familyId(), row.issuedAt(), row.expiresAt(), true);
         }
 
         @Override
@@ -105,6 +112,18 @@ class CachingTokenStoreTest {
 
         public boolean revokeJwt(String jti, Instant expiresAt) {
             return true;
+        }
+
+        public Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil, AuditEvent audit) {
+            return Optional.empty();
+        }
+
+        public void revokeClientTokens(String clientId, Instant now, Instant rememberUntil, AuditEvent audit) {
+            rows.replaceAll((hash, row) -> row.clientId().equals(clientId) ? revoked(row) : row);
+        }
+
+        public Page<FamilySummary> families(String clientId, Instant now, Cursor after, int limit) {
+            return new Page<>(List.of(), null);
         }
 
         public int purgeExpired(Instant now, int batchSize) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.latchkey.core.client.ClientLimits;
 import dev.latchkey.core.client.ClientMetadata;
 import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.client.StoredSecret;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.scope.Scope;
 import dev.latchkey.core.secret.Secrets;
@@ -35,13 +36,17 @@ import org.junit.jupiter.api.Test;
  * The contract every store implementation keeps: the in-memory stores, and SQLite and PostgreSQL
  * through {@link JdbcStoreContractTest}, which adds what only the JDBC stores do.
  */
-abstract class StoreContractTest {
+abstract class StoreContractTest implements DashboardStoreContract {
 
-    static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     Stores stores;
 
     abstract Stores open();
+
+    @Override
+    public Stores stores() {
+        return stores;
+    }
 
     abstract void cleanUp();
 
@@ -363,20 +368,22 @@ abstract class StoreContractTest {
     void clientLifecycleWithChangesAndTokenRevocationOnDelete() {
         ClientMetadata metadata = ClientMetadata.parse(Map.of("scope", "read", "grant_types",
                 List.of("client_credentials", "refresh_token"), "access_token_ttl", 60), ClientLimits.defaults());
-        RegisteredClient client = new RegisteredClient("client-1", Secrets.hash("secret"), Secrets.hash("reg"), metadata, NOW);
-        stores.clients().insert(client);
+        RegisteredClient client = RegisteredClient.registered("client-1",
+                new StoredSecret("sec-1", "default", Secrets.hash("secret"), NOW, null, null), Secrets.hash("reg"),
+                metadata, NOW, null);
+        stores.clients().insert(client, null);
         assertThat(stores.clients().find("client-1")).contains(client);
 
         long before = stores.changes().latestSeq();
         ClientMetadata narrower = ClientMetadata.parse(Map.of("scope", "read"), ClientLimits.defaults());
-        assertThat(stores.clients().update(client.withMetadata(narrower), NOW)).isTrue();
+        assertThat(stores.clients().update(client.withMetadata(narrower), NOW, null)).isTrue();
         assertThat(stores.clients().find("client-1").orElseThrow().metadata()).isEqualTo(narrower);
 
         RefreshTokenRecord refresh = refresh("family-9", NOW.plusSeconds(60));
         OpaqueAccessTokenRecord access = access(null, NOW.plusSeconds(60));
         start(refresh, null);
         stores.tokens().saveAccessToken(access);
-        assertThat(stores.clients().delete("client-1", NOW)).isTrue();
+        assertThat(stores.clients().delete("client-1", NOW, null)).isTrue();
         assertThat(stores.tokens().rotate(rotation(refresh, refresh("family-9", NOW.plusSeconds(60)), null)))
                 .as("the deleted client's families are revoked").isFalse();
 
@@ -386,7 +393,7 @@ abstract class StoreContractTest {
         assertThat(stores.tokens().findAccessToken(access.hash()).orElseThrow().revoked()).isTrue();
         assertThat(stores.changes().since(before, 10)).extracting(Change::kind)
                 .containsExactly(Change.Kind.CLIENT_CHANGED, Change.Kind.CLIENT_CHANGED);
-        assertThat(stores.clients().update(client, NOW)).isFalse();
+        assertThat(stores.clients().update(client, NOW, null)).isFalse();
     }
 
     @Test

@@ -1,8 +1,15 @@
 package dev.latchkey.core.store.memory;
 
-import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.audit.AuditEvent;
 import dev.latchkey.core.secret.TokenHash;
+import dev.latchkey.core.store.AccountStore;
+import dev.latchkey.core.store.AuditStore;
+import dev.latchkey.core.store.CatalogueStore;
 import dev.latchkey.core.store.ChangeLog;
+import dev.latchkey.core.store.Cursor;
+import dev.latchkey.core.store.Page;
+import dev.latchkey.core.store.UsageStore;
+import dev.latchkey.core.store.record.FamilySummary;
 import dev.latchkey.core.store.ClientStore;
 import dev.latchkey.core.store.KeyStore;
 import dev.latchkey.core.store.StoreUnavailableException;
@@ -32,22 +39,46 @@ import java.util.Optional;
  * the write with {@link StoreUnavailableException}, as a database constraint does. Nothing survives
  * the process. Thread-safe.
  */
-public final class InMemoryStores implements Stores, ClientStore, TokenStore, KeyStore, ChangeLog {
+public final class InMemoryStores implements Stores, TokenStore, KeyStore, ChangeLog {
 
     private static final Duration CHANGE_TTL = Duration.ofDays(1);
     private static final long UNRECORDED_ACCESS_SECONDS = 365L * 24 * 3600;
 
-    private final Map<String, RegisteredClient> clients = new HashMap<>();
     private final Map<TokenHash, OpaqueAccessTokenRecord> accessTokens = new HashMap<>();
     private final Map<TokenHash, RefreshTokenRecord> refreshTokens = new HashMap<>();
     private final Map<String, TokenFamily> families = new HashMap<>();
     private final Map<String, StoredKey> keys = new HashMap<>();
     private final List<Change> changes = new ArrayList<>();
     private long nextSeq = 1;
+    private final MemoryAudit audit = new MemoryAudit(this);
+    private final MemoryClients clients = new MemoryClients(this, audit);
+    private final MemoryAccounts accounts = new MemoryAccounts(this, audit);
+    private final MemoryCatalogue catalogue = new MemoryCatalogue(this, audit);
+    private final MemoryUsage usage = new MemoryUsage(this, clients);
 
     @Override
     public ClientStore clients() {
-        return this;
+        return clients;
+    }
+
+    @Override
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    @Override
+    public CatalogueStore catalogue() {
+        return catalogue;
+    }
+
+    @Override
+    public AuditStore audit() {
+        return audit;
+    }
+
+    @Override
+    public UsageStore usage() {
+        return usage;
     }
 
     @Override
@@ -74,38 +105,15 @@ public final class InMemoryStores implements Stores, ClientStore, TokenStore, Ke
     public void close() {
     }
 
-    // ClientStore
-
-    @Override
-    public synchronized void insert(RegisteredClient client) {
-        requireAbsent(clients, client.clientId());
-        clients.put(client.clientId(), client);
-        append(Change.Kind.CLIENT_CHANGED, client.clientId(), client.issuedAt().plus(CHANGE_TTL));
-    }
-
-    @Override
-    public synchronized Optional<RegisteredClient> find(String clientId) {
-        return Optional.ofNullable(clients.get(clientId));
-    }
-
-    @Override
-    public synchronized boolean update(RegisteredClient client, Instant now) {
-        if (!clients.containsKey(client.clientId())) {
-            return false;
-        }
-        clients.put(client.clientId(), client);
-        append(Change.Kind.CLIENT_CHANGED, client.clientId(), now.plus(CHANGE_TTL));
-        return true;
-    }
-
-    @Override
-    public synchronized boolean delete(String clientId, Instant now) {
-        boolean removed = clients.remove(clientId) != null;
+    /** Client deletion (RFC 7592 §2.3): every family and token of the client is revoked. */
+    synchronized void revokeEverythingOf(String clientId) {
         families.replaceAll((id, family) -> family.clientId().equals(clientId) ? revoked(family) : family);
         refreshTokens.replaceAll((hash, token) -> token.clientId().equals(clientId) ? revoked(token) : token);
         accessTokens.replaceAll((hash, token) -> token.clientId().equals(clientId) ? revoked(token) : token);
+    }
+
+    synchronized void clientChanged(String clientId, Instant now) {
         append(Change.Kind.CLIENT_CHANGED, clientId, now.plus(CHANGE_TTL));
-        return removed;
     }
 
     // TokenStore
@@ -179,6 +187,46 @@ public final class InMemoryStores implements Stores, ClientStore, TokenStore, Ke
         accessTokens.replaceAll((hash, token) -> familyId.equals(token.familyId()) ? revoked(token) : token);
         append(Change.Kind.FAMILY_REVOKED, familyId, rememberUntil);
         return Optional.of(rememberUntil);
+    }
+
+    @Override
+    public synchronized Optional<Instant> revokeFamily(String familyId, Instant rememberAtLeastUntil, AuditEvent event) {
+        Optional<Instant> revoked = revokeFamily(familyId, rememberAtLeastUntil);
+        revoked.ifPresent(until -> audit.appendIfAny(event));
+        return revoked;
+    }
+
+    @Override
+    public synchronized void revokeClientTokens(String clientId, Instant now, Instant rememberUntil, AuditEvent event) {
+        revokeEverythingOf(clientId);
+        append(Change.Kind.CLIENT_TOKENS_REVOKED, Change.clientTokensRef(clientId, now), rememberUntil);
+        audit.appendIfAny(event);
+    }
+
+    @Override
+    public synchronized Page<FamilySummary> families(String clientId, Instant now, Cursor after, int limit) {
+        Map<String, Instant> lastUsed = new HashMap<>();
+        for (RefreshTokenRecord token : refreshTokens.values()) {
+            if (token.clientId().equals(clientId) && token.state() == RefreshTokenRecord.State.ACTIVE
+                    && token.expiresAt().isAfter(now)) {
+                lastUsed.merge(token.familyId(), token.issuedAt(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        List<FamilySummary> rows = families.values().stream()
+                .filter(family -> !family.revoked() && lastUsed.containsKey(family.familyId()))
+                .filter(family -> after == null || family.createdAt().getEpochSecond() < after.time()
+                        || family.createdAt().getEpochSecond() == after.time() && family.familyId().compareTo(after.id()) < 0)
+                .sorted(Comparator.comparing(TokenFamily::createdAt).thenComparing(TokenFamily::familyId).reversed())
+                .limit(limit + 1L)
+                .map(family -> new FamilySummary(family.familyId(), clientId, family.createdAt(),
+                        lastUsed.get(family.familyId()), family.expiresAt()))
+                .toList();
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        List<FamilySummary> page = rows.subList(0, limit);
+        FamilySummary last = page.get(limit - 1);
+        return new Page<>(page, new Cursor(last.createdAt().getEpochSecond(), last.familyId()).encode());
     }
 
     @Override
@@ -267,7 +315,8 @@ public final class InMemoryStores implements Stores, ClientStore, TokenStore, Ke
     @Override
     public synchronized List<Change> activeRevocations(Instant now) {
         return changes.stream()
-                .filter(change -> change.kind() == Change.Kind.JTI_REVOKED || change.kind() == Change.Kind.FAMILY_REVOKED)
+                .filter(change -> change.kind() == Change.Kind.JTI_REVOKED || change.kind() == Change.Kind.FAMILY_REVOKED
+                        || change.kind() == Change.Kind.CLIENT_TOKENS_REVOKED)
                 .filter(change -> change.expiresAt().isAfter(now))
                 .toList();
     }

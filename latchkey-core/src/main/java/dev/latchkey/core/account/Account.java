@@ -1,0 +1,44 @@
+package dev.latchkey.core.account;
+
+import java.time.Instant;
+
+/**
+ * A dashboard account as stored. Holds no secret in clear: the password as an Argon2id PHC string,
+ * a pending invitation as the SHA-256 of its one-time token.
+ *
+ * @param username           lower-cased, unique
+ * @param passwordHash       null until the invitation is accepted
+ * @param mustChangePassword true for the bootstrap admin until its password is changed (the banner)
+ * @param inviteHash         the invitation (or password reset) waiting, or null
+ */
+public record Account(String accountId, String username, Role role, String passwordHash, boolean disabled,
+        boolean mustChangePassword, String inviteHash, Instant inviteExpiresAt, Instant createdAt, Instant updatedAt) {
+
+    public boolean isAdmin() {
+        return role == Role.ADMIN;
+    }
+
+    /** May sign in: not disabled, and has a password. */
+    public boolean canSignIn() {
+        return !disabled && passwordHash != null;
+    }
+
+    public Account withPassword(String hash, boolean mustChange, Instant now) {
+        return new Account(accountId, username, role, hash, disabled, mustChange, null, null, createdAt, now);
+    }
+
+    public Account withInvitation(String hash, Instant expiresAt, Instant now) {
+        return new Account(accountId, username, role, passwordHash, disabled, mustChangePassword, hash, expiresAt,
+                createdAt, now);
+    }
+
+    public Account withRole(Role newRole, Instant now) {
+        return new Account(accountId, username, newRole, passwordHash, disabled, mustChangePassword, inviteHash,
+                inviteExpiresAt, createdAt, now);
+    }
+
+    public Account withDisabled(boolean isDisabled, Instant now) {
+        return new Account(accountId, username, role, passwordHash, isDisabled, mustChangePassword, inviteHash,
+                inviteExpiresAt, createdAt, now);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.latchkey.core.store;
+
+import dev.latchkey.core.audit.AuditEvent;
+import dev.latchkey.core.audit.AuditQuery;
+import java.util.List;
+
+/** The audit log: append-only. Thread-safe. */
+public interface AuditStore {
+
+    /** Appends the event (its seq is assigned by the store) and returns its seq. */
+    long append(AuditEvent event);
+
+    /** The entries the query selects, newest first, at most {@code query.limit()}. */
+    List<AuditEvent> list(AuditQuery query);
+}
