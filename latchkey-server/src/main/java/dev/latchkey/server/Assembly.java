@@ -4,6 +4,8 @@ import dev.latchkey.core.account.PasswordHasher;
 import dev.latchkey.core.audit.Actor;
 import dev.latchkey.core.key.KeyManager;
 import dev.latchkey.core.manage.AccountManagement;
+import dev.latchkey.core.manage.AuditLog;
+import dev.latchkey.core.manage.UsageReport;
 import dev.latchkey.core.manage.CatalogueManagement;
 import dev.latchkey.core.manage.ClientManagement;
 import dev.latchkey.core.manage.ManagementException;
@@ -20,6 +22,7 @@ import dev.latchkey.core.token.RevocationList;
 import dev.latchkey.core.usage.UsageCounter;
 import dev.latchkey.server.config.DataDirectory;
 import dev.latchkey.server.config.ServerConfig;
+import dev.latchkey.server.dashboard.Management;
 import dev.latchkey.server.pipeline.Pipelines;
 import dev.latchkey.server.pipeline.StoreWorkers;
 import dev.latchkey.server.web.Services;
@@ -48,6 +51,7 @@ public final class Assembly implements AutoCloseable {
     static final String BOOTSTRAP_ADMIN = "admin";
 
     private final ServerConfig config;
+    private final String issuer;
     private final Clock clock;
     private final JdbcStores stores;
     private final KeyManager keys;
@@ -64,12 +68,16 @@ public final class Assembly implements AutoCloseable {
     private ScheduledExecutorService maintenance;
     private volatile Instant lastUsagePurge = Instant.EPOCH;
 
-    private Assembly(ServerConfig config, String issuer, Clock clock) {
+    private Assembly(ServerConfig config, String issuer, Clock clock, boolean existingInstallation) {
         this.config = config;
+        this.issuer = issuer;
         this.clock = clock;
-        DataDirectory dataDir = DataDirectory.open(config.dataDir());
+        DataDirectory dataDir = existingInstallation
+                ? DataDirectory.existing(config.dataDir(), config.dbUrl() == null)
+                : DataDirectory.open(config.dataDir());
         MasterKey masterKey = dataDir.masterKey(config.masterKey());
-        String initialAccessToken = dataDir.initialAccessToken(config.initialAccessToken());
+        // The command line registers clients itself: only a serving node takes the initial access token.
+        String initialAccessToken = existingInstallation ? null : dataDir.initialAccessToken(config.initialAccessToken());
         this.stores = JdbcStores.open(config.jdbcUrl(), config.dbPoolSize());
         IssuerPolicy policy = new IssuerPolicy(issuer, config.audience() != null ? config.audience() : issuer,
                 config.limits());
@@ -77,7 +85,7 @@ public final class Assembly implements AutoCloseable {
                 config.limits().maxAccessTokenTtl());
         this.clients = new ClientDirectory(stores.clients(), this::isCurrent);
         this.registrar = new ClientRegistrar(stores.clients(), clients, config.limits(),
-                Secrets.hash(initialAccessToken), clock);
+                initialAccessToken == null ? null : Secrets.hash(initialAccessToken), clock);
         // Requests that wait on the store hold no HTTP thread meanwhile; what must wait outright
         // (revocation, registration, readiness, a second read after a commit) runs on these.
         this.workers = new StoreWorkers(config.storeWorkers(), config.storeQueue());
@@ -92,9 +100,16 @@ public final class Assembly implements AutoCloseable {
         this.catalogueManagement = new CatalogueManagement(stores.catalogue(), stores.accounts(), clock);
     }
 
-    /** Opens the stores and keys without background work: for one-shot commands. */
+    /**
+     * Opens the stores and keys of an installation that exists, without background work: for the
+     * management commands, which never create one.
+     */
     public static Assembly open(ServerConfig config, String issuer, Clock clock) {
-        Assembly assembly = new Assembly(config, issuer, clock);
+        return open(config, issuer, clock, true);
+    }
+
+    private static Assembly open(ServerConfig config, String issuer, Clock clock, boolean existingInstallation) {
+        Assembly assembly = new Assembly(config, issuer, clock, existingInstallation);
         try {
             assembly.keys.reload();
         } catch (IllegalStateException e) {
@@ -108,7 +123,7 @@ public final class Assembly implements AutoCloseable {
 
     /** Opens everything and starts the change feed and the purge: for a serving node. */
     public static Assembly start(ServerConfig config, String issuer, Clock clock) {
-        Assembly assembly = open(config, issuer, clock);
+        Assembly assembly = open(config, issuer, clock, false);
         assembly.keys.ensureSigningKey(config.signingAlgorithm());
         // Position first, then the revocations: an entry written in between is read twice, never missed.
         long position = assembly.stores.changes().latestSeq();
@@ -162,7 +177,10 @@ public final class Assembly implements AutoCloseable {
 
     /** What the web layer serves. */
     public Services services() {
-        return new Services(pipelines, registrar, keys, stores::isAvailable, workers, clock);
+        Management management = new Management(clientManagement, accountManagement, catalogueManagement,
+                new AuditLog(stores.audit()), new UsageReport(stores.usage(), stores.clients(), clock), keys,
+                pipelines.introspection()::verifyAccessToken, stores::isAvailable, issuer, clock);
+        return new Services(pipelines, registrar, keys, stores::isAvailable, workers, clock, management);
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.latchkey.server;
 
 import dev.latchkey.server.config.ServerConfig;
+import dev.latchkey.server.dashboard.Pages;
 import dev.latchkey.server.web.HttpServer;
 import dev.latchkey.server.web.Routes;
+import dev.latchkey.server.web.Services;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -22,12 +24,14 @@ public final class LatchkeyServer implements AutoCloseable {
     private final Assembly assembly;
     private final Server http;
     private final int port;
+    private final int adminPort;
     private final String issuer;
 
-    private LatchkeyServer(Assembly assembly, Server http, int port, String issuer) {
+    private LatchkeyServer(Assembly assembly, Server http, int port, int adminPort, String issuer) {
         this.assembly = assembly;
         this.http = http;
         this.port = port;
+        this.adminPort = adminPort;
         this.issuer = issuer;
     }
 
@@ -45,8 +49,14 @@ public final class LatchkeyServer implements AutoCloseable {
         String issuer = config.issuerFor(port);
         CompletableFuture<Assembly> assembly = CompletableFuture.supplyAsync(
                 () -> Assembly.start(config, issuer, clock), task -> new Thread(task, "latchkey-start").start());
-        Server http = HttpServer.create(new Routes(assembly.thenApply(Assembly::services), config.maxBodyBytes(),
-                issuer), config, port);
+        CompletableFuture<Services> services = assembly.thenApply(Assembly::services);
+        Integer adminPort = config.adminPort() == null ? null
+                : config.adminPort() == 0 ? freePort(config.host()) : config.adminPort();
+        Server http = adminPort == null
+                ? HttpServer.create(new Routes(services, config.maxBodyBytes(), issuer), config, port)
+                : HttpServer.create(new Routes(services, config.maxBodyBytes(), issuer, Routes.Serves.TOKEN_SERVICE),
+                        new Routes(services, config.maxBodyBytes(), issuer, Routes.Serves.DASHBOARD), config, port,
+                        adminPort);
         try {
             http.start();
         } catch (Exception e) {
@@ -71,7 +81,10 @@ public final class LatchkeyServer implements AutoCloseable {
                 issuer, config.dbUrl() == null ? config.dataDir().toAbsolutePath().normalize()
                         : "the configured database",
                 uptimeMillis());
-        return new LatchkeyServer(assembled, http, port, issuer);
+        if (adminPort != null) {
+            LOG.info("Dashboard and admin API on http://{}:{}{}/", config.host(), adminPort, Pages.BASE);
+        }
+        return new LatchkeyServer(assembled, http, port, adminPort == null ? port : adminPort, issuer);
     }
 
     // From the process's start time, not the RuntimeMXBean, whose classes cost the start (BENCHMARKS.md, "Start").
@@ -98,6 +111,11 @@ public final class LatchkeyServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Where the dashboard and the admin API listen: {@link #port()} unless --admin-port moved them. */
+    public int adminPort() {
+        return adminPort;
     }
 
     public String issuer() {

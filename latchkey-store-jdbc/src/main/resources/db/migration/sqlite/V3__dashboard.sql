@@ -71,6 +71,9 @@ ALTER TABLE clients ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE clients ADD COLUMN name TEXT;
 UPDATE clients SET name = lower(json_extract(metadata, '$.client_name'));
 ALTER TABLE clients ADD COLUMN last_used_at INTEGER;
+-- Its scopes between spaces, for "the clients holding this scope".
+ALTER TABLE clients ADD COLUMN scopes TEXT;
+UPDATE clients SET scopes = ' ' || COALESCE(json_extract(metadata, '$.scope'), '') || ' ';
 CREATE INDEX clients_listing ON clients (issued_at, client_id);
 CREATE INDEX clients_owner ON clients (owner_id, issued_at, client_id);
 -- The Tokens tab lists a client's families newest first.

@@ -43,6 +43,7 @@ import java.util.Set;
  */
 public record ClientMetadata(
         String clientName,
+        String description,
         Set<GrantType> grantTypes,
         Scope scope,
         AuthMethod authMethod,
@@ -61,6 +62,7 @@ public record ClientMetadata(
      */
     public static final int MAX_SCOPE_CHARS = 1024;
     public static final int MAX_RESOURCES = 10;
+    public static final int MAX_DESCRIPTION_CHARS = 500;
     public static final int MAX_RESOURCE_CHARS = 255;
     public static final Duration MAX_ABSOLUTE_TTL = Duration.ofDays(3650);
 
@@ -118,6 +120,11 @@ public record ClientMetadata(
         if (name != null && name.length() > 200) {
             throw invalid("client_name is longer than 200 characters");
         }
+        // Latchkey's own member, for the dashboard: what the application is, in the owner's words.
+        String description = string(json, "description", null);
+        if (description != null && description.length() > MAX_DESCRIPTION_CHARS) {
+            throw invalid("description is longer than " + MAX_DESCRIPTION_CHARS + " characters");
+        }
         String scopeText = string(json, "scope", "");
         if (scopeText.length() > MAX_SCOPE_CHARS) {
             throw invalid("scope is longer than " + MAX_SCOPE_CHARS + " characters");
@@ -125,7 +132,8 @@ public record ClientMetadata(
         Scope scope = Scope.parse(scopeText, OAuthError.INVALID_CLIENT_METADATA);
         List<URI> resources = uris(json, "resources");
         List<String> audiences = uris(json, "introspection_audiences").stream().map(URI::toString).toList();
-        return new ClientMetadata(name, grants, scope, authMethod, tokenFormat, accessTtl, refreshTtl, grace,
+        return new ClientMetadata(name, description == null || description.isBlank() ? null : description, grants,
+                scope, authMethod, tokenFormat, accessTtl, refreshTtl, grace,
                 absoluteTtl, resources, audiences, profile);
     }
 
@@ -209,6 +217,9 @@ public record ClientMetadata(
         Map<String, Object> json = new LinkedHashMap<>();
         if (clientName != null) {
             json.put("client_name", clientName);
+        }
+        if (description != null) {
+            json.put("description", description);
         }
         json.put("grant_types", grantTypes.stream().sorted().map(GrantType::wireName).toList());
         json.put("scope", scope.toString());

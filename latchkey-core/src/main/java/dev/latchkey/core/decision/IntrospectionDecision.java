@@ -64,7 +64,8 @@ public final class IntrospectionDecision {
     public Introspection ofAccessToken(RegisteredClient caller, OpaqueAccessTokenRecord token,
             Optional<RegisteredClient> owner, Instant now) {
         if (token.revoked() || !token.expiresAt().isAfter(now) || owner.isEmpty() || owner.get().disabled()
-                || token.familyId() != null && revocations.isFamilyRevoked(token.familyId())) {
+                || token.familyId() != null && revocations.isFamilyRevoked(token.familyId())
+                || revocations.isCutOff(token.clientId(), token.issuedAt())) {
             return Introspection.INACTIVE;
         }
         return visibleTo(caller, Introspection.active().tokenType(Introspection.ACCESS_TOKEN)

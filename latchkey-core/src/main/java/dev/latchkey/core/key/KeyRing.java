@@ -42,6 +42,14 @@ public final class KeyRing {
         }
     }
 
+    /**
+     * A key as an operator sees it: {@code next} (published, not signing yet), {@code current}
+     * (signing), {@code retired} (superseded; {@code published} while tokens it signed may live).
+     */
+    public record KeyState(String kid, SigningAlgorithm algorithm, String status, Instant createdAt,
+            Instant activatesAt, boolean published) {
+    }
+
     private final List<Key> keys;
     private final Map<String, Key> byKid;
 
@@ -73,6 +81,20 @@ public final class KeyRing {
             current = key;
         }
         return Optional.ofNullable(current);
+    }
+
+    /** Every key and its state at {@code now}, newest first. */
+    public List<KeyState> states(Instant now, Duration maxTokenTtl) {
+        Optional<Key> signing = signingKey(now);
+        List<KeyState> states = new ArrayList<>();
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            Key key = keys.get(i);
+            String status = key.activatesAt().isAfter(now) ? "next"
+                    : signing.isPresent() && signing.get() == key ? "current" : "retired";
+            states.add(new KeyState(key.kid(), key.algorithm(), status, key.createdAt(), key.activatesAt(),
+                    isPublished(i, now, maxTokenTtl)));
+        }
+        return states;
     }
 
     /** The keys a JWKS must show at {@code now}: pending, signing, and retired ones still needed. */

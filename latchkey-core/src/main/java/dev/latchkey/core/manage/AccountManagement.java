@@ -288,6 +288,11 @@ public final class AccountManagement {
         return accounts.find(accountId).orElseThrow(() -> ManagementException.notFound("account"));
     }
 
+    /** The account with this id, if there is one. */
+    public Optional<Account> lookup(String accountId) {
+        return accounts.find(accountId);
+    }
+
     public Optional<Account> byUsername(String username) {
         return accounts.findByUsername(username.strip().toLowerCase(Locale.ROOT));
     }

@@ -96,7 +96,11 @@ public final class ClientManagement {
      * account or none; a developer's clients are always their own).
      */
     public Created create(Actor actor, Map<String, ?> metadataJson, String ownerId) {
-        ClientMetadata metadata = parse(metadataJson);
+        ClientMetadata requested = parse(metadataJson);
+        // It may ask tokens for the APIs its scopes belong to, as the Access tab arranges.
+        Map<String, Object> json = new LinkedHashMap<>(metadataJson);
+        json.put("resources", apiResources(requested.scope().values(), requested.resources(), catalogue.snapshot()));
+        ClientMetadata metadata = parse(json);
         String owner = actor.admin() ? ownerId : actor.accountId();
         requireWithinCatalogue(actor, metadata, null);
         ClientRegistrar.Registration registration = registrar.register(metadata, actor, owner);
@@ -114,11 +118,16 @@ public final class ClientManagement {
 
     /** A page of the clients the actor may see, newest first; {@code search} matches a name or an id. */
     public Page<RegisteredClient> list(Actor actor, String search, String cursor, int limit) {
+        return list(actor, search, null, cursor, limit);
+    }
+
+    /** The same, of the clients that may ask for {@code scope} (null: any). */
+    public Page<RegisteredClient> list(Actor actor, String search, String scope, String cursor, int limit) {
         String owner = actor.admin() ? null : actor.accountId();
         if (!actor.admin() && owner == null) {
             return new Page<>(List.of(), null);
         }
-        return clients.list(new ClientStore.Query(blankToNull(search), owner, cursor(cursor), Math.max(1, Math.min(limit, 200))));
+        return clients.list(new ClientStore.Query(blankToNull(search), owner, blankToNull(scope), cursor(cursor), Math.max(1, Math.min(limit, 200))));
     }
 
     /**
@@ -142,14 +151,22 @@ public final class ClientManagement {
      */
     public RegisteredClient setScopes(Actor actor, String clientId, List<String> scopes) {
         RegisteredClient before = show(actor, clientId);
-        Catalogue snapshot = catalogue.snapshot();
+        return update(actor, clientId, Map.of("scope", String.join(" ", scopes),
+                "resources", apiResources(scopes, before.metadata().resources(), catalogue.snapshot())));
+    }
+
+    /**
+     * The resources of a client with these scopes: the identifiers of the catalogue's APIs they
+     * belong to, and those of {@code current} that name no API of the catalogue.
+     */
+    private static List<String> apiResources(java.util.Collection<String> scopes, List<URI> current,
+            Catalogue snapshot) {
         Set<URI> apis = new HashSet<>();
         snapshot.apis().forEach(api -> apis.add(api.identifier()));
         Set<String> resources = new LinkedHashSet<>();
-        before.metadata().resources().stream().filter(uri -> !apis.contains(uri))
-                .forEach(uri -> resources.add(uri.toString()));
+        current.stream().filter(uri -> !apis.contains(uri)).forEach(uri -> resources.add(uri.toString()));
         scopes.forEach(scope -> snapshot.apiOf(scope).ifPresent(api -> resources.add(api.identifier().toString())));
-        return update(actor, clientId, Map.of("scope", String.join(" ", scopes), "resources", List.copyOf(resources)));
+        return List.copyOf(resources);
     }
 
     public RegisteredClient setDisabled(Actor actor, String clientId, boolean disabled) {

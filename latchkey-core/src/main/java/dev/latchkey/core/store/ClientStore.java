@@ -14,8 +14,13 @@ import java.util.Optional;
  */
 public interface ClientStore {
 
-    /** A filter on the list of clients, newest first; null members do not filter. */
-    record Query(String search, String ownerId, Cursor after, int limit) {
+    /**
+     * A filter on the list of clients, newest first; null members do not filter.
+     *
+     * @param search a client id, or part of a name (any case)
+     * @param scope  a scope the clients may ask for
+     */
+    record Query(String search, String ownerId, String scope, Cursor after, int limit) {
     }
 
     /** Adds the client with its secrets. */

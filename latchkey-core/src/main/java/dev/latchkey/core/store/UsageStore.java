@@ -13,11 +13,14 @@ import java.util.Map;
  */
 public interface UsageStore extends UsageSink {
 
-    /** The hourly counts from {@code from} (inclusive) to {@code to} (exclusive), of one client or (null) all. */
-    List<UsageCount> hourly(String clientId, Instant from, Instant to);
+    /**
+     * The hourly counts from {@code from} (inclusive) to {@code to} (exclusive): of one client, else
+     * summed over the clients of one owner, else (both null) over all.
+     */
+    List<UsageCount> hourly(String clientId, String ownerId, Instant from, Instant to);
 
-    /** The clients that got most tokens from {@code from}, with their counts, most first. */
-    List<Map.Entry<String, Long>> busiest(Instant from, int limit);
+    /** The clients (of {@code ownerId}, or all when null) that got most tokens from {@code from}, most first. */
+    List<Map.Entry<String, Long>> busiest(Instant from, String ownerId, int limit);
 
     /** A client's latest errors, newest first. */
     List<ClientError> errors(String clientId, int limit);

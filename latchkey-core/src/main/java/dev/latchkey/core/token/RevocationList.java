@@ -55,10 +55,12 @@ public final class RevocationList {
      * token its client had until a time at or after {@code issuedAt}.
      */
     public boolean isRevoked(String jti, String clientId, Instant issuedAt) {
-        if (isRevoked(jti)) {
-            return true;
-        }
-        Cutoff cutoff = clientId == null ? null : clients.get(clientId);
+        return isRevoked(jti) || isCutOff(clientId, issuedAt);
+    }
+
+    /** True if every token of {@code clientId} issued until a time at or after {@code issuedAt} is revoked. */
+    public boolean isCutOff(String clientId, Instant issuedAt) {
+        Cutoff cutoff = clientId == null || clients.isEmpty() ? null : clients.get(clientId);
         return cutoff != null && issuedAt != null && !issuedAt.isAfter(cutoff.issuedUntil());
     }
 

@@ -102,7 +102,7 @@ class ClientCredentialsDecisionTest {
 
     @Test
     void aClientNotRegisteredForTheGrantIsUnauthorized() {
-        ClientMetadata refreshOnly = new ClientMetadata("x", Set.of(GrantType.REFRESH_TOKEN), Fixtures.scope("read"),
+        ClientMetadata refreshOnly = new ClientMetadata("x", null, Set.of(GrantType.REFRESH_TOKEN), Fixtures.scope("read"),
                 AuthMethod.CLIENT_SECRET_BASIC, TokenFormat.JWT, Duration.ofHours(1), Duration.ofDays(1),
                 Duration.ZERO, Duration.ZERO, List.of(), List.of(), ResponseProfile.RFC6749);
         RegisteredClient client = CLIENT.withMetadata(refreshOnly);

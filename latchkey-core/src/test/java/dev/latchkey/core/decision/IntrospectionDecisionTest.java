@@ -109,4 +109,15 @@ class IntrospectionDecisionTest {
         revocations.apply(new Change(1, Change.Kind.FAMILY_REVOKED, "family-2", NOW.plusSeconds(3600)));
         assertThat(decision.ofJwt(OWNER, claims, Optional.of(OWNER), NOW).isActive()).isFalse();
     }
+
+    @Test
+    void tokensIssuedBeforeTheirClientsCutOffAreInactiveJwtAndOpaqueAlike() throws Exception {
+        OpaqueAccessTokenRecord before = access(null, false);
+        revocations.apply(new Change(1, Change.Kind.CLIENT_TOKENS_REVOKED,
+                Change.clientTokensRef("owner", before.issuedAt()), NOW.plusSeconds(3600)));
+
+        assertThat(decision.ofAccessToken(OWNER, before, Optional.of(OWNER), NOW)).isEqualTo(Introspection.INACTIVE);
+        assertThat(revocations.isCutOff("owner", before.issuedAt().plusSeconds(1))).as("issued after").isFalse();
+        assertThat(revocations.isCutOff("someone-else", before.issuedAt())).isFalse();
+    }
 }

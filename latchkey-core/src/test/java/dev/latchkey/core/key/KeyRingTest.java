@@ -38,4 +38,19 @@ class KeyRingTest {
         assertThat(new KeyRing(List.of(key(T0.plusSeconds(5)))).signingKey(T0)).isEmpty();
         assertThat(new KeyRing(List.of()).signingKey(T0)).isEmpty();
     }
+
+    @Test
+    void statesNameTheNextTheCurrentAndTheRetiredKeys() {
+        KeyRing.Key first = key(T0);
+        KeyRing.Key second = key(T0.plusSeconds(600));
+        KeyRing ring = new KeyRing(List.of(first, second));
+
+        assertThat(ring.states(T0.plusSeconds(1), MAX_TTL)).extracting(KeyRing.KeyState::kid, KeyRing.KeyState::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(second.kid(), "next"),
+                        org.assertj.core.groups.Tuple.tuple(first.kid(), "current"));
+        assertThat(ring.states(T0.plusSeconds(600).plus(MAX_TTL), MAX_TTL))
+                .extracting(KeyRing.KeyState::status, KeyRing.KeyState::published)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("current", true),
+                        org.assertj.core.groups.Tuple.tuple("retired", false));
+    }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * published until the tokens it signed have expired.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage signing keys.",
-        subcommands = KeysCommand.Rotate.class)
+        subcommands = {KeysCommand.Rotate.class, KeysCommand.ListKeys.class})
 final class KeysCommand {
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
@@ -38,6 +38,32 @@ final class KeysCommand {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("New %s key %s is published now and signs from %s%n", key.algorithm(), key.kid(),
                         key.activatesAt());
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the signing keys: id, algorithm, status (next, current, retired), age, published.")
+    static final class ListKeys implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions options;
+
+        @Override
+        public Integer call() {
+            ServerConfig config = options.toConfig();
+            try (Assembly latchkey = Assembly.open(config, config.issuerFor(config.port()), Clock.systemUTC())) {
+                java.time.Instant now = java.time.Instant.now();
+                PrintWriter out = spec.commandLine().getOut();
+                for (var key : latchkey.keys().ring().states(now, latchkey.keys().maxTokenTtl())) {
+                    out.printf("%s\t%s\t%s\tcreated %s\tsigns from %s\t%s%n", key.kid(), key.algorithm().jws().getName(),
+                            key.status(), key.createdAt(), key.activatesAt(), key.published() ? "published" : "unpublished");
+                }
                 out.flush();
             }
             return 0;

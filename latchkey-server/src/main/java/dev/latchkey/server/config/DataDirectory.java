@@ -26,21 +26,51 @@ public final class DataDirectory {
     public static final String MASTER_KEY_FILE = "master.key";
     public static final String INITIAL_ACCESS_TOKEN_FILE = "initial-access-token";
 
-    private final Path root;
+    /** The SQLite file's name in the data directory, when no database URL is given. */
+    public static final String DATABASE_FILE = "latchkey.db";
 
-    private DataDirectory(Path root) {
+    private final Path root;
+    private final boolean mayCreate;
+
+    private DataDirectory(Path root, boolean mayCreate) {
         this.root = root;
+        this.mayCreate = mayCreate;
     }
 
+    /** For {@code serve}: creates the directory, and the secrets in it, on first start. */
     public static DataDirectory open(Path root) {
         try {
             if (!Files.isDirectory(root)) {
                 Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            return new DataDirectory(root.toAbsolutePath().normalize());
+            return new DataDirectory(root.toAbsolutePath().normalize(), true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + root, e);
         }
+    }
+
+    /**
+     * For the management commands: the directory of an installation that exists, made by
+     * {@code serve}. Nothing is created: a wrong {@code --data-dir} would otherwise start a second
+     * installation (a new master key and database) that the running server does not know.
+     *
+     * @param sqlite true when the database is the SQLite file in the directory, which must exist too;
+     *               with PostgreSQL only the secrets not given in the environment are read from here
+     */
+    public static DataDirectory existing(Path root, boolean sqlite) {
+        Path absolute = root.toAbsolutePath().normalize();
+        if (!sqlite) {
+            return new DataDirectory(absolute, false); // a secret it must read from here is checked when read
+        }
+        if (!Files.isDirectory(absolute)) {
+            throw new IllegalStateException("The data directory " + absolute + " does not exist. Point --data-dir"
+                    + " (or LATCHKEY_DATA_DIR) at the directory of the server's installation; only `serve` creates one.");
+        }
+        if (!Files.isRegularFile(absolute.resolve(DATABASE_FILE))) {
+            throw new IllegalStateException("The data directory " + absolute + " holds no database (" + DATABASE_FILE
+                    + "). Point --data-dir at the server's data directory, or run `serve` once to create one.");
+        }
+        return new DataDirectory(absolute, false);
     }
 
     public Path root() {
@@ -65,6 +95,10 @@ public final class DataDirectory {
 
     private String secretFile(String name, java.util.function.Supplier<String> generator, String what) {
         Path file = root.resolve(name);
+        if (!mayCreate && !Files.exists(file)) {
+            throw new IllegalStateException("There is no " + what + " in " + root + " (" + name + "); give it in the"
+                    + " environment as the server has it, or point --data-dir at the server's data directory.");
+        }
         try {
             if (!Files.exists(file)) {
                 Path temp = Files.createTempFile(root, name, ".tmp",

@@ -88,7 +88,7 @@ public record ServerConfig(
     }
 
     public String jdbcUrl() {
-        return dbUrl != null ? dbUrl : "jdbc:sqlite:" + dataDir.resolve("latchkey.db");
+        return dbUrl != null ? dbUrl : "jdbc:sqlite:" + dataDir.resolve(DataDirectory.DATABASE_FILE);
     }
 
     public ServerConfig withPort(int newPort) {

@@ -1,7 +1,12 @@
 package dev.latchkey.server.web;
 
 import dev.latchkey.server.config.ServerConfig;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -25,23 +30,66 @@ public final class HttpServer {
 
     /** The server, not yet started: {@link Server#start()} listens. */
     public static Server create(Routes routes, ServerConfig settings, int port) {
+        return create(routes, null, settings, port, 0);
+    }
+
+    /**
+     * The server with a second listener, on {@code adminPort}, for the dashboard and the admin API
+     * ({@code admin}); {@code routes} then serve the token service alone. Null {@code admin}: one
+     * listener serves everything.
+     */
+    public static Server create(Routes routes, Routes admin, ServerConfig settings, int port, int adminPort) {
         Server server = new Server(threadPool(settings.maxThreads()));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(settings.host());
-        connector.setPort(port);
-        connector.setAcceptQueueSize(acceptQueueSize());
-        server.addConnector(connector);
+        ServerConnector connector = connector(server, http, settings.host(), port);
         server.setErrorHandler(new JsonErrorHandler());
-        server.setHandler(routes.router());
+        if (admin == null) {
+            server.setHandler(routes.router());
+        } else {
+            ServerConnector adminConnector = connector(server, http, settings.host(), adminPort);
+            server.setHandler(new ByListener(adminConnector, admin.router(), routes.router()));
+        }
         server.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStopped(LifeCycle event) {
                 routes.close();
+                if (admin != null) {
+                    admin.close();
+                }
             }
         });
         return server;
+    }
+
+    private static ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setAcceptQueueSize(acceptQueueSize());
+        server.addConnector(connector);
+        return connector;
+    }
+
+    /** Sends a request to the routes of the listener it came in on. */
+    private static final class ByListener extends Handler.Abstract {
+        private final Connector admin;
+        private final Handler adminRoutes;
+        private final Handler routes;
+
+        ByListener(Connector admin, Handler adminRoutes, Handler routes) {
+            this.admin = admin;
+            this.adminRoutes = adminRoutes;
+            this.routes = routes;
+            addBean(adminRoutes);
+            addBean(routes);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            Handler target = request.getConnectionMetaData().getConnector() == admin ? adminRoutes : routes;
+            return target.handle(request, response, callback);
+        }
     }
 
     /**

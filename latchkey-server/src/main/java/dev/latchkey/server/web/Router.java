@@ -61,16 +61,6 @@ final class Router extends Handler.Abstract {
             return parameters.get(index);
         }
 
-        /** The first value of a query parameter, decoded, or null. */
-        String queryParameter(String name) {
-            if (query == null) {
-                return null;
-            }
-            org.eclipse.jetty.util.MultiMap<String> values = new org.eclipse.jetty.util.MultiMap<>();
-            org.eclipse.jetty.util.UrlEncoded.decodeUtf8To(query, values);
-            return values.getValue(name);
-        }
-
         /** The body as a form, once its media type is checked. */
         Form form(RequestBodies bodies) {
             return bodies.form(header(HttpHeader.CONTENT_TYPE), body);

@@ -13,7 +13,15 @@ import dev.latchkey.server.render.JwksResponses;
 import dev.latchkey.server.render.RevocationResponses;
 import dev.latchkey.server.render.ServerMetadata;
 import dev.latchkey.server.render.TokenResponses;
+import dev.latchkey.server.dashboard.AdminApi;
+import dev.latchkey.server.dashboard.Management;
+import dev.latchkey.server.dashboard.Pages;
+import dev.latchkey.server.dashboard.Request;
+import dev.latchkey.server.dashboard.Route;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
@@ -50,6 +58,23 @@ public final class Routes implements AutoCloseable {
      * @param issuer   the issuer identifier, which prefixes every endpoint's absolute URI
      */
     public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer) {
+        this(assembly, maxBodyBytes, issuer, Serves.BOTH);
+    }
+
+    /** What a listener serves: the token service and the dashboard, or one of them (--admin-port). */
+    public enum Serves {
+        BOTH, TOKEN_SERVICE, DASHBOARD;
+
+        boolean tokens() {
+            return this != DASHBOARD;
+        }
+
+        boolean dashboard() {
+            return this != TOKEN_SERVICE;
+        }
+    }
+
+    public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Serves serves) {
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         Metrics metrics = new Metrics();
         Executor workers = task -> assembly.join().workers().execute(task);
@@ -58,8 +83,32 @@ public final class Routes implements AutoCloseable {
                 "revocation_endpoint", issuer + REVOKE);
         String registerUri = issuer + REGISTER;
 
-        this.router = new Router(bodies, new Failures(metrics), metrics, idle)
-                .route(HttpMethod.GET, METADATA, Router.immediate(call ->                         // RFC 8414 §3
+        this.router = new Router(bodies, new Failures(metrics), metrics, idle);
+        if (serves.tokens()) {
+            tokenService(assembly, bodies, metrics, workers, issuer, endpoints, registerUri);
+        }
+        if (serves.dashboard()) {
+            // The dashboard and the admin API (DESIGN.md): every route waits for the store or a password hash.
+            Supplier<Management> management = () -> assembly.join().management();
+            List<Route> routes = new ArrayList<>(new AdminApi(management, maxBodyBytes).routes());
+            routes.addAll(new Pages(management).routes());
+            for (Route route : routes) {
+                router.route(HttpMethod.fromString(route.method()), route.pattern(), Router.onWorkers(call ->
+                        route.handler().apply(new Request(route.method(), call.parameters(), call.query(),
+                                name -> call.headers().get(name), call.body(), call.source())), workers));
+            }
+        }
+        router.route(HttpMethod.GET, "/health", Router.onWorkers(call ->      // readiness: the database reads and writes
+                        HealthResponses.ready(assembly.join().ready().getAsBoolean()), workers))
+                .route(HttpMethod.GET, "/health/live", Router.immediate(call -> HealthResponses.live()));  // liveness
+        if (serves.tokens()) {
+            router.route(HttpMethod.GET, "/metrics", Router.immediate(metrics::handle));                // Prometheus text format
+        }
+    }
+
+    private void tokenService(CompletableFuture<Services> assembly, RequestBodies bodies, Metrics metrics,
+            Executor workers, String issuer, Map<String, String> endpoints, String registerUri) {
+        router.route(HttpMethod.GET, METADATA, Router.immediate(call ->                         // RFC 8414 §3
                         ServerMetadata.reply(issuer, endpoints)))
                 .route(HttpMethod.POST, TOKEN, call -> {                                          // RFC 6749 §3.2, §4.4, §6
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
@@ -102,11 +151,7 @@ public final class Routes implements AutoCloseable {
                 .route(HttpMethod.DELETE, REGISTER + "/{client_id}", Router.onWorkers(call -> {   // RFC 7592 §2.3
                     assembly.join().registrar().delete(call.pathParameter(), bearer(call), call.source());
                     return ClientResponses.deleted();
-                }, workers))
-                .route(HttpMethod.GET, "/health", Router.onWorkers(call ->      // readiness: the database reads and writes
-                        HealthResponses.ready(assembly.join().ready().getAsBoolean()), workers))
-                .route(HttpMethod.GET, "/health/live", Router.immediate(call -> HealthResponses.live()))  // liveness
-                .route(HttpMethod.GET, "/metrics", Router.immediate(metrics::handle));                // Prometheus text format
+                }, workers));
     }
 
     private static String bearer(Router.Call call) {

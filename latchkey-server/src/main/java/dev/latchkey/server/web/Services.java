@@ -2,6 +2,7 @@ package dev.latchkey.server.web;
 
 import dev.latchkey.core.key.KeyManager;
 import dev.latchkey.core.registry.ClientRegistrar;
+import dev.latchkey.server.dashboard.Management;
 import dev.latchkey.server.pipeline.Pipelines;
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -9,12 +10,13 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What the routes serve, handed to the web layer by whoever assembles the service: the request
- * pipelines, the registrar, the signing keys, readiness, the store workers and the clock. The web
- * layer asks nothing else of the assembly.
+ * pipelines, the registrar, the signing keys, readiness, the store workers, the clock, and the
+ * management services of the dashboard and the admin API. The web layer asks nothing else of the
+ * assembly.
  *
  * @param ready   true while the database answers reads and takes writes (it may wait for the database)
  * @param workers where routes that wait for the store run, off the HTTP threads
  */
 public record Services(Pipelines pipelines, ClientRegistrar registrar, KeyManager keys, BooleanSupplier ready,
-        Executor workers, Clock clock) {
+        Executor workers, Clock clock, Management management) {
 }

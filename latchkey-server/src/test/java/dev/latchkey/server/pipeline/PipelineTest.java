@@ -211,9 +211,9 @@ class PipelineTest {
         usage.drain(NOW, stores.usage());
 
         Instant hour = NOW.truncatedTo(ChronoUnit.HOURS);
-        assertThat(stores.usage().hourly(credentials.clientId(), hour, hour.plusSeconds(3600)))
+        assertThat(stores.usage().hourly(credentials.clientId(), null, hour, hour.plusSeconds(3600)))
                 .containsExactly(new dev.latchkey.core.usage.UsageCount(hour, 3, 1));
-        assertThat(stores.usage().hourly(null, hour, hour.plusSeconds(3600)))
+        assertThat(stores.usage().hourly(null, null, hour, hour.plusSeconds(3600)))
                 .as("the stranger's failure counts under the unknown id").containsExactly(
                         new dev.latchkey.core.usage.UsageCount(hour, 3, 2));
         assertThat(stores.usage().errors(credentials.clientId(), 10)).extracting(e -> e.error())

@@ -227,32 +227,52 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** A unit that lost a deadlock or a serialization check is rolled back and runs again, this often at most. */
+    static final int CONFLICT_ATTEMPTS = 3;
+
     private void runOneByOne(Connection c, List<Task<?>> batch, Object[] results, Throwable[] failures)
             throws SQLException {
         for (int i = 0; i < batch.size(); i++) {
-            try {
-                begin(c);
-                results[i] = batch.get(i).work().run(c);
-                int inserted = StatementCache.flush(c);
-                commit(c);
-                insertsCommitted(inserted);
-            } catch (SQLException e) {
-                rollback(c);
-                if (isConnectionFailure(e)) {
-                    throw e;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    begin(c);
+                    results[i] = batch.get(i).work().run(c);
+                    int inserted = StatementCache.flush(c);
+                    commit(c);
+                    insertsCommitted(inserted);
+                    break;
+                } catch (SQLException e) {
+                    rollback(c);
+                    if (isConnectionFailure(e)) {
+                        throw e;
+                    }
+                    // PostgreSQL aborted the transaction to break a deadlock with another writer
+                    // (units of two batches lock families in different orders): nothing of it was
+                    // applied, so it runs again.
+                    if (isConflict(e) && attempt < CONFLICT_ATTEMPTS) {
+                        continue;
+                    }
+                    if (JdbcSupport.isStoreFailure(e)) {
+                        // Not this unit's fault (a full disk, a read-only file): the store cannot write.
+                        failureLog.failed("a write was not applied: " + JdbcSupport.cause(e), e);
+                        lastFailureNanos = System.nanoTime();
+                        everFailed = true;
+                    }
+                    failures[i] = JdbcSupport.unavailable(e);
+                    break;
+                } catch (RuntimeException e) {
+                    rollback(c);
+                    failures[i] = e;
+                    break;
                 }
-                if (JdbcSupport.isStoreFailure(e)) {
-                    // Not this unit's fault (a full disk, a read-only file): the store cannot write.
-                    failureLog.failed("a write was not applied: " + JdbcSupport.cause(e), e);
-                    lastFailureNanos = System.nanoTime();
-                    everFailed = true;
-                }
-                failures[i] = JdbcSupport.unavailable(e);
-            } catch (RuntimeException e) {
-                rollback(c);
-                failures[i] = e;
             }
         }
+    }
+
+    /** SQLSTATE class 40: a deadlock (40P01) or a serialization failure (40001). */
+    static boolean isConflict(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("40");
     }
 
     private void begin(Connection c) throws SQLException {

@@ -59,7 +59,7 @@ final class JdbcClientStore implements ClientStore {
     public void insert(RegisteredClient client, AuditEvent event) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients (client_id, registration_token_hash,"
-                    + " metadata, name, issued_at, updated_at, owner_id, disabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " metadata, name, issued_at, updated_at, owner_id, disabled, scopes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, client.clientId());
                 ps.setString(2, client.registrationTokenHash());
                 ps.setString(3, JSONObjectUtils.toJSONString(client.metadata().toJson()));
@@ -68,6 +68,7 @@ final class JdbcClientStore implements ClientStore {
                 ps.setLong(6, client.issuedAt().getEpochSecond());
                 ps.setString(7, client.ownerId());
                 ps.setInt(8, client.disabled() ? 1 : 0);
+                ps.setString(9, searchScopes(client));
                 ps.executeUpdate();
             }
             for (StoredSecret secret : client.secrets()) {
@@ -100,13 +101,14 @@ final class JdbcClientStore implements ClientStore {
         return db.write(c -> {
             int updated;
             try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET metadata = ?, name = ?, updated_at = ?,"
-                    + " owner_id = ?, disabled = ? WHERE client_id = ?")) {
+                    + " owner_id = ?, disabled = ?, scopes = ? WHERE client_id = ?")) {
                 ps.setString(1, JSONObjectUtils.toJSONString(client.metadata().toJson()));
                 ps.setString(2, searchName(client));
                 ps.setLong(3, now.getEpochSecond());
                 ps.setString(4, client.ownerId());
                 ps.setInt(5, client.disabled() ? 1 : 0);
-                ps.setString(6, client.clientId());
+                ps.setString(6, searchScopes(client));
+                ps.setString(7, client.clientId());
                 updated = ps.executeUpdate();
             }
             if (updated > 0) {
@@ -198,6 +200,10 @@ final class JdbcClientStore implements ClientStore {
                 sql.append(" AND (client_id = ? OR name LIKE ? ESCAPE '!')");
                 parameters.add(query.search());
                 parameters.add("%" + likeEscaped(query.search().toLowerCase(Locale.ROOT)) + "%");
+            }
+            if (query.scope() != null) {
+                sql.append(" AND scopes LIKE ? ESCAPE '!'");
+                parameters.add("% " + likeEscaped(query.scope()) + " %");
             }
             Cursor after = query.after();
             if (after != null) {
@@ -322,6 +328,11 @@ final class JdbcClientStore implements ClientStore {
     private static String searchName(RegisteredClient client) {
         String name = client.metadata().clientName();
         return name == null ? null : name.toLowerCase(Locale.ROOT);
+    }
+
+    /** The scopes between spaces, so that {@code LIKE '% read %'} finds one scope exactly. */
+    private static String searchScopes(RegisteredClient client) {
+        return " " + client.metadata().scope() + " ";
     }
 
     private static String likeEscaped(String text) {

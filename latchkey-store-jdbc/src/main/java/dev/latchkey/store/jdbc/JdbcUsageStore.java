@@ -70,15 +70,19 @@ final class JdbcUsageStore implements UsageStore {
     }
 
     @Override
-    public List<UsageCount> hourly(String clientId, Instant from, Instant to) {
+    public List<UsageCount> hourly(String clientId, String ownerId, Instant from, Instant to) {
         return db.read(c -> {
-            String sql = clientId == null
-                    ? "SELECT hour, SUM(issued), SUM(errors) FROM usage_counts WHERE hour >= ? AND hour < ? GROUP BY hour ORDER BY hour"
-                    : "SELECT hour, issued, errors FROM usage_counts WHERE client_id = ? AND hour >= ? AND hour < ? ORDER BY hour";
+            String sql = clientId != null
+                    ? "SELECT hour, issued, errors FROM usage_counts WHERE client_id = ? AND hour >= ? AND hour < ? ORDER BY hour"
+                    : ownerId != null
+                    ? "SELECT u.hour, SUM(u.issued), SUM(u.errors) FROM usage_counts u JOIN clients c"
+                            + " ON c.client_id = u.client_id WHERE c.owner_id = ? AND u.hour >= ? AND u.hour < ?"
+                            + " GROUP BY u.hour ORDER BY u.hour"
+                    : "SELECT hour, SUM(issued), SUM(errors) FROM usage_counts WHERE hour >= ? AND hour < ? GROUP BY hour ORDER BY hour";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
-                if (clientId != null) {
-                    ps.setString(i++, clientId);
+                if (clientId != null || ownerId != null) {
+                    ps.setString(i++, clientId != null ? clientId : ownerId);
                 }
                 ps.setLong(i++, from.getEpochSecond());
                 ps.setLong(i, to.getEpochSecond());
@@ -94,12 +98,21 @@ final class JdbcUsageStore implements UsageStore {
     }
 
     @Override
-    public List<Map.Entry<String, Long>> busiest(Instant from, int limit) {
+    public List<Map.Entry<String, Long>> busiest(Instant from, String ownerId, int limit) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT client_id, SUM(issued) AS total FROM usage_counts"
-                    + " WHERE hour >= ? AND client_id <> '' GROUP BY client_id ORDER BY total DESC, client_id LIMIT ?")) {
-                ps.setLong(1, from.getEpochSecond());
-                ps.setInt(2, limit);
+            String sql = ownerId == null
+                    ? "SELECT client_id, SUM(issued) AS total FROM usage_counts WHERE hour >= ? AND client_id <> ''"
+                            + " GROUP BY client_id ORDER BY total DESC, client_id LIMIT ?"
+                    : "SELECT u.client_id, SUM(u.issued) AS total FROM usage_counts u JOIN clients c"
+                            + " ON c.client_id = u.client_id WHERE u.hour >= ? AND c.owner_id = ?"
+                            + " GROUP BY u.client_id ORDER BY total DESC, u.client_id LIMIT ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setLong(i++, from.getEpochSecond());
+                if (ownerId != null) {
+                    ps.setString(i++, ownerId);
+                }
+                ps.setInt(i, limit);
                 List<Map.Entry<String, Long>> busiest = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -109,7 +109,7 @@ interface DashboardStoreContract {
         Cursor after = null;
         int pages = 0;
         do {
-            Page<RegisteredClient> page = clients.list(new ClientStore.Query(null, null, after, 3));
+            Page<RegisteredClient> page = clients.list(new ClientStore.Query(null, null, null, after, 3));
             page.items().forEach(c -> seen.add(c.clientId()));
             after = Cursor.parse(page.nextCursor());
             pages++;
@@ -118,17 +118,20 @@ interface DashboardStoreContract {
         assertThat(pages).isEqualTo(3);
         assertThat(seen).containsExactly("c6", "c5", "c4", "c3", "c2", "c1", "c0");
 
-        assertThat(clients.list(new ClientStore.Query(null, "odd", null, 10)).items())
+        assertThat(clients.list(new ClientStore.Query(null, "odd", null, null, 10)).items())
                 .extracting(RegisteredClient::clientId).containsExactly("c5", "c3", "c1");
-        assertThat(clients.list(new ClientStore.Query("billing 50%", null, null, 10)).items())
+        assertThat(clients.list(new ClientStore.Query("billing 50%", null, null, null, 10)).items())
                 .extracting(RegisteredClient::clientId).containsExactly("c3");
-        assertThat(clients.list(new ClientStore.Query("50%_", null, null, 10)).items())
+        assertThat(clients.list(new ClientStore.Query("50%_", null, null, null, 10)).items())
                 .as("LIKE wildcards are literal").extracting(RegisteredClient::clientId).containsExactly("c3");
-        assertThat(clients.list(new ClientStore.Query("%", null, null, 10)).items()).extracting(RegisteredClient::clientId)
+        assertThat(clients.list(new ClientStore.Query("%", null, null, null, 10)).items()).extracting(RegisteredClient::clientId)
                 .containsExactly("c3");
-        assertThat(clients.list(new ClientStore.Query("c4", null, null, 10)).items())
+        assertThat(clients.list(new ClientStore.Query("c4", null, null, null, 10)).items())
                 .extracting(RegisteredClient::clientId).containsExactly("c4");
-        assertThat(clients.list(new ClientStore.Query(null, "nobody", null, 10))).isEqualTo(new Page<>(List.of(), null));
+        assertThat(clients.list(new ClientStore.Query(null, "nobody", null, null, 10))).isEqualTo(new Page<>(List.of(), null));
+        assertThat(clients.list(new ClientStore.Query(null, null, "read", null, 10)).items()).hasSize(7);
+        assertThat(clients.list(new ClientStore.Query(null, null, "rea", null, 10)).items())
+                .as("a scope is matched whole").isEmpty();
     }
 
     @Test
@@ -283,8 +286,8 @@ interface DashboardStoreContract {
 
     @Test
     default void usageFromManyNodesAddsUpAndRecordsLastUse() {
-        stores().clients().insert(client("busy", NOW, null, null), null);
-        stores().clients().insert(client("quiet", NOW, null, null), null);
+        stores().clients().insert(client("busy", NOW, "owner-1", null), null);
+        stores().clients().insert(client("quiet", NOW, "owner-2", null), null);
         Instant hour = NOW.truncatedTo(ChronoUnit.HOURS);
         UsageStore usage = stores().usage();
         usage.add(List.of(new UsageDelta(hour, "busy", 10, 1), new UsageDelta(hour, "quiet", 2, 0)),
@@ -293,11 +296,15 @@ interface DashboardStoreContract {
                 1, 0), new UsageDelta(hour, "", 0, 7)), List.of(new ClientError("busy", NOW.plusMillis(1),
                 "invalid_client")), Map.of(), Map.of());
 
-        assertThat(usage.hourly("busy", hour.minusSeconds(7200), hour.plusSeconds(3600))).containsExactly(
+        assertThat(usage.hourly("busy", null, hour.minusSeconds(7200), hour.plusSeconds(3600))).containsExactly(
                 new UsageCount(hour.minusSeconds(3600), 1, 0), new UsageCount(hour, 15, 3));
-        assertThat(usage.hourly(null, hour, hour.plusSeconds(3600))).containsExactly(new UsageCount(hour, 17, 10));
-        assertThat(usage.busiest(hour.minusSeconds(3600), 10)).extracting(Map.Entry::getKey)
+        assertThat(usage.hourly(null, null, hour, hour.plusSeconds(3600))).containsExactly(new UsageCount(hour, 17, 10));
+        assertThat(usage.busiest(hour.minusSeconds(3600), null, 10)).extracting(Map.Entry::getKey)
                 .containsExactly("busy", "quiet");
+        assertThat(usage.busiest(hour.minusSeconds(3600), "owner-2", 10)).extracting(Map.Entry::getKey)
+                .containsExactly("quiet");
+        assertThat(usage.hourly(null, "owner-2", hour, hour.plusSeconds(3600)))
+                .containsExactly(new UsageCount(hour, 2, 0));
         assertThat(usage.errors("busy", 10)).extracting(ClientError::error)
                 .containsExactly("invalid_client", "invalid_scope");
         RegisteredClient busy = stores().clients().find("busy").orElseThrow();
@@ -306,6 +313,6 @@ interface DashboardStoreContract {
         assertThat(stores().clients().find("quiet").orElseThrow().lastUsedAt()).isNull();
 
         assertThat(usage.purge(hour, 1000)).isEqualTo(1);
-        assertThat(usage.hourly("busy", hour.minusSeconds(7200), hour.plusSeconds(3600))).hasSize(1);
+        assertThat(usage.hourly("busy", null, hour.minusSeconds(7200), hour.plusSeconds(3600))).hasSize(1);
     }
 }

@@ -56,7 +56,9 @@ class UpgradeTest {
             assertThat(client.secrets().get(0).expiresAt()).isNull();
             assertThat(client.disabled()).isFalse();
             assertThat(client.ownerId()).isNull();
-            assertThat(stores.clients().list(new ClientStore.Query("billing", null, null, 10)).items())
+            assertThat(stores.clients().list(new ClientStore.Query("billing", null, null, null, 10)).items())
+                    .extracting(RegisteredClient::clientId).containsExactly("old-client");
+            assertThat(stores.clients().list(new ClientStore.Query(null, null, "read", null, 10)).items())
                     .extracting(RegisteredClient::clientId).containsExactly("old-client");
         }
     }

@@ -115,6 +115,7 @@ final class MemoryClients implements ClientStore {
                     .filter(c -> search == null || c.clientId().equals(query.search())
                             || c.metadata().clientName() != null
                             && c.metadata().clientName().toLowerCase(Locale.ROOT).contains(search))
+                    .filter(c -> query.scope() == null || c.metadata().scope().values().contains(query.scope()))
                     .filter(c -> after == null || c.issuedAt().getEpochSecond() < after.time()
                             || c.issuedAt().getEpochSecond() == after.time() && c.clientId().compareTo(after.id()) < 0)
                     .sorted(NEWEST_FIRST)

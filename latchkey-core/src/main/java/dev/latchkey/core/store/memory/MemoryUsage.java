@@ -44,11 +44,12 @@ final class MemoryUsage implements UsageStore {
     }
 
     @Override
-    public List<UsageCount> hourly(String clientId, Instant from, Instant to) {
+    public List<UsageCount> hourly(String clientId, String ownerId, Instant from, Instant to) {
         synchronized (lock) {
             Map<Instant, long[]> hours = new TreeMap<>();
             counts.forEach((key, sums) -> {
-                if ((clientId == null || clientId.equals(key.clientId())) && !key.hour().isBefore(from)
+                if ((clientId == null || clientId.equals(key.clientId())) && ownedBy(key.clientId(), ownerId)
+                        && !key.hour().isBefore(from)
                         && key.hour().isBefore(to)) {
                     long[] total = hours.computeIfAbsent(key.hour(), h -> new long[2]);
                     total[0] += sums[0];
@@ -61,11 +62,11 @@ final class MemoryUsage implements UsageStore {
     }
 
     @Override
-    public List<Map.Entry<String, Long>> busiest(Instant from, int limit) {
+    public List<Map.Entry<String, Long>> busiest(Instant from, String ownerId, int limit) {
         synchronized (lock) {
             Map<String, Long> totals = new HashMap<>();
             counts.forEach((key, sums) -> {
-                if (!key.clientId().isEmpty() && !key.hour().isBefore(from)) {
+                if (!key.clientId().isEmpty() && !key.hour().isBefore(from) && ownedBy(key.clientId(), ownerId)) {
                     totals.merge(key.clientId(), sums[0], Long::sum);
                 }
             });
@@ -75,6 +76,10 @@ final class MemoryUsage implements UsageStore {
                     .<Map.Entry<String, Long>>map(e -> new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()))
                     .toList();
         }
+    }
+
+    private boolean ownedBy(String clientId, String ownerId) {
+        return ownerId == null || clients.find(clientId).map(c -> ownerId.equals(c.ownerId())).orElse(false);
     }
 
     @Override
