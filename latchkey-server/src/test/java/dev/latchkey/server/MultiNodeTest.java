@@ -191,6 +191,57 @@ class MultiNodeTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     }
 
+    /** One admin API request to {@code node} with a bearer token. */
+    private static HttpResponse<String> admin(Node node, String method, String path, String json, String token) {
+        return Http.send(java.net.http.HttpRequest.newBuilder(node.uri("/admin/api/v1" + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private static String tokenError(Node node, TestClient client) throws Exception {
+        var response = OAuth.token(node, client, new com.nimbusds.oauth2.sdk.ClientCredentialsGrant(), null);
+        return response.indicatesSuccess() ? "none" : response.toErrorResponse().getErrorObject().getCode();
+    }
+
+    /** Issue 14, data: the change feed carries secret and status changes to every node within 1 s. */
+    @Test
+    void aSecretRevokedOrAClientDisabledOnOneNodeIsRefusedOnTheOtherWithinASecond() throws Exception {
+        TestClient automation = a.register(Map.of("scope", "latchkey:admin"));
+        String token = OAuth.clientCredentials(a, automation).getTokens().getAccessToken().getValue();
+        TestClient client = a.register(Map.of("scope", "read"));
+        assertThat(tokenError(b, client)).as("B knows the client (and caches it)").isEqualTo("none");
+
+        HttpResponse<String> added = admin(a, "POST", "/clients/" + client.id() + "/secrets", "{\"name\":\"second\"}",
+                token);
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        TestClient second = new TestClient(client.id(), (String) Http.json(added).get("client_secret"), null, Map.of());
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> tokenError(b, second).equals("none"));
+
+        long start = System.nanoTime();
+        HttpResponse<String> revoked = admin(a, "DELETE", "/clients/" + client.id() + "/secrets/"
+                + Http.json(added).get("secret_id"), null, token);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> tokenError(b, second).equals("invalid_client"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(tokenError(b, client)).as("the first secret still works on B").isEqualTo("none");
+
+        start = System.nanoTime();
+        HttpResponse<String> disabled = admin(a, "PATCH", "/clients/" + client.id(), "{\"disabled\":true}", token);
+        assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> tokenError(b, client).equals("invalid_client"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(tokenError(a, client)).isEqualTo("invalid_client");
+
+        admin(a, "PATCH", "/clients/" + client.id(), "{\"disabled\":false}", token);
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> tokenError(b, client).equals("none"));
+    }
+
     @Test
     void keyRotatedFromTheCommandLineAppearsInEveryNodesJwks() throws Exception {
         int before = JWKSet.parse(Http.get(a.uri("/oauth2/jwks")).body()).size();
