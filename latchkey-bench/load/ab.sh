@@ -2,9 +2,11 @@
 # A/B of Latchkey builds (or settings) under wrk, alternated so that the shared machine's drift
 # falls on every variant alike:
 #
-#   latchkey-bench/load/ab.sh [-r ROUNDS] SCENARIO "label|jar|java options|env" ...
+#   latchkey-bench/load/ab.sh [-r ROUNDS] SCENARIO "label|jar|java options|env[|secrets]" ...
 #   e.g. latchkey-bench/load/ab.sh -r 3 cc-opaque "old|/tmp/old.jar||" "new|latchkey-server/target/latchkey.jar||"
 #
+# secrets (default 1): how many live secrets the client holds; the extra ones are added with
+# `client secret add` after registration, and requests authenticate with the first.
 # SCENARIO: cc-jwt, cc-opaque (client credentials), introspect-jwt, introspect-opaque (256 tokens) or
 # refresh (rotation: each request spends the refresh token the previous response returned).
 # STORE=postgresql runs every variant on a schema of its own in PostgreSQL (LATCHKEY_BENCH_PG_URL,
@@ -32,8 +34,8 @@ psql_test() { PGOPTIONS=--client-min-messages=warning psql -h 127.0.0.1 -U postg
 PID=""
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -n "$SCHEMA" ] && psql_test "DROP SCHEMA $SCHEMA CASCADE"; true' EXIT
 
-run() { # label jar jopts env -> one result line
-  local label=$1 jar=$2 jopts=$3 envs=$4 dir
+run() { # label jar jopts env secrets -> one result line
+  local label=$1 jar=$2 jopts=$3 envs=$4 secrets=${5:-1} dir
   dir=$(mktemp -d /tmp/latchkey-ab.XXXXXX)
   local db=()
   if [ "$STORE" = postgresql ]; then
@@ -49,6 +51,10 @@ run() { # label jar jopts env -> one result line
     -H 'Content-Type: application/json' -d "{\"scope\":\"read\",\"access_token_format\":\"$format\",
       \"grant_types\":[\"client_credentials\"$([ "$SCENARIO" = refresh ] && echo ',"refresh_token"')]}")
   auth=$(printf '%s' "$(jq -r .client_id <<<"$client"):$(jq -r .client_secret <<<"$client")" | base64 -w0)
+  for _ in $(seq 2 "$secrets"); do
+    env "${db[@]}" java -jar "$jar" client secret add "$(jq -r .client_id <<<"$client")" --name extra \
+      --data-dir "$dir" > /dev/null
+  done
   local warm_tokens="$dir/tokens"
   if [[ $SCENARIO == cc-* ]]; then
     url=http://127.0.0.1:$PORT/oauth2/token; script=$LOAD/post.lua
@@ -89,8 +95,8 @@ run() { # label jar jopts env -> one result line
 results=$(mktemp)
 for round in $(seq 1 "$ROUNDS"); do
   for spec in "$@"; do
-    IFS='|' read -r label jar jopts envs <<<"$spec"
-    run "$label" "$jar" "$jopts" "$envs" | tee -a "$results"
+    IFS='|' read -r label jar jopts envs secrets <<<"$spec"
+    run "$label" "$jar" "$jopts" "$envs" "$secrets" | tee -a "$results"
   done
 done
 echo "== median requests/s over $ROUNDS rounds, $SCENARIO, $CONNS connections"

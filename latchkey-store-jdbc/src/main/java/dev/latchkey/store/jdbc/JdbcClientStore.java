@@ -185,12 +185,14 @@ final class JdbcClientStore implements ClientStore {
 
     /**
      * Keyset pagination, newest first: the cursor is the last row's {@code issued_at} and id, so a
-     * page costs one indexed range read however deep it is; the page's secrets come in one more query.
+     * page costs one indexed range read however deep it is. The filters are checked on the index
+     * {@code clients_search} alone (a search that matches nothing reads no client row); the page's
+     * rows and their secrets come in two more queries.
      */
     @Override
     public Page<RegisteredClient> list(Query query) {
         return db.read(c -> {
-            StringBuilder sql = new StringBuilder("SELECT " + CLIENT_COLUMNS + " FROM clients WHERE 1 = 1");
+            StringBuilder sql = new StringBuilder("SELECT client_id, issued_at FROM clients WHERE 1 = 1");
             List<Object> parameters = new ArrayList<>();
             if (query.ownerId() != null) {
                 sql.append(" AND owner_id = ?");
@@ -214,26 +216,43 @@ final class JdbcClientStore implements ClientStore {
             }
             sql.append(" ORDER BY issued_at DESC, client_id DESC LIMIT ?");
             parameters.add(query.limit() + 1);
-            List<RegisteredClient> rows = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            long lastIssued = 0;
+            boolean more = false;
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 for (int i = 0; i < parameters.size(); i++) {
                     ps.setObject(i + 1, parameters.get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(client(rs, List.of()));
+                        if (ids.size() == query.limit()) {
+                            more = true;
+                            break;
+                        }
+                        ids.add(rs.getString(1));
+                        lastIssued = rs.getLong(2);
                     }
                 }
             }
-            String next = null;
-            if (rows.size() > query.limit()) {
-                rows = rows.subList(0, query.limit());
-                RegisteredClient last = rows.get(rows.size() - 1);
-                next = new Cursor(last.issuedAt().getEpochSecond(), last.clientId()).encode();
+            String next = more ? new Cursor(lastIssued, ids.get(ids.size() - 1)).encode() : null;
+            Map<String, RegisteredClient> rows = new java.util.HashMap<>();
+            if (!ids.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + CLIENT_COLUMNS + " FROM clients WHERE"
+                        + " client_id IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")")) {
+                    for (int i = 0; i < ids.size(); i++) {
+                        ps.setString(i + 1, ids.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            RegisteredClient client = client(rs, List.of());
+                            rows.put(client.clientId(), client);
+                        }
+                    }
+                }
             }
-            Map<String, List<StoredSecret>> secrets = secrets(c, rows.stream().map(RegisteredClient::clientId).toList());
-            List<RegisteredClient> page = rows.stream()
-                    .map(client -> client.withSecrets(secrets.getOrDefault(client.clientId(), List.of()))).toList();
+            Map<String, List<StoredSecret>> secrets = secrets(c, ids);
+            List<RegisteredClient> page = ids.stream().filter(rows::containsKey)
+                    .map(id -> rows.get(id).withSecrets(secrets.getOrDefault(id, List.of()))).toList();
             return new Page<>(page, next);
         });
     }
