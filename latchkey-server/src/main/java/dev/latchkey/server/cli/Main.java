@@ -3,7 +3,10 @@ package dev.latchkey.server.cli;
 import dev.latchkey.server.Warmup;
 import java.util.Arrays;
 
-/** Entry point of {@code latchkey.jar}: {@code serve}, {@code client create}, {@code keys rotate}. */
+/**
+ * Entry point of {@code latchkey.jar}: {@code serve}; {@code client create|list|show|delete|secret|revoke-tokens},
+ * {@code keys rotate|list} and {@code admin create} on the data of a running server.
+ */
 public final class Main {
 
     private Main() {
