@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard at scale (issue 14): a store holding 100,000 client applications and 1,000,000
@@ -53,6 +55,7 @@ public final class DashboardScale {
     private static final int DEVELOPERS = 100;
     private static final int WARMUP = 10;
     private static final int MEASURED = 40;
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardScale.class);
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     private DashboardScale() {
@@ -91,8 +94,9 @@ public final class DashboardScale {
             long started = System.nanoTime();
             Populated populated = populate(config.toBuilder().port(server.port()).build().jdbcUrl(), template,
                     developers, clients, refreshTokens);
-            System.out.printf("store %s: %,d clients, %,d refresh tokens in %,d families written in %,d s%n", store,
-                    clients, refreshTokens, populated.families(), (System.nanoTime() - started) / 1_000_000_000);
+            LOG.info("Store {}: {} clients, {} refresh tokens in {} families written in {} s", store,
+                    String.format("%,d", clients), String.format("%,d", refreshTokens),
+                    String.format("%,d", populated.families()), (System.nanoTime() - started) / 1_000_000_000);
 
             server = LatchkeyServer.start(config.toBuilder().port(server.port()).build(), Clock.systemUTC());
             try {
@@ -138,7 +142,7 @@ public final class DashboardScale {
             int refreshTokens) throws Exception {
         long now = Instant.now().getEpochSecond();
         long firstIssued = now - clients - 60;
-        String busy = null;
+        String busy;
         String middleCursor = null;
         long families = refreshTokens / 2;
         try (Connection c = DriverManager.getConnection(jdbcUrl)) {
@@ -173,7 +177,8 @@ public final class DashboardScale {
                     client.setString(3, metadata.replace(template, id).replace("template app", name));
                     client.setLong(4, issued);
                     client.setLong(5, issued);
-                    client.setString(6, developers.get(i % developers.size()));
+                    String owner = developers.get(i % developers.size());
+                    client.setString(6, owner);
                     client.setString(7, name.toLowerCase(java.util.Locale.ROOT));
                     client.setLong(8, now - (i % 3600));
                     client.setString(9, " orders:read reports:read ");
@@ -183,7 +188,6 @@ public final class DashboardScale {
                     secret.setString(3, TokenHash.of(Secrets.random256()).value());
                     secret.setLong(4, issued);
                     secret.addBatch();
-                    String owner = developers.get(i % developers.size());
                     audit.setLong(1, issued);
                     audit.setString(2, "account:" + owner);
                     audit.setString(3, id);
@@ -329,9 +333,8 @@ public final class DashboardScale {
         pages.put("/admin/api/v1/clients/" + populated.busyClient() + "/families?limit=100", admin);
         pages.put("/admin/api/v1/audit-events", admin);
 
-        System.out.println();
-        System.out.println("| page | status | rows | median ms | p95 ms | max ms |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        StringBuilder table = new StringBuilder("| page | status | rows | median ms | p95 ms | max ms |\n"
+                + "| --- | --- | --- | --- | --- | --- |\n");
         for (Map.Entry<String, Session> page : pages.entrySet()) {
             String path = page.getKey().replaceAll("#.*", "");
             HttpResponse<String> last = null;
@@ -346,11 +349,13 @@ public final class DashboardScale {
             }
             Arrays.sort(millis);
             int rows = countRows(last.body());
-            System.out.printf("| `%s` | %d | %d | %.1f | %.1f | %.1f |%n",
+            table.append(String.format("| `%s` | %d | %d | %.1f | %.1f | %.1f |%n",
                     page.getKey().replace(populated.busyClient(), "{busiest}")
                             .replace(populated.middleCursor(), "{middle}"),
-                    last.statusCode(), rows, millis[MEASURED / 2], millis[(int) (MEASURED * 0.95)], millis[MEASURED - 1]);
+                    last.statusCode(), rows, millis[MEASURED / 2], millis[(int) (MEASURED * 0.95)],
+                    millis[MEASURED - 1]));
         }
+        LOG.info("Each page, {} times after {} to warm up:\n\n{}", MEASURED, WARMUP, table);
     }
 
     /** Table rows of a page, or items of an admin API list. */

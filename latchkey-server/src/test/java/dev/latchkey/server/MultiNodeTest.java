@@ -191,13 +191,8 @@ class MultiNodeTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     }
 
-    /** One admin API request to {@code node} with a bearer token. */
     private static HttpResponse<String> admin(Node node, String method, String path, String json, String token) {
-        return Http.send(java.net.http.HttpRequest.newBuilder(node.uri("/admin/api/v1" + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                        : java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
+        return Http.json(node, method, "/admin/api/v1" + path, json, token);
     }
 
     private static String tokenError(Node node, TestClient client) throws Exception {

@@ -115,13 +115,12 @@ class DashboardSecurityTest {
             HttpResponse<String> form = Http.send(HttpRequest.newBuilder(https.uri("/dashboard/signin")).GET().build());
             String formCookie = form.headers().firstValue("Set-Cookie").orElseThrow();
             assertThat(formCookie).startsWith(Pages.PRE_SESSION_COOKIE + "=").contains("Secure").contains("HttpOnly");
-            java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
-                    .matcher(form.body());
-            assertThat(csrf.find()).isTrue();
+            String csrf = WebSession.csrfIn(form.body());
+            assertThat(csrf).isNotNull();
             HttpResponse<String> signIn = Http.send(HttpRequest.newBuilder(https.uri("/dashboard/signin"))
                     .header("Cookie", Pages.PRE_SESSION_COOKIE + "=" + cookieValue(formCookie))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(Http.encode(Map.of("csrf", csrf.group(1),
+                    .POST(HttpRequest.BodyPublishers.ofString(Http.encode(Map.of("csrf", csrf,
                             "username", "tls", "password", ADMIN_PASSWORD)))).build());
             assertThat(signIn.statusCode()).isEqualTo(303);
             assertThat(signIn.headers().firstValue("Set-Cookie").orElseThrow())

@@ -38,11 +38,17 @@ final class WebSession {
 
     HttpResponse<String> get(String path) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET().build());
-        Matcher matcher = CSRF.matcher(response.body());
-        if (matcher.find()) {
-            csrf = matcher.group(1);
+        String found = csrfIn(response.body());
+        if (found != null) {
+            csrf = found;
         }
         return response;
+    }
+
+    /** The CSRF token of the first form in a page, or null. */
+    static String csrfIn(String page) {
+        Matcher matcher = CSRF.matcher(page);
+        return matcher.find() ? matcher.group(1) : null;
     }
 
     /** Posts a form with the CSRF token of the last page fetched (unless the form names its own). */

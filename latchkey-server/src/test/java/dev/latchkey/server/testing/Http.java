@@ -44,6 +44,19 @@ public final class Http {
         return send(request.build());
     }
 
+    /** One JSON request (body optional) to {@code path} on {@code server}, with a bearer token unless null. */
+    public static HttpResponse<String> json(Endpoint server, String method, String path, String json, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        return send(request.build());
+    }
+
     public static HttpResponse<String> get(URI uri) {
         return send(HttpRequest.newBuilder(uri).GET().build());
     }

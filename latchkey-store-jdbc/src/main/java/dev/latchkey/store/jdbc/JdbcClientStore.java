@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -235,21 +237,7 @@ final class JdbcClientStore implements ClientStore {
                 }
             }
             String next = more ? new Cursor(lastIssued, ids.get(ids.size() - 1)).encode() : null;
-            Map<String, RegisteredClient> rows = new java.util.HashMap<>();
-            if (!ids.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + CLIENT_COLUMNS + " FROM clients WHERE"
-                        + " client_id IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")")) {
-                    for (int i = 0; i < ids.size(); i++) {
-                        ps.setString(i + 1, ids.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            RegisteredClient client = client(rs, List.of());
-                            rows.put(client.clientId(), client);
-                        }
-                    }
-                }
-            }
+            Map<String, RegisteredClient> rows = clients(c, ids);
             Map<String, List<StoredSecret>> secrets = secrets(c, ids);
             List<RegisteredClient> page = ids.stream().filter(rows::containsKey)
                     .map(id -> rows.get(id).withSecrets(secrets.getOrDefault(id, List.of()))).toList();
@@ -309,17 +297,33 @@ final class JdbcClientStore implements ClientStore {
         }
     }
 
+    /** The clients of these ids (without their secrets), by id; ids not found are left out. */
+    private static Map<String, RegisteredClient> clients(Connection c, List<String> clientIds) throws SQLException {
+        Map<String, RegisteredClient> found = new HashMap<>();
+        if (clientIds.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + CLIENT_COLUMNS + " FROM clients"
+                + " WHERE client_id IN (" + marks(clientIds.size()) + ")")) {
+            bind(ps, clientIds);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    RegisteredClient client = client(rs, List.of());
+                    found.put(client.clientId(), client);
+                }
+            }
+        }
+        return found;
+    }
+
     private static Map<String, List<StoredSecret>> secrets(Connection c, List<String> clientIds) throws SQLException {
         Map<String, List<StoredSecret>> found = new LinkedHashMap<>();
         if (clientIds.isEmpty()) {
             return found;
         }
-        String marks = String.join(", ", java.util.Collections.nCopies(clientIds.size(), "?"));
         try (PreparedStatement ps = c.prepareStatement("SELECT " + SECRET_COLUMNS + " FROM client_secrets"
-                + " WHERE client_id IN (" + marks + ") ORDER BY created_at, secret_id")) {
-            for (int i = 0; i < clientIds.size(); i++) {
-                ps.setString(i + 1, clientIds.get(i));
-            }
+                + " WHERE client_id IN (" + marks(clientIds.size()) + ") ORDER BY created_at, secret_id")) {
+            bind(ps, clientIds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.computeIfAbsent(rs.getString("client_id"), id -> new ArrayList<>()).add(new StoredSecret(
@@ -329,6 +333,17 @@ final class JdbcClientStore implements ClientStore {
             }
         }
         return found;
+    }
+
+    /** {@code ?, ?, ?} for an IN list of this many values. */
+    private static String marks(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
+    }
+
+    private static void bind(PreparedStatement ps, List<String> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            ps.setString(i + 1, values.get(i));
+        }
     }
 
     private static RegisteredClient client(ResultSet rs, List<StoredSecret> secrets) throws SQLException {
