@@ -70,7 +70,7 @@ class DashboardBrowserTest {
     }
 
     private void signOut() {
-        BROWSER.find(By.xpath("//button[normalize-space()='Sign out']")).click();
+        BROWSER.submitWith(BROWSER.find(By.xpath("//button[normalize-space()='Sign out']")));
         assertThat(BROWSER.url()).contains("/dashboard/signin");
     }
 
@@ -171,7 +171,7 @@ class DashboardBrowserTest {
         visit(app + "/credentials");
         WebElement row = BROWSER.find(By.cssSelector("tr[data-secret-id='" + firstSecretId + "']"));
         new Select(row.findElement(By.name("overlap"))).selectByValue("3600");
-        row.findElement(By.xpath(".//button[normalize-space()='Rotate']")).click();
+        BROWSER.submitWith(row.findElement(By.xpath(".//button[normalize-space()='Rotate']")));
         check();
         TestClient second = client(clientId, BROWSER.text("client-secret"));
         assertThat(second.secret()).isNotEqualTo(first.secret());
@@ -181,8 +181,8 @@ class DashboardBrowserTest {
         visit(app + "/credentials");
         assertThat(BROWSER.find(By.cssSelector("tr[data-secret-id='" + firstSecretId + "']")).getText())
                 .as("the old secret shows when it expires").contains(":");
-        BROWSER.find(By.cssSelector("tr[data-secret-id='" + firstSecretId + "']"))
-                .findElement(By.xpath(".//button[normalize-space()='Expire now']")).click();
+        BROWSER.submitWith(BROWSER.find(By.cssSelector("tr[data-secret-id='" + firstSecretId + "']"))
+                .findElement(By.xpath(".//button[normalize-space()='Expire now']")));
         assertThat(BROWSER.url()).contains("notice=expired");
         check();
         assertThat(token(first, "orders:read").toErrorResponse().getErrorObject().getCode())
@@ -253,6 +253,8 @@ class DashboardBrowserTest {
             Object overflow = BROWSER.driver().executeScript(
                     "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
             assertThat(((Number) overflow).intValue()).as(page + " at 390 px: horizontal overflow").isLessThanOrEqualTo(0);
+            BROWSER.screenshot(Path.of("target", "screenshots", "390px" + page.replace(clientId, "app")
+                    .replace('/', '-').replaceAll("[^a-z0-9-]", "") + ".png"));
         }
         BROWSER.driver().manage().window().setSize(new Dimension(1280, 1000));
 

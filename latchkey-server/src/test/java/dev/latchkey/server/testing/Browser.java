@@ -26,6 +26,10 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real browser for page tests: Debian's headless {@code chromium} driven by its
@@ -40,10 +44,10 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     private static final String AXE = "META-INF/resources/webjars/axe-core/4.6.3/axe.min.js";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(Browser.class);
 
     private ChromeDriver driver;
     private Path profile;
-    private String lastPage = "";
 
     /** The driver, started at first use. */
     public ChromeDriver driver() {
@@ -80,7 +84,6 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
     /** Opens a URL and returns the browser. */
     public Browser open(String url) {
         driver().get(url);
-        lastPage = url;
         return this;
     }
 
@@ -103,7 +106,16 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
     /** Clicks the submit button with this label inside the element found by {@code scope}. */
     public Browser press(By scope, String label) {
         WebElement container = find(scope);
-        container.findElement(By.xpath(".//button[normalize-space()='" + label + "']")).click();
+        return submitWith(container.findElement(By.xpath(".//button[normalize-space()='" + label + "']")));
+    }
+
+    /** Clicks a button that submits its form, and waits until the page it leads to has loaded. */
+    public Browser submitWith(WebElement button) {
+        WebElement page = find(By.tagName("html"));
+        button.click();
+        new WebDriverWait(driver(), Duration.ofSeconds(30)).until(ExpectedConditions.and(
+                ExpectedConditions.stalenessOf(page),
+                d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState"))));
         return this;
     }
 
@@ -186,8 +198,8 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
             Path file = screenshot(Path.of("target", "screenshots",
                     context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
                             + ".png"));
-            System.err.println("The page at " + driver.getCurrentUrl() + " (opened as " + lastPage + ") is in " + file
-                    + "; its text: " + driver.findElement(By.tagName("body")).getText());
+            // Only where the page is: its text may hold a secret shown once.
+            LOG.warn("{} failed on {}; the page is in {}", context.getDisplayName(), driver.getCurrentUrl(), file);
         }
     }
 
