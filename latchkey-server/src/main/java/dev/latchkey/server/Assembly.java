@@ -55,6 +55,8 @@ public final class Assembly implements AutoCloseable {
     private final Clock clock;
     private final JdbcStores stores;
     private final KeyManager keys;
+    private final KeyManager idKeys;
+    private final dev.latchkey.core.authorize.Authorizations authorizations;
     private final ClientDirectory clients;
     private final ClientRegistrar registrar;
     private final RevocationList revocations = new RevocationList();
@@ -83,6 +85,8 @@ public final class Assembly implements AutoCloseable {
                 config.limits());
         this.keys = new KeyManager(stores.keys(), masterKey, clock, config.keyActivationDelay(),
                 config.limits().maxAccessTokenTtl());
+        this.idKeys = new KeyManager(stores.keys(), masterKey, clock, config.keyActivationDelay(),
+                dev.latchkey.core.token.IdTokenMinter.TTL, dev.latchkey.core.store.record.StoredKey.ID_TOKEN);
         this.clients = new ClientDirectory(stores.clients(), this::isCurrent);
         this.registrar = new ClientRegistrar(stores.clients(), clients, config.limits(),
                 initialAccessToken == null ? null : Secrets.hash(initialAccessToken), clock);
@@ -93,7 +97,9 @@ public final class Assembly implements AutoCloseable {
         AccessTokenMinter minter = new AccessTokenMinter(policy, keys::ring);
         this.usage = new UsageCounter(config.usageCounting());
         this.pipelines = Pipelines.of(new Pipelines.Parts(clients, stores.tokens(), stores.asyncTokens(), jwts,
-                minter, masterKey, policy, revocations, this::isCurrent, usage, workers, clock));
+                minter, masterKey, policy, revocations, this::isCurrent, usage, workers, clock,
+                stores.authorizations(), new dev.latchkey.core.token.IdTokenMinter(issuer, idKeys)));
+        this.authorizations = new dev.latchkey.core.authorize.Authorizations(clients, stores.authorizations(), clock);
         this.clientManagement = new ClientManagement(stores.clients(), stores.tokens(), stores.catalogue(), clients,
                 registrar, revocations, config.limits(), clock);
         this.accountManagement = new AccountManagement(stores.accounts(), PasswordHasher.standard(), clock);
@@ -112,6 +118,7 @@ public final class Assembly implements AutoCloseable {
         Assembly assembly = new Assembly(config, issuer, clock, existingInstallation);
         try {
             assembly.keys.reload();
+            assembly.idKeys.reload();
         } catch (IllegalStateException e) {
             assembly.close();
             throw new IllegalStateException("The signing keys in the database do not open under this master key;"
@@ -180,7 +187,8 @@ public final class Assembly implements AutoCloseable {
         Management management = new Management(clientManagement, accountManagement, catalogueManagement,
                 new AuditLog(stores.audit()), new UsageReport(stores.usage(), stores.clients(), clock), keys,
                 pipelines.introspection()::verifyAccessToken, stores::isAvailable, issuer, clock);
-        return new Services(pipelines, registrar, keys, stores::isAvailable, workers, clock, management);
+        return new Services(pipelines, registrar, keys, stores::isAvailable, workers, clock, management,
+                new dev.latchkey.server.web.Services.Users(authorizations, idKeys, stores.accounts()));
     }
 
     /**
@@ -201,6 +209,7 @@ public final class Assembly implements AutoCloseable {
         clients.apply(change);
         if (change.kind() == Change.Kind.KEYS_CHANGED) {
             keys.reload();
+            idKeys.reload();
             LOG.info("Signing keys reloaded: {}", keys.ring().all());
         }
     }

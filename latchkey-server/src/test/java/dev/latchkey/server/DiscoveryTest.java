@@ -38,14 +38,20 @@ class DiscoveryTest {
         assertThat(metadata.getIntrospectionEndpointURI()).isEqualTo(SERVER.uri("/oauth2/introspect"));
         assertThat(metadata.getRevocationEndpointURI()).isEqualTo(SERVER.uri("/oauth2/revoke"));
         assertThat(metadata.getRegistrationEndpointURI()).isEqualTo(SERVER.uri("/oauth2/register"));
-        assertThat(metadata.getAuthorizationEndpointURI()).isNull();
-        assertThat(metadata.getResponseTypes()).isEmpty();
-        assertThat(metadata.getGrantTypes()).containsExactlyInAnyOrder(GrantType.CLIENT_CREDENTIALS, GrantType.REFRESH_TOKEN);
+        assertThat(metadata.getAuthorizationEndpointURI()).isEqualTo(SERVER.uri("/oauth2/authorize"));
+        assertThat(metadata.getResponseTypes()).containsExactly(com.nimbusds.oauth2.sdk.ResponseType.CODE);
+        assertThat(metadata.getCodeChallengeMethods())
+                .containsExactly(com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod.S256);
+        assertThat(metadata.supportsAuthorizationResponseIssuerParam()).isTrue();
+        assertThat(metadata.getGrantTypes()).containsExactlyInAnyOrder(GrantType.AUTHORIZATION_CODE,
+                GrantType.CLIENT_CREDENTIALS, GrantType.REFRESH_TOKEN);
         List<ClientAuthenticationMethod> methods = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
                 ClientAuthenticationMethod.CLIENT_SECRET_POST);
-        assertThat(metadata.getTokenEndpointAuthMethods()).containsExactlyElementsOf(methods);
+        List<ClientAuthenticationMethod> withPublic = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+                ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.NONE);
+        assertThat(metadata.getTokenEndpointAuthMethods()).containsExactlyElementsOf(withPublic);
         assertThat(metadata.getIntrospectionEndpointAuthMethods()).containsExactlyElementsOf(methods);
-        assertThat(metadata.getRevocationEndpointAuthMethods()).containsExactlyElementsOf(methods);
+        assertThat(metadata.getRevocationEndpointAuthMethods()).containsExactlyElementsOf(withPublic);
     }
 
     @Test

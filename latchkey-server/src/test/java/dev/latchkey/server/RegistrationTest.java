@@ -131,7 +131,13 @@ class RegistrationTest {
 
     static Stream<Arguments> invalidMetadata() {
         return Stream.of(
-                Arguments.of("unsupported grant", "{\"grant_types\":[\"authorization_code\"]}"),
+                Arguments.of("unsupported grant", "{\"grant_types\":[\"implicit\"]}"),
+                Arguments.of("the implicit response type", "{\"grant_types\":[\"authorization_code\"],"
+                        + "\"response_types\":[\"token\"],\"redirect_uris\":[\"https://x.example/cb\"]}"),
+                Arguments.of("public client with client_credentials", "{\"token_endpoint_auth_method\":\"none\","
+                        + "\"grant_types\":[\"client_credentials\"]}"),
+                Arguments.of("unknown application_type", "{\"application_type\":\"tv\"}"),
+                Arguments.of("unknown id_token algorithm", "{\"id_token_signed_response_alg\":\"none\"}"),
                 Arguments.of("refresh without client credentials", "{\"grant_types\":[\"refresh_token\"]}"),
                 Arguments.of("grant_types not an array", "{\"grant_types\":\"client_credentials\"}"),
                 Arguments.of("empty grant_types", "{\"grant_types\":[]}"),
@@ -185,9 +191,9 @@ class RegistrationTest {
     @Test
     void unknownMetadataMembersAreIgnoredAsRfc7591Requires() {
         TestClient client = SERVER.register(Map.of("scope", "read", "logo_uri", "https://x.example/logo.png",
-                "redirect_uris", List.of("https://x.example/cb")));
+                "tos_uri", "https://x.example/tos"));
 
-        assertThat(client.registration()).doesNotContainKey("logo_uri").doesNotContainKey("redirect_uris");
+        assertThat(client.registration()).doesNotContainKey("logo_uri").doesNotContainKey("tos_uri");
     }
 
     private static ClientRegistrationErrorResponse parseError(HttpResponse<String> response) {

@@ -8,7 +8,9 @@ public enum AuthMethod implements WireNamed {
     /** HTTP Basic with the form-urlencoded client id and secret. */
     CLIENT_SECRET_BASIC("client_secret_basic"),
     /** {@code client_id} and {@code client_secret} in the form body. */
-    CLIENT_SECRET_POST("client_secret_post");
+    CLIENT_SECRET_POST("client_secret_post"),
+    /** A public client (RFC 6749 §2.1): only {@code client_id}, no secret; PKCE stands in for it. */
+    NONE("none");
 
     private final String wireName;
 

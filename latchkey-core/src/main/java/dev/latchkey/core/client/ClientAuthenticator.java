@@ -16,7 +16,8 @@ import java.util.Optional;
  * <p>The presented secret is hashed once (SHA-256) and compared in constant time with every live
  * secret of the client (up to {@link RegisteredClient#MAX_LIVE_SECRETS}: a rotation's overlap), all
  * of them whatever matches, so the time taken tells nothing. An unknown client id is compared with a
- * dummy the same way. A client must use the method it registered (RFC 7591 §2
+ * dummy the same way. A public client ({@link AuthMethod#NONE}) presents no secret and is only
+ * named. A client must use the method it registered (RFC 7591 §2
  * {@code token_endpoint_auth_method}) and must not be disabled. Every failure is {@code invalid_client}.
  */
 public final class ClientAuthenticator {
@@ -34,6 +35,14 @@ public final class ClientAuthenticator {
     /** The authenticated client, or an {@link dev.latchkey.core.error.OAuthException} {@code invalid_client}. */
     public static Authenticated authenticate(ClientCredentials credentials, Optional<RegisteredClient> named,
             Instant now) {
+        if (credentials.method() == AuthMethod.NONE) {
+            // RFC 6749 §2.3: a public client only names itself; what it may do without a secret
+            // (redeem a code with its PKCE verifier, rotate its refresh tokens) the grant checks.
+            if (named.isEmpty() || named.get().disabled() || !named.get().isPublic()) {
+                throw OAuthError.INVALID_CLIENT.toException("Client authentication failed");
+            }
+            return new Authenticated(named.get(), null);
+        }
         byte[] presented = Secrets.sha256(credentials.secret().value());
         List<StoredSecret> secrets = named.map(client -> client.liveSecrets(now)).orElse(List.of());
         String matched = null;

@@ -37,8 +37,12 @@ import java.util.Set;
  * <p>A registered client's metadata is a grant of rights: {@link #requireWithin} refuses an update
  * that would widen them (RFC 7591 §5: a client cannot raise what it may do by asserting it).
  *
- * <p>Deviation from RFC 7591 §2: {@code grant_types} defaults to {@code client_credentials}, as
- * Latchkey has no authorization endpoint. Unknown members are ignored, as §2 requires.
+ * <p>{@link UserFlows} holds the members of the flows where a person signs in ({@code redirect_uris},
+ * {@code application_type}, {@code post_logout_redirect_uris}, {@code id_token_signed_response_alg},
+ * and Latchkey's {@code first_party}, which skips consent and may only be set by an admin).
+ *
+ * <p>Deviation from RFC 7591 §2: {@code grant_types} defaults to {@code client_credentials}, the
+ * grant most Latchkey clients use. Unknown members are ignored, as §2 requires.
  * Immutable and thread-safe.
  */
 public record ClientMetadata(
@@ -54,7 +58,8 @@ public record ClientMetadata(
         Duration refreshTokenAbsoluteTtl,
         List<URI> resources,
         List<String> introspectionAudiences,
-        ResponseProfile responseProfile) {
+        ResponseProfile responseProfile,
+        UserFlows userFlows) {
 
     /**
      * Bounds that keep every token the server issues within what its endpoints accept back (a
@@ -65,6 +70,16 @@ public record ClientMetadata(
     public static final int MAX_DESCRIPTION_CHARS = 500;
     public static final int MAX_RESOURCE_CHARS = 255;
     public static final Duration MAX_ABSOLUTE_TTL = Duration.ofDays(3650);
+
+    /** The metadata before there were user flows: a client that signs in no one. */
+    public ClientMetadata(String clientName, String description, Set<GrantType> grantTypes, Scope scope,
+            AuthMethod authMethod, TokenFormat accessTokenFormat, Duration accessTokenTtl, Duration refreshTokenTtl,
+            Duration refreshTokenGrace, Duration refreshTokenAbsoluteTtl, List<URI> resources,
+            List<String> introspectionAudiences, ResponseProfile responseProfile) {
+        this(clientName, description, grantTypes, scope, authMethod, accessTokenFormat, accessTokenTtl, refreshTokenTtl,
+                refreshTokenGrace, refreshTokenAbsoluteTtl, resources, introspectionAudiences, responseProfile,
+                UserFlows.NONE);
+    }
 
     public ClientMetadata {
         grantTypes = Set.copyOf(grantTypes);
@@ -89,18 +104,42 @@ public record ClientMetadata(
         if (grants.isEmpty()) {
             throw invalid("grant_types must not be empty");
         }
-        if (!grants.contains(GrantType.CLIENT_CREDENTIALS)) {
-            // RFC 7591 §2.1: metadata must be consistent; with no code flow, only
-            // client_credentials can start a refresh token family.
-            throw invalid("refresh_token needs client_credentials, the only grant that issues a first refresh token");
-        }
-        List<String> responseTypes = stringList(json, "response_types", List.of());
-        if (!responseTypes.isEmpty()) {
-            throw invalid("response_types must be empty: this server has no authorization endpoint");
-        }
         String method = string(json, "token_endpoint_auth_method", AuthMethod.CLIENT_SECRET_BASIC.wireName());
-        AuthMethod authMethod = AuthMethod.fromWire(method)
-                .orElseThrow(() -> invalid("token_endpoint_auth_method must be client_secret_basic or client_secret_post"));
+        AuthMethod authMethod = AuthMethod.fromWire(method).orElseThrow(() -> invalid(
+                "token_endpoint_auth_method must be client_secret_basic, client_secret_post or none"));
+        boolean code = grants.contains(GrantType.AUTHORIZATION_CODE);
+        if (!grants.contains(GrantType.CLIENT_CREDENTIALS) && !code) {
+            // RFC 7591 §2.1: metadata must be consistent; a refresh token family starts with a
+            // client_credentials or an authorization_code grant.
+            throw invalid("refresh_token needs client_credentials or authorization_code, the grants that issue a"
+                    + " first refresh token");
+        }
+        if (authMethod == AuthMethod.NONE && grants.contains(GrantType.CLIENT_CREDENTIALS)) {
+            throw invalid("a public client (token_endpoint_auth_method none) cannot use client_credentials");
+        }
+        // RFC 7591 §2.1: response_types and grant_types must agree; "code" is the only response type
+        // (RFC 9700 §2.1.2: no implicit grant, no hybrid).
+        List<String> responseTypes = stringList(json, "response_types", code ? List.of("code") : List.of());
+        for (String type : responseTypes) {
+            if (!type.equals("code")) {
+                throw invalid("response_types may only hold code: the implicit and hybrid flows are not offered");
+            }
+        }
+        if (code != responseTypes.contains("code")) {
+            throw invalid("response_types code and grant type authorization_code go together");
+        }
+        String applicationType = string(json, "application_type", "web");
+        UserFlows.ApplicationType type = switch (applicationType) {
+            case "web" -> UserFlows.ApplicationType.WEB;
+            case "native" -> UserFlows.ApplicationType.NATIVE;
+            default -> throw invalid("application_type must be web or native");
+        };
+        UserFlows userFlows = UserFlows.parse(type, stringList(json, "redirect_uris", List.of()),
+                stringList(json, "post_logout_redirect_uris", List.of()),
+                string(json, "id_token_signed_response_alg", "RS256"), bool(json, "first_party"));
+        if (code && userFlows.redirectUris().isEmpty()) {
+            throw OAuthError.INVALID_REDIRECT_URI.toException("authorization_code needs at least one redirect_uris entry");
+        }
         String format = string(json, "access_token_format", TokenFormat.JWT.wireName());
         TokenFormat tokenFormat = TokenFormat.fromWire(format)
                 .orElseThrow(() -> invalid("access_token_format must be jwt or opaque"));
@@ -134,7 +173,18 @@ public record ClientMetadata(
         List<String> audiences = uris(json, "introspection_audiences").stream().map(URI::toString).toList();
         return new ClientMetadata(name, description == null || description.isBlank() ? null : description, grants,
                 scope, authMethod, tokenFormat, accessTtl, refreshTtl, grace,
-                absoluteTtl, resources, audiences, profile);
+                absoluteTtl, resources, audiences, profile, userFlows);
+    }
+
+    private static boolean bool(Map<String, ?> json, String name) {
+        Object value = json.get(name);
+        if (value == null) {
+            return false;
+        }
+        if (value instanceof Boolean flag) {
+            return flag;
+        }
+        throw invalid(name + " must be true or false");
     }
 
     private static List<URI> uris(Map<String, ?> json, String name) {
@@ -187,6 +237,15 @@ public record ClientMetadata(
                 || refreshTokenAbsoluteTtl.compareTo(granted.refreshTokenAbsoluteTtl) > 0)) {
             throw widened("refresh_token_absolute_ttl");
         }
+        if (!granted.userFlows.redirectUris().containsAll(userFlows.redirectUris())) {
+            throw widened("redirect_uris");
+        }
+        if (!granted.userFlows.postLogoutRedirectUris().containsAll(userFlows.postLogoutRedirectUris())) {
+            throw widened("post_logout_redirect_uris");
+        }
+        if (userFlows.firstParty() && !granted.userFlows.firstParty()) {
+            throw widened("first_party");
+        }
         if (authMethod != granted.authMethod) {
             throw invalid("token_endpoint_auth_method cannot be changed with the registration access token");
         }
@@ -232,6 +291,14 @@ public record ClientMetadata(
         json.put("resources", resources.stream().map(URI::toString).toList());
         json.put("introspection_audiences", introspectionAudiences);
         json.put("response_profile", responseProfile.wireName());
+        if (allows(GrantType.AUTHORIZATION_CODE) || !userFlows.redirectUris().isEmpty()) {
+            json.put("response_types", allows(GrantType.AUTHORIZATION_CODE) ? List.of("code") : List.of());
+            json.put("redirect_uris", userFlows.redirectUris().stream().map(URI::toString).toList());
+            json.put("post_logout_redirect_uris", userFlows.postLogoutRedirectUris().stream().map(URI::toString).toList());
+            json.put("application_type", userFlows.applicationType().wireName());
+            json.put("id_token_signed_response_alg", userFlows.idTokenSignedResponseAlg());
+            json.put("first_party", userFlows.firstParty());
+        }
         return json;
     }
 

@@ -27,10 +27,10 @@ public record RegisteredClient(
         secrets = List.copyOf(secrets);
     }
 
-    /** A new client with one secret. */
+    /** A new client with one secret, or none for a public client ({@code secret} null). */
     public static RegisteredClient registered(String clientId, StoredSecret secret, String registrationTokenHash,
             ClientMetadata metadata, Instant issuedAt, String ownerId) {
-        return new RegisteredClient(clientId, List.of(secret), registrationTokenHash, metadata, issuedAt, ownerId,
+        return new RegisteredClient(clientId, secret == null ? List.of() : List.of(secret), registrationTokenHash, metadata, issuedAt, ownerId,
                 false, null);
     }
 
@@ -52,6 +52,11 @@ public record RegisteredClient(
     public RegisteredClient withOwner(String newOwner) {
         return new RegisteredClient(clientId, secrets, registrationTokenHash, metadata, issuedAt, newOwner, disabled,
                 lastUsedAt);
+    }
+
+    /** A public client (RFC 6749 §2.1): it authenticates with nothing but its id. */
+    public boolean isPublic() {
+        return metadata.authMethod() == AuthMethod.NONE;
     }
 
     /** The secrets that authenticate at {@code now}. */

@@ -89,7 +89,11 @@ public final class RefreshTokenDecision {
 
         // RFC 6749 §6: no scope beyond the one originally granted (nor beyond what the client may
         // still ask for); none requested means the original scope.
-        Scope granted = current.scope().intersect(client.metadata().scope());
+        // A user's tokens keep the OpenID Connect scopes they were granted (they open no API).
+        Scope clientMay = current.subject() == null ? client.metadata().scope()
+                : Scope.of(java.util.stream.Stream.concat(client.metadata().scope().values().stream(),
+                        dev.latchkey.core.authorize.AuthorizationRequest.OIDC_SCOPES.stream()).toList());
+        Scope granted = current.scope().intersect(clientMay);
         Scope scope = grant.scope().orElse(granted);
         if (!granted.containsAll(scope)) {
             return new GrantOutcome.Refuse(OAuthError.INVALID_SCOPE
@@ -102,8 +106,8 @@ public final class RefreshTokenDecision {
             return new GrantOutcome.Refuse(target.get());
         }
 
-        MintedAccessToken access = minter.mint(client, scope, audiences.audience(resources), current.familyId(),
-                precise);
+        MintedAccessToken access = minter.mint(client, current.subject(), scope, audiences.audience(resources),
+                current.familyId(), precise);
         RefreshToken next = RefreshToken.generate(precise);
         // RFC 6749 §6: the new refresh token keeps the scope of the one it replaces.
         RefreshTokenRecord successor = RefreshTokenRecord.active(next.hash(), stored.family(), current.scope(),

@@ -25,6 +25,15 @@ public sealed interface TokenWrite {
             implements TokenWrite {
     }
 
+    /**
+     * An authorization code's tokens: {@code start} is written first, then the code is redeemed
+     * (the compare-and-set), recording {@code start}'s family. So the family of a code's winning
+     * redemption is always stored before the code says it was redeemed, and a replay that loses
+     * finds it to revoke (RFC 6749 §4.1.2).
+     */
+    record RedeemCode(dev.latchkey.core.secret.TokenHash code, StartFamily start) implements TokenWrite {
+    }
+
     /** A rotation: the compare-and-set of {@link Rotation}. */
     record Rotate(Rotation rotation) implements TokenWrite {
     }

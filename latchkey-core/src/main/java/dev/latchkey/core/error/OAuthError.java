@@ -31,6 +31,16 @@ public record OAuthError(String code, String description, URI uri, int status) {
     public static final OAuthError INVALID_TOKEN = of("invalid_token", 401);
     /** RFC 7009 §2.2.1. */
     public static final OAuthError UNSUPPORTED_TOKEN_TYPE = of("unsupported_token_type", 400);
+    /** RFC 7591 §3.2.2: a redirect URI that may not be registered. */
+    public static final OAuthError INVALID_REDIRECT_URI = of("invalid_redirect_uri", 400);
+    /** RFC 6749 §4.1.2.1: the resource owner or the server denied the request. */
+    public static final OAuthError ACCESS_DENIED = of("access_denied", 400);
+    /** RFC 6749 §4.1.2.1: a response_type other than code. */
+    public static final OAuthError UNSUPPORTED_RESPONSE_TYPE = of("unsupported_response_type", 400);
+    /** OIDC Core §3.1.2.6: {@code prompt=none} and no one is signed in. */
+    public static final OAuthError LOGIN_REQUIRED = of("login_required", 400);
+    /** OIDC Core §3.1.2.6: {@code prompt=none} and the user has not consented. */
+    public static final OAuthError CONSENT_REQUIRED = of("consent_required", 400);
     public static final OAuthError SERVER_ERROR = of("server_error", 500);
     public static final OAuthError TEMPORARILY_UNAVAILABLE = of("temporarily_unavailable", 503);
 

@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>Whoever handles grants does so through a {@link Visitor}: a grant type added here without a
  * handler there does not compile (Java 17 has no exhaustive switch over a sealed interface).
  */
-public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshTokenGrant {
+public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshTokenGrant, AuthorizationCodeGrant {
 
     Optional<Scope> scope();
 
@@ -29,5 +29,7 @@ public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshToke
         R clientCredentials(ClientCredentialsGrant grant);
 
         R refreshToken(RefreshTokenGrant grant);
+
+        R authorizationCode(AuthorizationCodeGrant grant);
     }
 }

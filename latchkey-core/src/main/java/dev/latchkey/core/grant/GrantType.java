@@ -7,6 +7,8 @@ import java.util.Optional;
 public enum GrantType implements WireNamed {
     /** RFC 6749 §4.4. */
     CLIENT_CREDENTIALS("client_credentials"),
+    /** RFC 6749 §4.1, with RFC 7636 PKCE. */
+    AUTHORIZATION_CODE("authorization_code"),
     /** RFC 6749 §6. */
     REFRESH_TOKEN("refresh_token");
 

@@ -35,9 +35,17 @@ public final class KeyManager {
     private final Clock clock;
     private final Duration activationDelay;
     private final Duration maxTokenTtl;
+    private final String purpose;
     private volatile KeyRing ring = new KeyRing(List.of());
 
+    /** The keys that sign access tokens. */
     public KeyManager(KeyStore store, MasterKey masterKey, Clock clock, Duration activationDelay, Duration maxTokenTtl) {
+        this(store, masterKey, clock, activationDelay, maxTokenTtl, StoredKey.ACCESS);
+    }
+
+    /** @param purpose which ring: {@link StoredKey#ACCESS} or {@link StoredKey#ID_TOKEN} */
+    public KeyManager(KeyStore store, MasterKey masterKey, Clock clock, Duration activationDelay, Duration maxTokenTtl,
+            String purpose) {
         if (activationDelay.compareTo(Duration.ofSeconds(2)) < 0) {
             throw new IllegalArgumentException("key activation delay must be at least 2 seconds");
         }
@@ -46,6 +54,7 @@ public final class KeyManager {
         this.clock = clock;
         this.activationDelay = activationDelay;
         this.maxTokenTtl = maxTokenTtl;
+        this.purpose = purpose;
     }
 
     public KeyRing ring() {
@@ -66,12 +75,16 @@ public final class KeyManager {
     public void reload() {
         List<KeyRing.Key> keys = new ArrayList<>();
         for (StoredKey stored : store.all()) {
+            if (!stored.purpose().equals(purpose)) {
+                continue;
+            }
             SigningAlgorithm algorithm = SigningAlgorithm.fromName(stored.algorithm())
                     .orElseThrow(() -> new IllegalStateException("key " + stored.kid() + " has unknown algorithm"));
             byte[] privateJson = masterKey.open(stored.sealedPrivateJwk(), aad(stored.kid()));
             try {
                 JWK privateJwk = JWK.parse(new String(privateJson, StandardCharsets.UTF_8));
-                keys.add(KeyRing.key(privateJwk, algorithm, stored.createdAt(), stored.activatesAt()));
+                keys.add(KeyRing.key(privateJwk, algorithm, stored.createdAt(), stored.activatesAt(),
+                        purpose.equals(StoredKey.ACCESS) ? KeyRing.AT_JWT : com.nimbusds.jose.JOSEObjectType.JWT));
             } catch (ParseException e) {
                 throw new IllegalStateException("key " + stored.kid() + " is not a valid JWK", e);
             }
@@ -111,7 +124,7 @@ public final class KeyManager {
         String kid = privateJwk.getKeyID();
         byte[] sealed = masterKey.seal(privateJwk.toJSONString().getBytes(StandardCharsets.UTF_8), aad(kid));
         StoredKey stored = new StoredKey(kid, algorithm.name(), privateJwk.toPublicJWK().toJSONString(), sealed,
-                now, now.plus(delay));
+                now, now.plus(delay), purpose);
         store.insert(stored, now);
         reload();
         return stored;
@@ -119,6 +132,32 @@ public final class KeyManager {
 
     public Optional<KeyRing.Key> signingKey() {
         return ring.signingKey(clock.instant());
+    }
+
+    /**
+     * The key of {@code algorithm} that signs now, made on first use: an id_token key is created
+     * only when a client first asks for an id_token signed with its algorithm. It signs at once
+     * (no one can hold a token signed by it yet); a relying party that meets its unknown kid fetches
+     * the JWKS again (OIDC Core §10.1.1). Two nodes racing here each add a key; both are published
+     * and either verifies. Each algorithm keeps its own staged rotation: the newest active key of
+     * it signs.
+     */
+    public KeyRing.Key signingKey(SigningAlgorithm algorithm) {
+        Instant now = clock.instant();
+        Optional<KeyRing.Key> current = ring.signingKey(algorithm, now);
+        if (current.isPresent()) {
+            return current.get();
+        }
+        synchronized (this) {
+            reload();
+            current = ring.signingKey(algorithm, now);
+            if (current.isPresent()) {
+                return current.get();
+            }
+            add(algorithm, Duration.ZERO);
+            LOG.info("Created {} {} signing key; it signs from now", algorithm, purpose);
+            return ring.signingKey(algorithm, clock.instant()).orElseThrow();
+        }
     }
 
     private static byte[] aad(String kid) {

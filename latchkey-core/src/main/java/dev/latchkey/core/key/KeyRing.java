@@ -61,8 +61,14 @@ public final class KeyRing {
     }
 
     public static Key key(JWK privateJwk, SigningAlgorithm algorithm, Instant createdAt, Instant activatesAt) {
+        return key(privateJwk, algorithm, createdAt, activatesAt, AT_JWT);
+    }
+
+    /** @param type the JWS {@code typ}: {@code at+jwt} for access tokens (RFC 9068 §2.1), {@code JWT} for id_tokens */
+    public static Key key(JWK privateJwk, SigningAlgorithm algorithm, Instant createdAt, Instant activatesAt,
+            JOSEObjectType type) {
         JWK publicJwk = privateJwk.toPublicJWK();
-        JWSHeader header = new JWSHeader.Builder(algorithm.jws()).type(AT_JWT).keyID(publicJwk.getKeyID()).build();
+        JWSHeader header = new JWSHeader.Builder(algorithm.jws()).type(type).keyID(publicJwk.getKeyID()).build();
         return new Key(publicJwk, algorithm, algorithm.signer(privateJwk), algorithm.verifier(publicJwk), header,
                 createdAt, activatesAt);
     }
@@ -79,6 +85,20 @@ public final class KeyRing {
                 break;
             }
             current = key;
+        }
+        return Optional.ofNullable(current);
+    }
+
+    /** The newest key of {@code algorithm} that signs at {@code now}. */
+    public Optional<Key> signingKey(SigningAlgorithm algorithm, Instant now) {
+        Key current = null;
+        for (Key key : keys) {
+            if (key.activatesAt().isAfter(now)) {
+                break;
+            }
+            if (key.algorithm() == algorithm) {
+                current = key;
+            }
         }
         return Optional.ofNullable(current);
     }
@@ -104,6 +124,19 @@ public final class KeyRing {
             if (isPublished(i, now, maxTokenTtl)) {
                 shown.add(keys.get(i));
             }
+        }
+        return shown;
+    }
+
+    /**
+     * The same, for a ring whose algorithms rotate each on its own (the id_token ring: each client
+     * picks its algorithm, so a key of one is never superseded by a key of another).
+     */
+    public List<Key> publishedPerAlgorithm(Instant now, Duration maxTokenTtl) {
+        List<Key> shown = new ArrayList<>();
+        for (SigningAlgorithm algorithm : SigningAlgorithm.values()) {
+            List<Key> ofAlgorithm = keys.stream().filter(key -> key.algorithm() == algorithm).toList();
+            shown.addAll(new KeyRing(ofAlgorithm).published(now, maxTokenTtl));
         }
         return shown;
     }

@@ -99,6 +99,27 @@ public final class AccountManagement {
         return account;
     }
 
+    /**
+     * An end user with a password: by an admin (the admin API) or the command line
+     * ({@code user create}). Usernames are shared with the dashboard's accounts.
+     */
+    public Account createUser(Actor actor, String username, char[] password) {
+        if (!actor.admin()) {
+            throw ManagementException.forbidden("only an admin creates users");
+        }
+        String name = username(username);
+        requireStrong(password);
+        if (accounts.findByUsername(name).isPresent()) {
+            throw ManagementException.conflict("username " + name + " is taken");
+        }
+        Instant now = now();
+        Account account = new Account("usr_" + Secrets.random128(), name, Role.USER, hasher.hash(password), false,
+                false, null, null, now, now);
+        accounts.insert(account, audits.event(actor, "account.create", "account", account.accountId(), null, null,
+                AuditEvents.describe(account)));
+        return account;
+    }
+
     /** True if no account exists yet: the bootstrap may create the first admin. */
     public boolean isEmpty() {
         return accounts.count() == 0;
@@ -109,12 +130,23 @@ public final class AccountManagement {
      * password. Throws {@link SignInRefused}; a sign-in through {@link #signIn} also starts a session.
      */
     public Account authenticate(String username, char[] password, String source) {
+        return authenticate(username, password, source, role -> role != Role.USER);
+    }
+
+    /**
+     * The same, for accounts whose role {@code allowed} accepts: an account of another role is
+     * refused exactly as a wrong password (the dashboard takes admins and developers, the end
+     * users' login only users).
+     */
+    public Account authenticate(String username, char[] password, String source,
+            java.util.function.Predicate<Role> allowed) {
         String name = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
         Duration wait = throttle.wait(name, source);
         if (!wait.isZero()) {
             throw new SignInRefused(wait);
         }
         Optional<Account> found = name.isEmpty() ? Optional.empty() : accounts.findByUsername(name);
+        found = found.filter(account -> allowed.test(account.role()));
         boolean valid = found.filter(Account::canSignIn).isPresent()
                 ? hasher.verify(password, found.get().passwordHash())
                 : hasher.verifyNothing(password);
@@ -135,7 +167,13 @@ public final class AccountManagement {
 
     /** Signs in: a new session (a new id at every sign-in), one audit entry. */
     public SignedIn signIn(String username, char[] password, String source) {
-        Account account = authenticate(username, password, source);
+        return signIn(username, password, source, role -> role != Role.USER);
+    }
+
+    /** Signs in an account whose role {@code allowed} accepts. */
+    public SignedIn signIn(String username, char[] password, String source,
+            java.util.function.Predicate<Role> allowed) {
+        Account account = authenticate(username, password, source, allowed);
         return startSession(account, audits.event(Actor.of(account, source), "account.sign_in", "account",
                 account.accountId(), null, null, null));
     }

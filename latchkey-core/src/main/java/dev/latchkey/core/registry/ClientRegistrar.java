@@ -66,6 +66,7 @@ public final class ClientRegistrar {
         if (!isInitialAccessToken(bearer)) {
             throw OAuthError.INVALID_TOKEN.toException("The initial access token is not valid");
         }
+        // first_party is honoured here: whoever holds the initial access token is the operator.
         return register(ClientMetadata.parse(json, limits), Actor.registrant(source), null);
     }
 
@@ -75,10 +76,13 @@ public final class ClientRegistrar {
      * audit entry, in the same transaction.
      */
     public Registration register(ClientMetadata metadata, Actor actor, String ownerId) {
-        ClientSecret secret = ClientSecret.generate();
+        // RFC 6749 §2.1: a public client gets no secret (it could not keep one); PKCE stands in for it.
+        boolean isPublic = metadata.authMethod() == dev.latchkey.core.client.AuthMethod.NONE;
+        ClientSecret secret = isPublic ? null : ClientSecret.generate();
         String registrationToken = Secrets.random256();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        StoredSecret stored = new StoredSecret(StoredSecret.newId(), "default", secret.hash(), now, null, null);
+        StoredSecret stored = isPublic ? null
+                : new StoredSecret(StoredSecret.newId(), "default", secret.hash(), now, null, null);
         RegisteredClient client = RegisteredClient.registered(Secrets.random128(), stored,
                 Secrets.hash(registrationToken), metadata, now, ownerId);
         store.insert(client, audits.client(actor, "client.create", null, client));

@@ -19,6 +19,8 @@ public interface Stores extends AutoCloseable {
 
     UsageStore usage();
 
+    AuthorizationStore authorizations();
+
     /**
      * Asks the store to call {@code onChange} whenever another node (or process) may have appended
      * to the change log, and once after every reconnection. Stores that cannot push need not: the

@@ -23,7 +23,11 @@ public interface TokenStore {
 
     Optional<OpaqueAccessTokenRecord> findAccessToken(TokenHash hash);
 
-    /** Starts a family with its first refresh token and the opaque access token issued with it (null for a JWT). */
+    /**
+     * Starts a family with its first refresh token (null: a family of access tokens only, as an
+     * authorization code's, so that a replayed code revokes them) and the opaque access token issued
+     * with it (null for a JWT).
+     */
     void saveRefreshToken(TokenFamily family, RefreshTokenRecord token, OpaqueAccessTokenRecord accessToken);
 
     /** The refresh token with this hash and its family; empty if either is unknown. */

@@ -48,6 +48,16 @@ public final class AccessTokenMinter {
      */
     public MintedAccessToken mint(RegisteredClient client, Scope scope, List<String> audience, String familyId,
             Instant precise) {
+        return mint(client, null, scope, audience, familyId, precise);
+    }
+
+    /**
+     * @param subject the user the token acts for (RFC 9068 §2.2: {@code sub} is the resource owner),
+     *                or null for the client's own token ({@code sub} is the client)
+     */
+    public MintedAccessToken mint(RegisteredClient client, String subject, Scope scope, List<String> audience,
+            String familyId, Instant precise) {
+        String sub = subject == null ? client.clientId() : subject;
         Instant now = precise.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Duration ttl = client.metadata().accessTokenTtl();
         if (ttl.compareTo(policy.limits().maxAccessTokenTtl()) > 0) {
@@ -58,14 +68,14 @@ public final class AccessTokenMinter {
         if (client.metadata().accessTokenFormat() == TokenFormat.OPAQUE) {
             String value = Secrets.timeOrdered256(precise);
             OpaqueAccessTokenRecord record = new OpaqueAccessTokenRecord(TokenHash.of(value), client.clientId(),
-                    client.clientId(), scope, audience, jti, familyId, now, expiresAt, false);
+                    sub, scope, audience, jti, familyId, now, expiresAt, false);
             return new MintedAccessToken(new AccessToken(value), TokenFormat.OPAQUE, jti, now, expiresAt, record);
         }
         KeyRing.Key key = keys.get().signingKey(now)
                 .orElseThrow(() -> new IllegalStateException("no signing key is active"));
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(policy.issuer())
-                .subject(client.clientId())
+                .subject(sub)
                 .audience(audience)
                 .expirationTime(Date.from(expiresAt))
                 .issueTime(Date.from(now))

@@ -25,7 +25,14 @@ public record IssuedTokens(
         Instant issuedAt,
         Instant expiresAt,
         Scope scope,
-        Optional<RefreshToken> refreshToken) {
+        Optional<RefreshToken> refreshToken,
+        Optional<String> idToken) {
+
+    /** Tokens without an id_token: every grant but an OpenID Connect authorization. */
+    public IssuedTokens(AccessToken accessToken, TokenFormat format, Instant issuedAt, Instant expiresAt, Scope scope,
+            Optional<RefreshToken> refreshToken) {
+        this(accessToken, format, issuedAt, expiresAt, scope, refreshToken, Optional.empty());
+    }
 
     /** Lifetime in whole seconds, RFC 6749 §5.1 {@code expires_in}. */
     public long expiresIn() {

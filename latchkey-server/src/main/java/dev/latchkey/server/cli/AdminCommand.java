@@ -29,7 +29,7 @@ final class AdminCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an admin account with the password on standard input.")
-    static final class Create implements Callable<Integer> {
+    static class Create implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
@@ -37,7 +37,7 @@ final class AdminCommand {
         @Mixin
         ConfigOptions options;
 
-        @Option(names = "--username", required = true, description = "The admin's username.")
+        @Option(names = "--username", required = true, description = "The account's username.")
         String username;
 
         @Option(names = "--password-stdin", required = true,
@@ -52,14 +52,18 @@ final class AdminCommand {
             char[] password = readLine();
             ServerConfig config = options.toConfig();
             try (Assembly latchkey = Assembly.open(config, config.issuerFor(config.port()), Clock.systemUTC())) {
-                Account account = latchkey.accountManagement().createAdmin(Actor.commandLine(), username, password, false);
+                Account account = create(latchkey, password);
                 PrintWriter out = spec.commandLine().getOut();
-                out.printf("Created admin %s (%s)%n", account.username(), account.accountId());
+                out.printf("Created %s %s (%s)%n", account.role().wireName(), account.username(), account.accountId());
                 out.flush();
             } finally {
                 Arrays.fill(password, '\0');
             }
             return 0;
+        }
+
+        Account create(Assembly latchkey, char[] password) {
+            return latchkey.accountManagement().createAdmin(Actor.commandLine(), username, password, false);
         }
 
         private char[] readLine() throws IOException {

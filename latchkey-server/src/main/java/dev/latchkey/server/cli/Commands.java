@@ -6,7 +6,8 @@ import picocli.CommandLine;
 /** The {@code latchkey} command and its subcommands. */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "Latchkey 0.1.0",
         description = "An OAuth 2.0 token server.",
-        subcommands = {ServeCommand.class, ClientCommand.class, KeysCommand.class, AdminCommand.class})
+        subcommands = {ServeCommand.class, ClientCommand.class, KeysCommand.class, AdminCommand.class,
+                UserCommand.class})
 public final class Commands implements Runnable {
 
     @CommandLine.Spec

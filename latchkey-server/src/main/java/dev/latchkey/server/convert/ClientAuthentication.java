@@ -35,6 +35,10 @@ public final class ClientAuthentication {
             }
             return basic;
         }
+        if (bodyId != null && bodySecret == null) {
+            // RFC 6749 §2.3.1, §3.2.1: a public client names itself with client_id alone.
+            return new ClientCredentials(bodyId, null, AuthMethod.NONE);
+        }
         if (bodyId == null || bodySecret == null) {
             throw OAuthError.INVALID_CLIENT.toException("Client authentication is required");
         }

@@ -3,7 +3,9 @@ package dev.latchkey.server.convert;
 import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.client.ClientMetadata;
 import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.grant.AuthorizationCodeGrant;
 import dev.latchkey.core.grant.ClientCredentialsGrant;
+import dev.latchkey.core.secret.TokenHash;
 import dev.latchkey.core.grant.GrantRequest;
 import dev.latchkey.core.grant.RefreshTokenGrant;
 import dev.latchkey.core.scope.Scope;
@@ -12,7 +14,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
-/** Turns a token endpoint form (RFC 6749 §4.4.2, §6; RFC 8707 §2) into a typed {@link TokenRequest}. */
+/** Turns a token endpoint form (RFC 6749 §4.1.3, §4.4.2, §6; RFC 7636 §4.5; RFC 8707 §2) into a typed {@link TokenRequest}. */
 public final class TokenRequests {
 
     /** A whole token endpoint request: who the client says it is, and what it asks for. */
@@ -34,8 +36,10 @@ public final class TokenRequests {
             case "client_credentials" -> new ClientCredentialsGrant(scope, resources);
             case "refresh_token" -> new RefreshTokenGrant(new RefreshToken(form.required("refresh_token")), scope,
                     resources);
+            case "authorization_code" -> new AuthorizationCodeGrant(TokenHash.of(form.required("code")),
+                    form.single("redirect_uri"), Optional.ofNullable(form.single("code_verifier")), resources);
             default -> throw OAuthError.UNSUPPORTED_GRANT_TYPE.toException(
-                    "grant_type must be client_credentials or refresh_token");
+                    "grant_type must be client_credentials, refresh_token or authorization_code");
         };
         return new TokenRequest(ClientAuthentication.parse(authorization, form), grant);
     }

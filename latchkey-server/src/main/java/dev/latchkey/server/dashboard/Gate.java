@@ -19,7 +19,7 @@ import java.util.Optional;
  * and named with the {@code __Host-} prefix (RFC 6265bis §4.1.3.2: no Domain, Path=/), which
  * browsers refuse without Secure, so over plain http (loopback) it has neither.
  */
-final class Gate {
+public final class Gate {
 
     static final String COOKIE = "latchkey_session";
     static final String HOST_COOKIE = "__Host-latchkey_session";
@@ -59,7 +59,8 @@ final class Gate {
 
     /** The signed-in browser of a page request, if its session lives. */
     Optional<SignedIn> session(Request request) {
-        return management.accounts().session(cookie(request.header("Cookie"), cookieName()));
+        return management.accounts().session(cookie(request.header("Cookie"), cookieName()))
+                .filter(signedIn -> signedIn.account().role() != dev.latchkey.core.account.Role.USER);
     }
 
     /** True if a state-changing request carries its session's CSRF token (in the form or the header). */
@@ -103,7 +104,7 @@ final class Gate {
     }
 
     /** A cookie's value from a {@code Cookie} header (RFC 6265 §5.4), or null. */
-    static String cookie(String header, String name) {
+    public static String cookie(String header, String name) {
         if (header == null) {
             return null;
         }

@@ -16,10 +16,10 @@ import java.util.Map;
  * Content-Security-Policy whose scripts and styles come from this server only (no inline ones, no
  * handlers in attributes), no framing, no referrer, no sniffing, no caching.
  */
-final class Views {
+public final class Views {
 
     /** {@code 'self'} only: the one stylesheet; the pages have no script. */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
             + " img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     private static final class Engine {
@@ -29,7 +29,7 @@ final class Views {
     private Views() {
     }
 
-    static Map<String, String> securityHeaders() {
+    public static Map<String, String> securityHeaders() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         headers.put("X-Frame-Options", "DENY");
@@ -39,7 +39,7 @@ final class Views {
         return headers;
     }
 
-    static Reply page(int status, String template, Map<String, Object> parameters) {
+    public static Reply page(int status, String template, Map<String, Object> parameters) {
         Utf8ByteOutput output = new Utf8ByteOutput();
         Engine.TEMPLATES.render(template + ".jte", parameters, output);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(output.getContentLength());
@@ -54,11 +54,11 @@ final class Views {
     }
 
     /** 303 See Other (RFC 9110 §15.4.4): after a form's POST, the browser GETs the result. */
-    static Reply redirect(String location) {
+    public static Reply redirect(String location) {
         return redirect(location, null);
     }
 
-    static Reply redirect(String location, String setCookie) {
+    public static Reply redirect(String location, String setCookie) {
         Map<String, String> headers = securityHeaders();
         headers.put("Location", location);
         if (setCookie != null) {

@@ -3,6 +3,7 @@ package dev.latchkey.server.pipeline;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.decision.IntrospectionDecision;
 import dev.latchkey.core.secret.TokenHash;
 import dev.latchkey.core.store.StoreUnavailableException;
@@ -52,7 +53,13 @@ public final class IntrospectionPipeline {
     /** The answer for {@code token}; anything that is not an active token the caller may see is inactive. */
     public CompletableFuture<Introspection> introspect(ClientCredentials credentials, String token,
             String tokenTypeHint) {
-        return authentication.authenticate(credentials).thenCompose(caller -> introspect(caller, token, tokenTypeHint));
+        return authentication.authenticate(credentials).thenCompose(caller -> {
+            if (caller.isPublic()) {
+                // RFC 7662 §2.1: the caller must be authorized to introspect; a client id alone is no proof.
+                throw OAuthError.INVALID_CLIENT.toException("A public client cannot introspect tokens");
+            }
+            return introspect(caller, token, tokenTypeHint);
+        });
     }
 
     /**

@@ -23,7 +23,8 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
     /** What the pipelines are built from. */
     public record Parts(ClientDirectory clients, TokenStore tokens, AsyncTokenStore asyncTokens, JwtVerifier jwts,
             AccessTokenMinter minter, MasterKey masterKey, IssuerPolicy policy, RevocationList revocations,
-            BooleanSupplier revocationsAreCurrent, UsageCounter usage, Executor workers, Clock clock) {
+            BooleanSupplier revocationsAreCurrent, UsageCounter usage, Executor workers, Clock clock,
+            dev.latchkey.core.store.AuthorizationStore codes, dev.latchkey.core.token.IdTokenMinter idTokens) {
     }
 
     public static Pipelines of(Parts parts) {
@@ -33,8 +34,9 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
         String audience = parts.policy().defaultAudience();
         TokenPipeline tokens = new TokenPipeline(authentication, parts.tokens(), parts.asyncTokens(), families,
                 new ClientCredentialsDecision(parts.minter(), audience),
-                new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience), parts.usage(), parts.workers(),
-                parts.clock());
+                new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience),
+                new dev.latchkey.core.decision.AuthorizationCodeDecision(parts.minter(), parts.idTokens(), audience),
+                parts.codes(), parts.usage(), parts.workers(), parts.clock());
         IntrospectionPipeline introspection = new IntrospectionPipeline(authentication, parts.jwts(),
                 parts.asyncTokens(), new IntrospectionDecision(parts.revocations()), parts.revocationsAreCurrent(),
                 parts.clock());

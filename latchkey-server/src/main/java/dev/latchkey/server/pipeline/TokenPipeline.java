@@ -2,7 +2,12 @@ package dev.latchkey.server.pipeline;
 
 import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.store.record.AuthorizationCode;
+import dev.latchkey.core.decision.AuthorizationCodeDecision;
 import dev.latchkey.core.decision.ClientCredentialsDecision;
+import dev.latchkey.core.grant.AuthorizationCodeGrant;
+import dev.latchkey.core.grant.GrantType;
+import dev.latchkey.core.store.AuthorizationStore;
 import dev.latchkey.core.decision.GrantOutcome;
 import dev.latchkey.core.decision.GrantResult;
 import dev.latchkey.core.decision.RefreshTokenDecision;
@@ -54,13 +59,18 @@ public final class TokenPipeline {
     private final FamilyRevocations families;
     private final ClientCredentialsDecision clientCredentials;
     private final RefreshTokenDecision refreshTokens;
+    private final AuthorizationCodeDecision codes;
+    private final AuthorizationStore codeStore;
     private final UsageCounter usage;
     private final Executor workers;
     private final Clock clock;
 
     TokenPipeline(Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
-            ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens, UsageCounter usage,
-            Executor workers, Clock clock) {
+            ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens,
+            AuthorizationCodeDecision codes, AuthorizationStore codeStore, UsageCounter usage, Executor workers,
+            Clock clock) {
+        this.codes = codes;
+        this.codeStore = codeStore;
         this.usage = usage;
         this.authentication = authentication;
         this.reads = reads;
@@ -119,6 +129,13 @@ public final class TokenPipeline {
                 return CompletableFuture.completedFuture(
                         refreshTokens.decide(client, request, readRefreshToken(request, now), now));
             }
+
+            @Override
+            public CompletableFuture<GrantOutcome> authorizationCode(AuthorizationCodeGrant request) {
+                // Rare beside the other grants, and it may create the first id_token key: on the workers.
+                return CompletableFuture.supplyAsync(() ->
+                        codes.decide(client, request, codeStore.findCode(request.code()), now), workers);
+            }
         });
     }
 
@@ -152,7 +169,8 @@ public final class TokenPipeline {
         if (outcome instanceof GrantOutcome.RevokeFamily revoke) {
             return CompletableFuture.supplyAsync(() -> {
                 families.revoke(revoke.familyId(), now);
-                LOG.warn("Refresh token reuse by client {}: family {} revoked", client.clientId(), revoke.familyId());
+                LOG.warn("{} reuse by client {}: family {} revoked", grant.type() == GrantType.AUTHORIZATION_CODE
+                        ? "Authorization code" : "Refresh token", client.clientId(), revoke.familyId());
                 throw revoke.error().toException();
             }, workers);
         }
@@ -173,6 +191,25 @@ public final class TokenPipeline {
         if (write instanceof TokenWrite.StartFamily start) {
             return tokens.saveRefreshTokenAsync(start.family(), start.refreshToken(), start.accessToken())
                     .thenApply(saved -> true);
+        }
+        if (write instanceof TokenWrite.RedeemCode redeem) {
+            // The family first, then the compare-and-set on the code (see TokenWrite.RedeemCode).
+            TokenWrite.StartFamily start = redeem.start();
+            return tokens.saveRefreshTokenAsync(start.family(), start.refreshToken(), start.accessToken())
+                    .thenApplyAsync(saved -> {
+                        if (codeStore.redeem(redeem.code(), clock.instant(), start.family().familyId())) {
+                            return true;
+                        }
+                        // Another redemption of this code won: both its tokens and ours are revoked.
+                        Instant now = clock.instant();
+                        families.revoke(start.family().familyId(), now);
+                        codeStore.findCode(redeem.code()).map(AuthorizationCode::familyId)
+                                .ifPresent(winner -> families.revoke(winner, now));
+                        LOG.warn("Authorization code redeemed twice by client {}: its tokens are revoked",
+                                start.family().clientId());
+                        throw OAuthError.INVALID_GRANT.toException(
+                                "The authorization code was already used; the tokens issued from it are revoked");
+                    }, workers);
         }
         if (write instanceof TokenWrite.Rotate rotate) {
             return tokens.rotateAsync(rotate.rotation());

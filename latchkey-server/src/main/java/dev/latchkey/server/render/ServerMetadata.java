@@ -1,32 +1,49 @@
 package dev.latchkey.server.render;
 
 import java.util.LinkedHashMap;
+import dev.latchkey.core.client.UserFlows;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The authorization server metadata, RFC 8414 §2. Describes exactly what this server does: no
- * authorization endpoint (so no response types), two grants, two client authentication methods on
- * every endpoint that authenticates clients.
+ * The authorization server metadata, RFC 8414 §2, and the OpenID Provider metadata (OIDC Discovery
+ * §3), which is the same document plus the OpenID members. Describes exactly what this server
+ * does: the code flow with PKCE S256 only, the {@code iss} authorization response parameter, three
+ * grants, and public clients ({@code none}) at the token and revocation endpoints only.
  */
 public final class ServerMetadata {
 
     static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post");
+    static final List<String> TOKEN_AUTH_METHODS = List.of("client_secret_basic", "client_secret_post", "none");
 
     private ServerMetadata() {
     }
 
     /** @param endpoints the absolute URIs, by member name ({@code token_endpoint}, ...) */
     public static Reply reply(String issuer, Map<String, String> endpoints) {
+        return new Reply(200, Map.of("Cache-Control", "public, max-age=300"), Json.bytes(document(issuer, endpoints)));
+    }
+
+    public static Map<String, Object> document(String issuer, Map<String, String> endpoints) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("issuer", issuer);
         metadata.putAll(endpoints);
-        // RFC 8414 §2 requires the member; with no authorization endpoint the exact answer is none.
-        metadata.put("response_types_supported", List.of());
-        metadata.put("grant_types_supported", List.of("client_credentials", "refresh_token"));
-        metadata.put("token_endpoint_auth_methods_supported", AUTH_METHODS);
+        metadata.put("response_types_supported", List.of("code"));           // RFC 9700 §2.1.2
+        metadata.put("response_modes_supported", List.of("query"));
+        metadata.put("grant_types_supported", List.of("authorization_code", "client_credentials", "refresh_token"));
+        metadata.put("code_challenge_methods_supported", List.of("S256"));   // RFC 7636 §4.2, RFC 9700 §2.1.1
+        metadata.put("authorization_response_iss_parameter_supported", true); // RFC 9207 §3
+        metadata.put("token_endpoint_auth_methods_supported", TOKEN_AUTH_METHODS);
         metadata.put("introspection_endpoint_auth_methods_supported", AUTH_METHODS);
-        metadata.put("revocation_endpoint_auth_methods_supported", AUTH_METHODS);
-        return new Reply(200, Map.of("Cache-Control", "public, max-age=300"), Json.bytes(metadata));
+        metadata.put("revocation_endpoint_auth_methods_supported", TOKEN_AUTH_METHODS);
+        // OIDC Discovery §3
+        metadata.put("scopes_supported", List.of("openid", "profile", "offline_access"));
+        metadata.put("subject_types_supported", List.of("public"));
+        metadata.put("id_token_signing_alg_values_supported", UserFlows.ID_TOKEN_ALGORITHMS);
+        metadata.put("claims_supported", List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
+                "azp", "preferred_username"));
+        metadata.put("prompt_values_supported", List.of("none", "login", "consent"));
+        metadata.put("request_parameter_supported", false);
+        return metadata;
     }
 }

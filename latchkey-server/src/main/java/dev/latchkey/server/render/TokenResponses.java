@@ -38,13 +38,16 @@ public final class TokenResponses {
 
     public static Map<String, Object> body(GrantResult result) {
         IssuedTokens tokens = result.tokens();
-        return switch (result.client().metadata().responseProfile()) {
+        Map<String, Object> body = switch (result.client().metadata().responseProfile()) {
             case RFC6749 -> rfc6749(tokens);
             case FLOAT_TTL_DATETIME -> floatTtlDatetime(tokens);
             case CAMEL_CASE -> camelCase(tokens);
             case CREDENTIALS_ISSUED_AT -> credentialsIssuedAt(tokens);
             case ABSOLUTE_EXPIRY -> absoluteExpiry(tokens);
         };
+        // OIDC Core §3.1.3.3: the id_token member, in every profile (its name is the standard's).
+        tokens.idToken().ifPresent(idToken -> body.put("id_token", idToken));
+        return body;
     }
 
     private static Map<String, Object> rfc6749(IssuedTokens tokens) {

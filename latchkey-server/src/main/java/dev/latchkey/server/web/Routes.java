@@ -18,6 +18,11 @@ import dev.latchkey.server.dashboard.Management;
 import dev.latchkey.server.dashboard.Pages;
 import dev.latchkey.server.dashboard.Request;
 import dev.latchkey.server.dashboard.Route;
+import dev.latchkey.core.key.KeyManager;
+import dev.latchkey.core.key.KeyRing;
+import dev.latchkey.server.signin.UserPages;
+import dev.latchkey.server.signin.Userinfo;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +54,8 @@ public final class Routes implements AutoCloseable {
     public static final String REVOKE = "/oauth2/revoke";
     public static final String JWKS = "/oauth2/jwks";
     public static final String REGISTER = "/oauth2/register";
+    public static final String OPENID_CONFIGURATION = "/.well-known/openid-configuration";
+    public static final String USERINFO = "/userinfo";
 
     private final Router router;
     private final IdleReclaimer idle = new IdleReclaimer();
@@ -78,14 +85,27 @@ public final class Routes implements AutoCloseable {
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         Metrics metrics = new Metrics();
         Executor workers = task -> assembly.join().workers().execute(task);
-        Map<String, String> endpoints = Map.of("token_endpoint", issuer + TOKEN, "jwks_uri", issuer + JWKS,
+        Map<String, String> endpoints = Map.of("authorization_endpoint", issuer + UserPages.AUTHORIZE,
+                "token_endpoint", issuer + TOKEN, "jwks_uri", issuer + JWKS,
                 "registration_endpoint", issuer + REGISTER, "introspection_endpoint", issuer + INTROSPECT,
-                "revocation_endpoint", issuer + REVOKE);
+                "revocation_endpoint", issuer + REVOKE, "userinfo_endpoint", issuer + USERINFO);
         String registerUri = issuer + REGISTER;
 
         this.router = new Router(bodies, new Failures(metrics), metrics, idle);
         if (serves.tokens()) {
             tokenService(assembly, bodies, metrics, workers, issuer, endpoints, registerUri);
+            // The end users' side: the authorization endpoint, login and consent pages (RFC 6749 §4.1).
+            UserPages users = new UserPages(() -> assembly.join().management(),
+                    () -> assembly.join().users().authorizations(), issuer);
+            for (Route route : users.routes()) {
+                register(route, workers);
+            }
+            Userinfo userinfo = new Userinfo(token -> assembly.join().management().bearer().apply(token),
+                    () -> assembly.join().users().accounts());
+            router.route(HttpMethod.GET, USERINFO, Router.onWorkers(call ->                    // OIDC Core §5.3
+                            userinfo.reply(call.header(HttpHeader.AUTHORIZATION), null), workers))
+                    .route(HttpMethod.POST, USERINFO, Router.onWorkers(call ->
+                            userinfo.reply(call.header(HttpHeader.AUTHORIZATION), call.body()), workers));
         }
         if (serves.dashboard()) {
             // The dashboard and the admin API (DESIGN.md): every route waits for the store or a password hash.
@@ -93,9 +113,7 @@ public final class Routes implements AutoCloseable {
             List<Route> routes = new ArrayList<>(new AdminApi(management, maxBodyBytes).routes());
             routes.addAll(new Pages(management).routes());
             for (Route route : routes) {
-                router.route(HttpMethod.fromString(route.method()), route.pattern(), Router.onWorkers(call ->
-                        route.handler().apply(new Request(route.method(), call.parameters(), call.query(),
-                                name -> call.headers().get(name), call.body(), call.source())), workers));
+                register(route, workers);
             }
         }
         router.route(HttpMethod.GET, "/health", Router.onWorkers(call ->      // readiness: the database reads and writes
@@ -109,6 +127,8 @@ public final class Routes implements AutoCloseable {
     private void tokenService(CompletableFuture<Services> assembly, RequestBodies bodies, Metrics metrics,
             Executor workers, String issuer, Map<String, String> endpoints, String registerUri) {
         router.route(HttpMethod.GET, METADATA, Router.immediate(call ->                         // RFC 8414 §3
+                        ServerMetadata.reply(issuer, endpoints)))
+                .route(HttpMethod.GET, OPENID_CONFIGURATION, Router.immediate(call ->             // OIDC Discovery §4
                         ServerMetadata.reply(issuer, endpoints)))
                 .route(HttpMethod.POST, TOKEN, call -> {                                          // RFC 6749 §3.2, §4.4, §6
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
@@ -134,8 +154,12 @@ public final class Routes implements AutoCloseable {
                 })
                 .route(HttpMethod.GET, JWKS, Router.immediate(call -> {                           // RFC 7517 §5
                     Services services = assembly.join();
-                    return JwksResponses.reply(services.keys().ring().published(services.clock().instant(),
-                            services.keys().maxTokenTtl()), services.keys().jwksMaxAge());
+                    Instant now = services.clock().instant();
+                    List<KeyRing.Key> keys = new ArrayList<>(services.keys().ring().published(now,
+                            services.keys().maxTokenTtl()));
+                    KeyManager idKeys = services.users().idKeys();
+                    keys.addAll(idKeys.ring().publishedPerAlgorithm(now, idKeys.maxTokenTtl()));
+                    return JwksResponses.reply(keys, services.keys().jwksMaxAge());
                 }))
                 .route(HttpMethod.POST, REGISTER, Router.onWorkers(call ->                        // RFC 7591 §3
                         ClientResponses.registered(assembly.join().registrar().register(bearer(call),
@@ -152,6 +176,12 @@ public final class Routes implements AutoCloseable {
                     assembly.join().registrar().delete(call.pathParameter(), bearer(call), call.source());
                     return ClientResponses.deleted();
                 }, workers));
+    }
+
+    private void register(Route route, Executor workers) {
+        router.route(HttpMethod.fromString(route.method()), route.pattern(), Router.onWorkers(call ->
+                route.handler().apply(new Request(route.method(), call.parameters(), call.query(),
+                        name -> call.headers().get(name), call.body(), call.source())), workers));
     }
 
     private static String bearer(Router.Call call) {

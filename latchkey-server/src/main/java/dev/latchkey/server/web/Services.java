@@ -18,5 +18,13 @@ import java.util.function.BooleanSupplier;
  * @param workers where routes that wait for the store run, off the HTTP threads
  */
 public record Services(Pipelines pipelines, ClientRegistrar registrar, KeyManager keys, BooleanSupplier ready,
-        Executor workers, Clock clock, Management management) {
+        Executor workers, Clock clock, Management management, Users users) {
+
+    /**
+     * What the end users' pages serve: authorization requests and codes, the id_token keys (the
+     * JWKS shows them beside the access token keys), and the accounts behind {@code sub}.
+     */
+    public record Users(dev.latchkey.core.authorize.Authorizations authorizations, KeyManager idKeys,
+            dev.latchkey.core.store.AccountStore accounts) {
+    }
 }

@@ -65,7 +65,7 @@ class DashboardBrowserTest {
     private void signIn(String username, String password) {
         visit("/dashboard/signin");
         BROWSER.type("username", username).type("password", password).press("Sign in");
-        assertThat(BROWSER.url()).as(BROWSER.find(By.tagName("main")).getText()).endsWith("/dashboard/");
+        assertThat(BROWSER.url()).as(BROWSER.textOf(By.tagName("main"))).endsWith("/dashboard/");
         check();
     }
 

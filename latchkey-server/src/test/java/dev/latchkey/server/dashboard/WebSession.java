@@ -21,22 +21,33 @@ import java.util.regex.Pattern;
  * A browser without the browser, for the dashboard's HTTP-level tests: keeps cookies, follows no
  * redirect (tests look at them), and fills in the CSRF token of the form it last fetched.
  */
-final class WebSession {
+public final class WebSession {
 
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     private final TestServer server;
     private final CookieManager cookies = new CookieManager();
     private final HttpClient client;
+    private final boolean tokenPort;
     private String csrf;
 
-    WebSession(TestServer server) {
+    public WebSession(TestServer server) {
+        this(server, false);
+    }
+
+    /** A session with the end users' pages, which the token port serves. */
+    public static WebSession users(TestServer server) {
+        return new WebSession(server, true);
+    }
+
+    private WebSession(TestServer server, boolean tokenPort) {
+        this.tokenPort = tokenPort;
         this.server = server;
         this.client = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).GET().build());
         String found = csrfIn(response.body());
         if (found != null) {
@@ -46,13 +57,13 @@ final class WebSession {
     }
 
     /** The CSRF token of the first form in a page, or null. */
-    static String csrfIn(String page) {
+    public static String csrfIn(String page) {
         Matcher matcher = CSRF.matcher(page);
         return matcher.find() ? matcher.group(1) : null;
     }
 
     /** Posts a form with the CSRF token of the last page fetched (unless the form names its own). */
-    HttpResponse<String> post(String path, Map<String, String> form) {
+    public HttpResponse<String> post(String path, Map<String, String> form) {
         Map<String, String> fields = new LinkedHashMap<>();
         if (csrf != null) {
             fields.put("csrf", csrf);
@@ -63,13 +74,13 @@ final class WebSession {
     }
 
     /** Posts a form exactly as given: no token added. */
-    HttpResponse<String> postRaw(String path, Map<String, String> form) {
+    public HttpResponse<String> postRaw(String path, Map<String, String> form) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(Http.encode(form))).build());
     }
 
     /** Signs in through the sign-in form; then fetches the overview, so the session's token is at hand. */
-    HttpResponse<String> signIn(String username, String password) {
+    public HttpResponse<String> signIn(String username, String password) {
         get("/dashboard/signin");
         HttpResponse<String> response = post("/dashboard/signin", Map.of("username", username, "password", password));
         if (response.statusCode() == 303) {
@@ -78,24 +89,27 @@ final class WebSession {
         return response;
     }
 
-    Optional<String> cookie(String name) {
+    public Optional<String> cookie(String name) {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
                 .map(HttpCookie::getValue).findFirst();
     }
 
-    void setCookie(String name, String value) {
+    public void setCookie(String name, String value) {
         HttpCookie cookie = new HttpCookie(name, value);
         cookie.setPath("/");
         cookie.setVersion(0);
         cookies.getCookieStore().add(URI.create("http://127.0.0.1"), cookie);
     }
 
-    String csrf() {
+    public String csrf() {
         return csrf;
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.server().adminPort() + path);
+        if (path.startsWith("http")) {
+            return URI.create(path);
+        }
+        return URI.create("http://127.0.0.1:" + (tokenPort ? server.server().port() : server.server().adminPort()) + path);
     }
 
     private HttpResponse<String> send(HttpRequest request) {

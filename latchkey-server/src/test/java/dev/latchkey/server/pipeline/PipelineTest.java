@@ -76,7 +76,9 @@ class PipelineTest {
         IssuerPolicy policy = new IssuerPolicy("https://as.example", "https://as.example", ClientLimits.defaults());
         pipelines = Pipelines.of(new Pipelines.Parts(directory, stores, AsyncTokenStore.inline(stores),
                 new JwtVerifier(policy, keys::ring, Duration.ofDays(1)), new AccessTokenMinter(policy, keys::ring),
-                MasterKey.generate(), policy, revocations, () -> true, usage, workers, clock));
+                MasterKey.generate(), policy, revocations, () -> true, usage, workers, clock, stores.authorizations(),
+                new dev.latchkey.core.token.IdTokenMinter("https://as.example", new KeyManager(stores, MasterKey.generate(),
+                        clock, Duration.ofSeconds(2), Duration.ofMinutes(5), "id"))));
     }
 
     @AfterEach
@@ -129,7 +131,13 @@ class PipelineTest {
                 Scope.EMPTY, List.of(), NOW, NOW.plusSeconds(60), NOW.plusSeconds(60));
         OpaqueAccessTokenRecord access = new OpaqueAccessTokenRecord(TokenHash.of(Secrets.random256()), "c", "c",
                 Scope.EMPTY, List.of(), "j", null, NOW, NOW.plusSeconds(60), false);
+        TokenHash code = TokenHash.of(Secrets.random256());
+        stores.authorizations().saveCode(new dev.latchkey.core.store.record.AuthorizationCode(code, "c", "usr_1",
+                "https://app.example/cb", "challenge", Scope.EMPTY, List.of(), null, NOW, NOW, NOW.plusSeconds(60),
+                null, null));
         Map<Class<?>, TokenWrite> samples = Map.of(
+                TokenWrite.RedeemCode.class, new TokenWrite.RedeemCode(code, new TokenWrite.StartFamily(
+                        TokenFamily.start("f2", "c", NOW, NOW.plusSeconds(60), "usr_1"), null, null)),
                 TokenWrite.Nothing.class, new TokenWrite.Nothing(),
                 TokenWrite.SaveAccessToken.class, new TokenWrite.SaveAccessToken(access),
                 TokenWrite.StartFamily.class, new TokenWrite.StartFamily(family, refresh, null),

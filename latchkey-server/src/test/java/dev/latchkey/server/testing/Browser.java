@@ -88,7 +88,7 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
     }
 
     public WebElement find(By by) {
-        return driver().findElement(by);
+        return retrying(() -> driver().findElement(by));
     }
 
     public List<WebElement> findAll(By by) {
@@ -122,6 +122,38 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
     /** Clicks the one submit button on the page with this label. */
     public Browser press(String label) {
         return press(By.tagName("main"), label);
+    }
+
+    /** The text of the element found by {@code by}, read again if the page was replaced meanwhile. */
+    public String textOf(By by) {
+        return retrying(() -> driver().findElement(by).getText());
+    }
+
+    /**
+     * Runs a lookup again if the page was replaced while it ran: Chromium answers "Node with given
+     * id does not belong to the document" when a navigation lands between a find and its use.
+     */
+    private static <T> T retrying(java.util.function.Supplier<T> lookup) {
+        org.openqa.selenium.WebDriverException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                return lookup.get();
+            } catch (org.openqa.selenium.NoSuchElementException absent) {
+                throw absent;
+            } catch (org.openqa.selenium.WebDriverException replaced) {
+                if (replaced.getMessage() == null || !replaced.getMessage().contains("does not belong to the document")) {
+                    throw replaced;
+                }
+                last = replaced;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw replaced;
+                }
+            }
+        }
+        throw last;
     }
 
     public String text(String id) {

@@ -26,12 +26,12 @@ final class JdbcKeyStore implements KeyStore {
         return db.read(c -> {
             List<StoredKey> keys = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT kid, alg, public_jwk, sealed_private_jwk,"
-                    + " created_at_ms, activates_at_ms FROM signing_keys ORDER BY activates_at_ms, created_at_ms");
+                    + " created_at_ms, activates_at_ms, purpose FROM signing_keys ORDER BY activates_at_ms, created_at_ms");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     keys.add(new StoredKey(rs.getString("kid"), rs.getString("alg"), rs.getString("public_jwk"),
                             rs.getBytes("sealed_private_jwk"), Instant.ofEpochMilli(rs.getLong("created_at_ms")),
-                            Instant.ofEpochMilli(rs.getLong("activates_at_ms"))));
+                            Instant.ofEpochMilli(rs.getLong("activates_at_ms")), rs.getString("purpose")));
                 }
             }
             return keys;
@@ -42,13 +42,14 @@ final class JdbcKeyStore implements KeyStore {
     public void insert(StoredKey key, Instant now) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO signing_keys (kid, alg, public_jwk,"
-                    + " sealed_private_jwk, created_at_ms, activates_at_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    + " sealed_private_jwk, created_at_ms, activates_at_ms, purpose) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, key.kid());
                 ps.setString(2, key.algorithm());
                 ps.setString(3, key.publicJwk());
                 ps.setBytes(4, key.sealedPrivateJwk());
                 ps.setLong(5, key.createdAt().toEpochMilli());
                 ps.setLong(6, key.activatesAt().toEpochMilli());
+                ps.setString(7, key.purpose());
                 ps.executeUpdate();
             }
             changes.append(c, Change.Kind.KEYS_CHANGED, "", now.plus(Duration.ofDays(1)));

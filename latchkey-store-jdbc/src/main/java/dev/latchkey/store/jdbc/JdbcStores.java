@@ -41,6 +41,7 @@ public final class JdbcStores implements Stores {
     private final CatalogueStore catalogue;
     private final AuditStore audit;
     private final UsageStore usage;
+    private final JdbcAuthorizationStore authorizations;
     private final String jdbcUrl;
     private final JdbcTokenStore jdbcTokens;
     private PostgresChangeListener listener;
@@ -56,6 +57,7 @@ public final class JdbcStores implements Stores {
         this.accounts = new JdbcAccountStore(db, auditStore);
         this.catalogue = new JdbcCatalogueStore(db, auditStore);
         this.usage = new JdbcUsageStore(db);
+        this.authorizations = new JdbcAuthorizationStore(db);
         JdbcTokenStore jdbcTokens = new JdbcTokenStore(db, changeLog, auditStore, dialect);
         this.jdbcTokens = jdbcTokens;
         if (dialect == Dialect.SQLITE) {
@@ -135,7 +137,7 @@ public final class JdbcStores implements Stores {
     }
 
     /** The newest migration this binary carries, the same for both dialects (checked by a test). */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
 
     static void migrate(String jdbcUrl, Dialect dialect) {
         if (isCurrent(jdbcUrl)) {
@@ -231,6 +233,11 @@ public final class JdbcStores implements Stores {
     @Override
     public UsageStore usage() {
         return usage;
+    }
+
+    @Override
+    public dev.latchkey.core.store.AuthorizationStore authorizations() {
+        return authorizations;
     }
 
     @Override

@@ -36,12 +36,15 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
             "token_hash, client_id, subject, scope, audience, jti, family_id, issued_at, expires_at, revoked";
     private static final String REFRESH_COLUMNS = "token_hash, family_id, client_id, scope, resources, issued_at,"
             + " expires_at, access_expires_at, family_expires_at, state, rotated_at, successor_hash, sealed_successor,"
-            + " grace_until";
+            + " grace_until, subject";
 
-    private static final String FAMILY_COLUMNS = "family_id, client_id, created_at, expires_at, revoked";
+    private static final String FAMILY_COLUMNS = "family_id, client_id, created_at, expires_at, revoked, subject";
     // A revoked family's JWTs are remembered until the last access token it issued expires; tokens
     // issued before that was recorded count a year (more than any access token lifetime).
     private static final long UNRECORDED_ACCESS_SECONDS = 365L * 24 * 3600;
+    // A redeemed authorization code is kept a day past its expiry, so a replay within it still
+    // finds what the code issued and revokes it (RFC 6749 §4.1.2).
+    private static final long CODE_REMEMBERED_SECONDS = 24L * 3600;
 
     private final Transactor db;
     private final JdbcChangeLog changes;
@@ -160,7 +163,9 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
             OpaqueAccessTokenRecord accessToken) {
         return db.writeAsync(c -> {
             insertFamily(c, family);
-            insertRefresh(c, token);
+            if (token != null) {
+                insertRefresh(c, token);
+            }
             if (accessToken != null) {
                 insertAccess(c, accessToken);
             }
@@ -406,6 +411,12 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
         touched += batch("DELETE FROM access_tokens WHERE token_hash IN (SELECT token_hash FROM access_tokens"
                 + " WHERE expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff, batchSize);
         touched += purgeRefreshTokens(cutoff, batchSize);
+        // Families that never had a refresh token (an authorization code's access tokens) end with them.
+        touched += batch("DELETE FROM token_families WHERE family_id IN (SELECT family_id FROM token_families"
+                + " WHERE expires_at <= ? AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id ="
+                + " token_families.family_id) LIMIT ?" + skipLocked + ")", cutoff, batchSize);
+        touched += batch("DELETE FROM authorization_codes WHERE code_hash IN (SELECT code_hash FROM authorization_codes"
+                + " WHERE expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff - CODE_REMEMBERED_SECONDS, batchSize);
         touched += batch("UPDATE refresh_tokens SET sealed_successor = NULL WHERE token_hash IN (SELECT token_hash"
                 + " FROM refresh_tokens WHERE sealed_successor IS NOT NULL AND grace_until <= ? LIMIT ?"
                 + skipLocked + ")", cutoff, batchSize);
@@ -478,19 +489,20 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
 
     private static void insertFamily(Connection c, TokenFamily family) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO token_families (" + FAMILY_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, family.familyId());
             ps.setString(2, family.clientId());
             setSeconds(ps, 3, family.createdAt());
             setSeconds(ps, 4, family.expiresAt());
             ps.setInt(5, family.revoked() ? 1 : 0);
+            ps.setString(6, family.subject());
             StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
 
     private static void insertRefresh(Connection c, RefreshTokenRecord token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO refresh_tokens (" + REFRESH_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, token.hash().value());
             ps.setString(2, token.familyId());
             ps.setString(3, token.clientId());
@@ -505,6 +517,7 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
             ps.setString(12, token.successorHash() == null ? null : token.successorHash().value());
             ps.setBytes(13, token.sealedSuccessor());
             setSeconds(ps, 14, token.graceUntil());
+            ps.setString(15, token.subject());
             StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
@@ -522,6 +535,6 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
         return new RefreshTokenRecord(new TokenHash(rs.getString(1)), rs.getString(2), rs.getString(3),
                 scope(rs.getString(4)), JdbcSupport.uris(rs.getString(5)), seconds(rs, 6), seconds(rs, 7),
                 seconds(rs, 8), seconds(rs, 9), RefreshTokenRecord.State.ofCode(rs.getInt(10)), seconds(rs, 11),
-                successor == null ? null : new TokenHash(successor), rs.getBytes(13), seconds(rs, 14));
+                successor == null ? null : new TokenHash(successor), rs.getBytes(13), seconds(rs, 14), rs.getString(15));
     }
 }

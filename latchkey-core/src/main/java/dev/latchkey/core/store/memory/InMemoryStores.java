@@ -55,6 +55,12 @@ public final class InMemoryStores implements Stores, TokenStore, KeyStore, Chang
     private final MemoryAccounts accounts = new MemoryAccounts(this, audit);
     private final MemoryCatalogue catalogue = new MemoryCatalogue(this, audit);
     private final MemoryUsage usage = new MemoryUsage(this, clients);
+    private final MemoryAuthorizations authorizations = new MemoryAuthorizations(this);
+
+    @Override
+    public dev.latchkey.core.store.AuthorizationStore authorizations() {
+        return authorizations;
+    }
 
     @Override
     public ClientStore clients() {
@@ -133,13 +139,17 @@ public final class InMemoryStores implements Stores, TokenStore, KeyStore, Chang
     public synchronized void saveRefreshToken(TokenFamily family, RefreshTokenRecord token,
             OpaqueAccessTokenRecord accessToken) {
         requireAbsent(families, family.familyId());
-        requireAbsent(refreshTokens, token.hash());
+        if (token != null) {
+            requireAbsent(refreshTokens, token.hash());
+        }
         if (accessToken != null) {
             requireAbsent(accessTokens, accessToken.hash());
             accessTokens.put(accessToken.hash(), accessToken);
         }
         families.put(family.familyId(), family);
-        refreshTokens.put(token.hash(), token);
+        if (token != null) {
+            refreshTokens.put(token.hash(), token);
+        }
     }
 
     @Override
@@ -160,9 +170,7 @@ public final class InMemoryStores implements Stores, TokenStore, KeyStore, Chang
             requireAbsent(accessTokens, rotation.accessToken().hash());
             accessTokens.put(rotation.accessToken().hash(), rotation.accessToken());
         }
-        refreshTokens.put(old.hash(), new RefreshTokenRecord(old.hash(), old.familyId(), old.clientId(), old.scope(),
-                old.resources(), old.issuedAt(), old.expiresAt(), old.accessExpiresAt(), old.familyExpiresAt(),
-                RefreshTokenRecord.State.ROTATED,
+        refreshTokens.put(old.hash(), old.with(RefreshTokenRecord.State.ROTATED,
                 rotation.now(), rotation.successor().hash(), rotation.sealedSuccessor(), rotation.graceUntil()));
         refreshTokens.put(rotation.successor().hash(), rotation.successor());
         return true;
@@ -272,9 +280,7 @@ public final class InMemoryStores implements Stores, TokenStore, KeyStore, Chang
         for (Map.Entry<TokenHash, RefreshTokenRecord> entry : refreshTokens.entrySet()) {
             RefreshTokenRecord token = entry.getValue();
             if (dropped < batchSize && token.sealedSuccessor() != null && !token.graceUntil().isAfter(now)) {
-                entry.setValue(new RefreshTokenRecord(token.hash(), token.familyId(), token.clientId(), token.scope(),
-                        token.resources(), token.issuedAt(), token.expiresAt(), token.accessExpiresAt(),
-                        token.familyExpiresAt(), token.state(), token.rotatedAt(), token.successorHash(), null,
+                entry.setValue(token.with(token.state(), token.rotatedAt(), token.successorHash(), null,
                         token.graceUntil()));
                 dropped++;
             }
@@ -343,15 +349,13 @@ public final class InMemoryStores implements Stores, TokenStore, KeyStore, Chang
     }
 
     private static TokenFamily revoked(TokenFamily family) {
-        return new TokenFamily(family.familyId(), family.clientId(), family.createdAt(), family.expiresAt(), true);
+        return family.revoke();
     }
 
     private static RefreshTokenRecord revoked(RefreshTokenRecord token) {
         return token.state() == RefreshTokenRecord.State.REVOKED ? token
-                : new RefreshTokenRecord(token.hash(), token.familyId(), token.clientId(), token.scope(),
-                        token.resources(), token.issuedAt(), token.expiresAt(), token.accessExpiresAt(),
-                        token.familyExpiresAt(), RefreshTokenRecord.State.REVOKED, token.rotatedAt(),
-                        token.successorHash(), null, token.graceUntil());
+                : token.with(RefreshTokenRecord.State.REVOKED, token.rotatedAt(), token.successorHash(), null,
+                        token.graceUntil());
     }
 
     private static OpaqueAccessTokenRecord revoked(OpaqueAccessTokenRecord token) {

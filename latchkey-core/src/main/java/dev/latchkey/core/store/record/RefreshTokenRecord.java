@@ -19,6 +19,7 @@ import java.util.List;
  * @param successorHash    set when rotated: the token that replaced this one
  * @param sealedSuccessor  set when rotated inside a reuse grace window: the successor response,
  *                         encrypted under the master key, kept only until {@code graceUntil}
+ * @param subject          the user whose authorization started the family, or null (the client's own)
  */
 public record RefreshTokenRecord(
         TokenHash hash,
@@ -34,7 +35,16 @@ public record RefreshTokenRecord(
         Instant rotatedAt,
         TokenHash successorHash,
         byte[] sealedSuccessor,
-        Instant graceUntil) {
+        Instant graceUntil,
+        String subject) {
+
+    /** A token of the client's own (its subject is the client). */
+    public RefreshTokenRecord(TokenHash hash, String familyId, String clientId, Scope scope, List<URI> resources,
+            Instant issuedAt, Instant expiresAt, Instant accessExpiresAt, Instant familyExpiresAt, State state,
+            Instant rotatedAt, TokenHash successorHash, byte[] sealedSuccessor, Instant graceUntil) {
+        this(hash, familyId, clientId, scope, resources, issuedAt, expiresAt, accessExpiresAt, familyExpiresAt, state,
+                rotatedAt, successorHash, sealedSuccessor, graceUntil, null);
+    }
 
     public enum State {
         ACTIVE(0), ROTATED(1), REVOKED(2);
@@ -70,12 +80,20 @@ public record RefreshTokenRecord(
     public static RefreshTokenRecord active(TokenHash hash, TokenFamily family, Scope scope, List<URI> resources,
             Instant issuedAt, Instant expiresAt, Instant accessExpiresAt) {
         return new RefreshTokenRecord(hash, family.familyId(), family.clientId(), scope, resources, issuedAt,
-                family.capExpiry(expiresAt), accessExpiresAt, family.expiresAt(), State.ACTIVE, null, null, null, null);
+                family.capExpiry(expiresAt), accessExpiresAt, family.expiresAt(), State.ACTIVE, null, null, null, null,
+                family.subject());
     }
 
     /** The family as far as this token tells it: its absolute end, and revoked once the token is. */
     public TokenFamily family() {
-        return new TokenFamily(familyId, clientId, null, familyExpiresAt, state == State.REVOKED);
+        return new TokenFamily(familyId, clientId, null, familyExpiresAt, state == State.REVOKED, subject);
+    }
+
+    /** This token in another state, the rest kept. */
+    public RefreshTokenRecord with(State newState, Instant newRotatedAt, TokenHash newSuccessor, byte[] newSealed,
+            Instant newGraceUntil) {
+        return new RefreshTokenRecord(hash, familyId, clientId, scope, resources, issuedAt, expiresAt, accessExpiresAt,
+                familyExpiresAt, newState, newRotatedAt, newSuccessor, newSealed, newGraceUntil, subject);
     }
 
     public boolean isExpired(Instant now) {

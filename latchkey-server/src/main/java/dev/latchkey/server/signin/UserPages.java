@@ -1,0 +1,341 @@
+package dev.latchkey.server.signin;
+
+import dev.latchkey.core.account.Role;
+import dev.latchkey.core.authorize.AuthorizationFailure;
+import dev.latchkey.core.authorize.AuthorizationRequest;
+import dev.latchkey.core.authorize.Authorizations;
+import dev.latchkey.core.catalogue.ApiScope;
+import dev.latchkey.core.catalogue.Catalogue;
+import dev.latchkey.core.manage.AccountManagement;
+import dev.latchkey.core.manage.AccountManagement.SignedIn;
+import dev.latchkey.core.secret.Secrets;
+import dev.latchkey.core.store.StoreUnavailableException;
+import dev.latchkey.server.dashboard.Gate;
+import dev.latchkey.server.dashboard.Management;
+import dev.latchkey.server.dashboard.Request;
+import dev.latchkey.server.dashboard.Route;
+import dev.latchkey.server.dashboard.Views;
+import dev.latchkey.server.render.Reply;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.util.MultiMap;
+import org.eclipse.jetty.util.UrlEncoded;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The authorization endpoint (RFC 6749 §4.1, OIDC Core §3.1.2) and the end users' login and consent
+ * pages. The request is checked by {@link Authorizations}; this class owns the browser: the
+ * session cookie, the forms, and every redirect.
+ *
+ * <p>The request travels between the pages as its own query string in a hidden field, and is
+ * checked again in full at every step, so a page can be replayed or edited without gaining
+ * anything. Errors about the client or its redirect URI are a page (400); any other goes back to
+ * the redirect URI with {@code state} and {@code iss} (RFC 9207 §2). Every redirect is 303 (RFC 9700
+ * §4.12: a 307 would repost the user's password to the client).
+ *
+ * <p>The users' session cookie is the dashboard's (HttpOnly, {@code __Host-} and Secure over https)
+ * but {@code SameSite=Lax}: the browser arrives here on a top-level navigation from the client's
+ * site, which a Strict cookie would not accompany. Only accounts with the role {@code user} sign in
+ * here; CSRF tokens protect the login form (a token bound to a cookie of its own, as the dashboard's
+ * sign-in) and the consent form (bound to the session).
+ */
+public final class UserPages {
+
+    public static final String AUTHORIZE = "/oauth2/authorize";
+    public static final String LOGIN = "/login";
+    public static final String CONSENT = "/oauth2/consent";
+    static final String COOKIE = "latchkey_user";
+    static final String HOST_COOKIE = "__Host-latchkey_user";
+    static final String LOGIN_FORM_COOKIE = "latchkey_login";
+    private static final Logger LOG = LoggerFactory.getLogger(UserPages.class);
+
+    private final Supplier<Management> management;
+    private final Supplier<Authorizations> authorizations;
+    private final String issuer;
+    private final Messages t = Messages.english();
+
+    public UserPages(Supplier<Management> management, Supplier<Authorizations> authorizations, String issuer) {
+        this.management = management;
+        this.authorizations = authorizations;
+        this.issuer = issuer;
+    }
+
+    public List<Route> routes() {
+        List<Route> routes = new ArrayList<>();
+        routes.add(new Route("GET", AUTHORIZE, request -> safely(() -> authorize(request, request.query()))));
+        // OIDC Core §3.1.2.1: the authorization endpoint takes POST as well, form-encoded.
+        routes.add(new Route("POST", AUTHORIZE, request -> safely(() -> authorize(request,
+                new String(request.body(), StandardCharsets.UTF_8)))));
+        routes.add(new Route("GET", LOGIN, request -> safely(() -> loginForm(request))));
+        routes.add(new Route("POST", LOGIN, request -> safely(() -> login(request))));
+        routes.add(new Route("POST", CONSENT, request -> safely(() -> consent(request))));
+        return routes;
+    }
+
+    // ---- the authorization endpoint
+
+    private Reply authorize(Request request, String query) {
+        AuthorizationRequest authorization = parse(query);
+        Optional<SignedIn> session = session(request);
+        Instant now = m().clock().instant();
+        boolean mustSignIn = session.isEmpty() || authorization.prompt().contains(AuthorizationRequest.Prompt.LOGIN)
+                || authorization.maxAge().filter(maxAge ->
+                        Duration.between(session.get().session().createdAt(), now).toSeconds() > maxAge).isPresent();
+        boolean silent = authorization.prompt().contains(AuthorizationRequest.Prompt.NONE);
+        if (mustSignIn) {
+            if (silent) {
+                // OIDC Core §3.1.2.6: no page may be shown.
+                return error(authorization.redirectUri(), dev.latchkey.core.error.OAuthError.LOGIN_REQUIRED
+                        .withDescription("no user is signed in"), authorization.state());
+            }
+            // After the sign-in the request comes back without prompt=login and max_age: both are met.
+            String next = without(query, Set.of("prompt", "max_age"));
+            return Views.redirect(LOGIN + "?authorize=" + encode(next));
+        }
+        SignedIn user = session.get();
+        if (authorizations.get().needsConsent(user.account(), authorization)) {
+            if (silent) {
+                return error(authorization.redirectUri(), dev.latchkey.core.error.OAuthError.CONSENT_REQUIRED
+                        .withDescription("the user has not allowed this client this scope"), authorization.state());
+            }
+            return consentPage(user, authorization, without(query, Set.of("prompt")), null);
+        }
+        return issue(user, authorization);
+    }
+
+    private AuthorizationRequest parse(String query) {
+        MultiMap<String> values = new MultiMap<>();
+        try {
+            UrlEncoded.decodeTo(query == null ? "" : query, values::add, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            throw AuthorizationFailure.page("The request is not valid URL encoding.");
+        }
+        Map<String, String> first = new HashMap<>();
+        Set<String> repeated = new HashSet<>();
+        values.forEach((name, list) -> {
+            first.put(name, list.isEmpty() ? "" : list.get(0));
+            if (list.size() > 1) {
+                repeated.add(name);
+            }
+        });
+        // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
+        first.values().removeIf(String::isEmpty);
+        return authorizations.get().parse(first, repeated);
+    }
+
+    /** The code, back to the client (RFC 6749 §4.1.2): {@code code}, {@code state}, {@code iss}. */
+    private Reply issue(SignedIn user, AuthorizationRequest authorization) {
+        String code = authorizations.get().issueCode(user.account(), user.session().createdAt(), authorization);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("code", code);
+        if (authorization.state() != null) {
+            parameters.put("state", authorization.state());
+        }
+        parameters.put("iss", issuer);
+        return Views.redirect(withQuery(authorization.redirectUri(), parameters));
+    }
+
+    private Reply error(String redirectUri, dev.latchkey.core.error.OAuthError error, String state) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("error", error.code());
+        if (error.description() != null) {
+            parameters.put("error_description", error.description());
+        }
+        if (state != null) {
+            parameters.put("state", state);
+        }
+        parameters.put("iss", issuer); // RFC 9207 §2: on error responses too
+        return Views.redirect(withQuery(redirectUri, parameters));
+    }
+
+    // ---- login
+
+    private Reply loginForm(Request request) {
+        String authorize = request.query("authorize");
+        AuthorizationRequest authorization = authorize == null ? null : parse(authorize);
+        String formCookie = Secrets.random256();
+        String hint = authorization == null || authorization.loginHint() == null ? "" : authorization.loginHint();
+        Reply page = loginPage(200, authorization, authorize, AccountManagement.csrfToken(formCookie), hint, null);
+        page.headers().put("Set-Cookie", LOGIN_FORM_COOKIE + "=" + formCookie + "; Path=/; HttpOnly; SameSite=Strict"
+                + (secure() ? "; Secure" : ""));
+        return page;
+    }
+
+    private Reply login(Request request) {
+        Map<String, String> form = request.form();
+        String authorize = form.get("authorize");
+        AuthorizationRequest authorization = authorize == null || authorize.isEmpty() ? null : parse(authorize);
+        String formCookie = Gate.cookie(request.header("Cookie"), LOGIN_FORM_COOKIE);
+        if (formCookie == null || !AccountManagement.csrfMatches(formCookie, form.get("csrf"))) {
+            return message(403, t.get("error.title"), t.get("login.expired"));
+        }
+        String username = form.getOrDefault("username", "");
+        try {
+            SignedIn signedIn = m().accounts().signIn(username, form.getOrDefault("password", "").toCharArray(),
+                    request.source(), role -> role == Role.USER);
+            // A new session id at every sign-in (no fixation); the form's cookie is spent.
+            String next = authorization == null ? "/" : AUTHORIZE + "?" + authorize;
+            Map<String, String> headers = Views.securityHeaders();
+            headers.put("Location", next);
+            headers.put("Set-Cookie", sessionCookie(signedIn.cookie()));
+            return new Reply(303, headers, new byte[0]);
+        } catch (AccountManagement.SignInRefused refused) {
+            boolean throttled = !refused.retryAfter().isZero();
+            Reply page = loginPage(throttled ? 429 : 401, authorization, authorize == null ? "" : authorize,
+                    AccountManagement.csrfToken(formCookie), username,
+                    t.get(throttled ? "login.throttled" : "login.failed"));
+            if (throttled) {
+                page.headers().put("Retry-After", Long.toString(Math.max(1, refused.retryAfter().toSeconds())));
+            }
+            return page;
+        }
+    }
+
+    private Reply loginPage(int status, AuthorizationRequest authorization, String authorize, String csrf,
+            String username, String error) {
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("page", new UserPage(t.get("login.title"), csrf, error, t));
+        parameters.put("clientName", authorization == null ? null : name(authorization));
+        parameters.put("authorize", authorize == null ? "" : authorize);
+        parameters.put("username", username);
+        return withFormTarget(Views.page(status, "login", parameters), authorization);
+    }
+
+    // ---- consent
+
+    private Reply consentPage(SignedIn user, AuthorizationRequest authorization, String authorize, String error) {
+        Catalogue catalogue = m().catalogue().snapshot();
+        List<String[]> scopes = new ArrayList<>();
+        for (String scope : authorization.scope().values().stream().sorted().toList()) {
+            String description = t.has("scope." + scope) ? t.get("scope." + scope)
+                    : catalogue.scope(scope).map(ApiScope::description).orElse(null);
+            scopes.add(new String[] {scope, description});
+        }
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("page", new UserPage(t.get("consent.title"), AccountManagement.csrfToken(user.cookie()), error,
+                t));
+        parameters.put("clientName", name(authorization));
+        parameters.put("username", user.account().username());
+        parameters.put("scopes", scopes);
+        parameters.put("authorize", authorize);
+        return withFormTarget(Views.page(200, "consent", parameters), authorization);
+    }
+
+    private Reply consent(Request request) {
+        Map<String, String> form = request.form();
+        Optional<SignedIn> session = session(request);
+        if (session.isEmpty() || !AccountManagement.csrfMatches(session.get().cookie(), form.get("csrf"))) {
+            return message(403, t.get("error.title"), t.get("consent.expired"));
+        }
+        AuthorizationRequest authorization = parse(form.getOrDefault("authorize", ""));
+        if ("allow".equals(form.get("consent"))) {
+            authorizations.get().consent(session.get().account(), authorization);
+            return issue(session.get(), authorization);
+        }
+        // RFC 6749 §4.1.2.1: the resource owner denied the request.
+        return error(authorization.redirectUri(), dev.latchkey.core.error.OAuthError.ACCESS_DENIED
+                .withDescription("the user denied the request"), authorization.state());
+    }
+
+    // ---- the browser
+
+    private Optional<SignedIn> session(Request request) {
+        return m().accounts().session(Gate.cookie(request.header("Cookie"), cookieName()))
+                .filter(signedIn -> signedIn.account().role() == Role.USER);
+    }
+
+    private String cookieName() {
+        return secure() ? HOST_COOKIE : COOKIE;
+    }
+
+    private String sessionCookie(String value) {
+        return cookieName() + "=" + value + "; Path=/; HttpOnly; SameSite=Lax" + (secure() ? "; Secure" : "");
+    }
+
+    private boolean secure() {
+        return issuer.startsWith("https://");
+    }
+
+    /**
+     * The page's CSP lets its form lead to the client's redirect URI: browsers apply
+     * {@code form-action} to the redirects that follow a form's submission too.
+     */
+    private static Reply withFormTarget(Reply page, AuthorizationRequest authorization) {
+        if (authorization == null) {
+            return page;
+        }
+        URI target = URI.create(authorization.redirectUri());
+        String source = target.getRawAuthority() == null ? target.getScheme() + ":"
+                : target.getScheme() + "://" + target.getRawAuthority();
+        page.headers().put("Content-Security-Policy",
+                Views.CONTENT_SECURITY_POLICY.replace("form-action 'self'", "form-action 'self' " + source));
+        return page;
+    }
+
+    private static String name(AuthorizationRequest authorization) {
+        String name = authorization.client().metadata().clientName();
+        return name == null ? authorization.client().clientId() : name;
+    }
+
+    private Reply message(int status, String title, String text) {
+        return Views.page(status, "user_message", Map.of("page", new UserPage(title, null, null, t), "message", text));
+    }
+
+    private Reply safely(Supplier<Reply> page) {
+        try {
+            return page.get();
+        } catch (AuthorizationFailure failure) {
+            if (failure.isPage()) {
+                return message(400, t.get("error.title"), failure.error().description());
+            }
+            return error(failure.redirectUri(), failure.error(), failure.state());
+        } catch (StoreUnavailableException | dev.latchkey.core.account.PasswordHasher.Busy e) {
+            return message(503, t.get("error.title"), t.get("error.busy"));
+        } catch (RuntimeException e) {
+            LOG.error("End-user page failed", e);
+            return message(500, t.get("error.title"), "Something went wrong on the server; it is logged.");
+        }
+    }
+
+    private Management m() {
+        return management.get();
+    }
+
+    /** {@code query} without the parameters named. */
+    private static String without(String query, Set<String> names) {
+        MultiMap<String> values = new MultiMap<>();
+        UrlEncoded.decodeTo(query == null ? "" : query, values::add, StandardCharsets.UTF_8);
+        names.forEach(values::remove);
+        return values.entrySet().stream()
+                .flatMap(entry -> entry.getValue().stream().map(value -> encode(entry.getKey()) + "=" + encode(value)))
+                .collect(Collectors.joining("&"));
+    }
+
+    static String withQuery(String uri, Map<String, String> parameters) {
+        StringBuilder location = new StringBuilder(uri);
+        char separator = uri.contains("?") ? '&' : '?';
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            location.append(separator).append(encode(parameter.getKey())).append('=').append(encode(parameter.getValue()));
+            separator = '&';
+        }
+        return location.toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
