@@ -99,7 +99,8 @@ public final class Assembly implements AutoCloseable {
         this.pipelines = Pipelines.of(new Pipelines.Parts(clients, stores.tokens(), stores.asyncTokens(), jwts,
                 minter, masterKey, policy, revocations, this::isCurrent, usage, workers, clock,
                 stores.authorizations(), new dev.latchkey.core.token.IdTokenMinter(issuer, idKeys)));
-        this.authorizations = new dev.latchkey.core.authorize.Authorizations(clients, stores.authorizations(), clock);
+        this.authorizations = new dev.latchkey.core.authorize.Authorizations(clients, stores.authorizations(),
+                config.users(), clock);
         this.clientManagement = new ClientManagement(stores.clients(), stores.tokens(), stores.catalogue(), clients,
                 registrar, revocations, config.limits(), clock);
         this.accountManagement = new AccountManagement(stores.accounts(), PasswordHasher.standard(), clock);

@@ -6,6 +6,7 @@ import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.error.OAuthException;
 import dev.latchkey.core.grant.GrantType;
 import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.secret.TokenHash;
 import java.net.URI;
 import java.util.EnumSet;
 import java.util.List;
@@ -25,10 +26,11 @@ import java.util.Set;
  *                    only one registered when it named none (RFC 6749 §3.1.2.3)
  * @param scope       what the client asks for: within its registered scope and the OIDC scopes
  * @param maxAge      OIDC {@code max_age} in seconds, or empty
+ * @param pushed      the hash of the RFC 9126 {@code request_uri} it came from, or null if it was not pushed
  */
 public record AuthorizationRequest(RegisteredClient client, String redirectUri, String state, Scope scope,
         String codeChallenge, String nonce, Set<Prompt> prompt, Optional<Long> maxAge, String loginHint,
-        List<URI> resources) {
+        List<URI> resources, TokenHash pushed) {
 
     /** OIDC Core §3.1.2.1 {@code prompt} values offered ({@code select_account} is not: one account per browser). */
     public enum Prompt {
@@ -42,6 +44,12 @@ public record AuthorizationRequest(RegisteredClient client, String redirectUri, 
     public AuthorizationRequest {
         prompt = prompt.isEmpty() ? EnumSet.noneOf(Prompt.class) : EnumSet.copyOf(prompt);
         resources = List.copyOf(resources);
+    }
+
+    /** The same request, as read from the pushed request {@code hash} names. */
+    public AuthorizationRequest pushedAs(TokenHash hash) {
+        return new AuthorizationRequest(client, redirectUri, state, scope, codeChallenge, nonce, prompt, maxAge,
+                loginHint, resources, hash);
     }
 
     public boolean isOpenId() {
@@ -79,6 +87,9 @@ public record AuthorizationRequest(RegisteredClient client, String redirectUri, 
             if (!name.equals("resource")) {
                 throw fail(OAuthError.INVALID_REQUEST, name + " is repeated", redirectUri, state);
             }
+        }
+        if (parameters.containsKey("request_uri")) {
+            throw fail(OAuthError.INVALID_REQUEST, "request_uri may not be pushed or nested", redirectUri, state);
         }
         if (parameters.containsKey("request")) {
             throw fail(new OAuthError("request_not_supported", null, null, 400),
@@ -140,7 +151,7 @@ public record AuthorizationRequest(RegisteredClient client, String redirectUri, 
         }
         String loginHint = parameters.get("login_hint");
         return new AuthorizationRequest(registered, redirectUri, state, scope, challenge, nonce, prompt, maxAge,
-                loginHint == null || loginHint.length() > 100 ? null : loginHint, resources);
+                loginHint == null || loginHint.length() > 100 ? null : loginHint, resources, null);
     }
 
     private static String redirectUri(String presented, RegisteredClient client) {

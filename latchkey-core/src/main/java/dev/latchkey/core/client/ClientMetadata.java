@@ -136,7 +136,8 @@ public record ClientMetadata(
         };
         UserFlows userFlows = UserFlows.parse(type, stringList(json, "redirect_uris", List.of()),
                 stringList(json, "post_logout_redirect_uris", List.of()),
-                string(json, "id_token_signed_response_alg", "RS256"), bool(json, "first_party"));
+                string(json, "id_token_signed_response_alg", "RS256"), bool(json, "first_party"),
+                bool(json, "require_pushed_authorization_requests"));
         if (code && userFlows.redirectUris().isEmpty()) {
             throw OAuthError.INVALID_REDIRECT_URI.toException("authorization_code needs at least one redirect_uris entry");
         }
@@ -246,6 +247,9 @@ public record ClientMetadata(
         if (userFlows.firstParty() && !granted.userFlows.firstParty()) {
             throw widened("first_party");
         }
+        if (!userFlows.requirePushed() && granted.userFlows.requirePushed()) {
+            throw widened("require_pushed_authorization_requests");
+        }
         if (authMethod != granted.authMethod) {
             throw invalid("token_endpoint_auth_method cannot be changed with the registration access token");
         }
@@ -298,6 +302,7 @@ public record ClientMetadata(
             json.put("application_type", userFlows.applicationType().wireName());
             json.put("id_token_signed_response_alg", userFlows.idTokenSignedResponseAlg());
             json.put("first_party", userFlows.firstParty());
+            json.put("require_pushed_authorization_requests", userFlows.requirePushed());
         }
         return json;
     }

@@ -12,7 +12,9 @@ import java.util.Set;
  * What a client registers for the flows in which a person signs in (RFC 6749 §4.1, OIDC Core):
  * its redirect URIs (RFC 7591 §2), where it may send the browser after a logout (OIDC RP-Initiated
  * Logout §3.1), whether it is a web or a native application (OIDC Registration §2), the algorithm of
- * its id_tokens, and whether it is first-party (its users are not asked to consent). Immutable.
+ * its id_tokens, whether it is first-party (its users are not asked to consent), and whether its
+ * authorization requests must be pushed first (RFC 9126 §6 {@code require_pushed_authorization_requests}).
+ * Immutable.
  *
  * <p>Redirect URIs are compared exactly (RFC 9700 §4.1.3), so none may hold a wildcard or a
  * fragment (RFC 6749 §3.1.2); {@code http} only on a loopback address (RFC 8252 §7.3), where a
@@ -20,7 +22,7 @@ import java.util.Set;
  * its own (RFC 8252 §7.1), never a web or script scheme.
  */
 public record UserFlows(List<URI> redirectUris, List<URI> postLogoutRedirectUris, ApplicationType applicationType,
-        String idTokenSignedResponseAlg, boolean firstParty) {
+        String idTokenSignedResponseAlg, boolean firstParty, boolean requirePushed) {
 
     /** OIDC Registration §2 {@code application_type}. */
     public enum ApplicationType {
@@ -35,7 +37,7 @@ public record UserFlows(List<URI> redirectUris, List<URI> postLogoutRedirectUris
     public static final int MAX_URI_CHARS = 500;
     /** id_token algorithms: RS256 is what OIDC Discovery §3 requires every provider to support. */
     public static final List<String> ID_TOKEN_ALGORITHMS = List.of("RS256", "EdDSA", "ES256");
-    public static final UserFlows NONE = new UserFlows(List.of(), List.of(), ApplicationType.WEB, "RS256", false);
+    public static final UserFlows NONE = new UserFlows(List.of(), List.of(), ApplicationType.WEB, "RS256", false, false);
     private static final Set<String> FORBIDDEN_SCHEMES = Set.of("javascript", "data", "vbscript", "file", "blob");
 
     public UserFlows {
@@ -144,7 +146,7 @@ public record UserFlows(List<URI> redirectUris, List<URI> postLogoutRedirectUris
 
     /** Parses the members of registration JSON; see {@link ClientMetadata#parse}. */
     static UserFlows parse(ApplicationType type, List<String> redirects, List<String> postLogout, String idTokenAlg,
-            boolean firstParty) {
+            boolean firstParty, boolean requirePushed) {
         if (redirects.size() > MAX_REDIRECT_URIS || postLogout.size() > MAX_REDIRECT_URIS) {
             throw OAuthError.INVALID_CLIENT_METADATA.toException("at most " + MAX_REDIRECT_URIS
                     + " redirect_uris and post_logout_redirect_uris");
@@ -161,6 +163,6 @@ public record UserFlows(List<URI> redirectUris, List<URI> postLogoutRedirectUris
             throw OAuthError.INVALID_CLIENT_METADATA.toException("id_token_signed_response_alg must be one of "
                     + ID_TOKEN_ALGORITHMS);
         }
-        return new UserFlows(redirectUris, logoutUris, type, idTokenAlg, firstParty);
+        return new UserFlows(redirectUris, logoutUris, type, idTokenAlg, firstParty, requirePushed);
     }
 }

@@ -2,13 +2,15 @@ package dev.latchkey.core.store;
 
 import dev.latchkey.core.store.record.AuthorizationCode;
 import dev.latchkey.core.store.record.Consent;
+import dev.latchkey.core.store.record.DeviceAuthorization;
+import dev.latchkey.core.store.record.PushedRequest;
 import dev.latchkey.core.secret.TokenHash;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Authorization codes and remembered consents. Every method is one transaction. Implementations are
+ * Authorization codes, remembered consents, pushed authorization requests and device authorizations. Every method is one transaction. Implementations are
  * thread-safe and must make {@link #redeem} a compare-and-set: of two redemptions of one code,
  * exactly one returns true.
  */
@@ -35,4 +37,31 @@ public interface AuthorizationStore {
 
     /** Forgets the consent; true if there was one. */
     boolean deleteConsent(String accountId, String clientId);
+
+    void savePushed(PushedRequest request);
+
+    Optional<PushedRequest> findPushed(TokenHash hash);
+
+    /** Marks the pushed request used: true if this call did (it was unused). */
+    boolean usePushed(TokenHash hash, Instant now);
+
+    /** Adds a device authorization; fails (a {@link StoreUnavailableException}) if its user code is taken. */
+    void saveDevice(DeviceAuthorization device);
+
+    Optional<DeviceAuthorization> findDevice(TokenHash hash);
+
+    Optional<DeviceAuthorization> findDeviceByUserCode(String userCode);
+
+    /**
+     * The person's decision: from pending to approved or denied, by {@code accountId}, signed in at
+     * {@code authTime}; true if this call decided it (it was pending and unexpired at {@code now}).
+     */
+    boolean decideDevice(String userCode, DeviceAuthorization.Status status, String accountId, Instant authTime,
+            Instant now);
+
+    /** Records a poll and the interval the client must keep from now on. */
+    void pollDevice(TokenHash hash, Instant now, int interval);
+
+    /** From approved to redeemed, recording the family issued: true if this call did. */
+    boolean redeemDevice(TokenHash hash, String familyId);
 }

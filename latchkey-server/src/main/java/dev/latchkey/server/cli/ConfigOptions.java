@@ -73,6 +73,21 @@ final class ConfigOptions {
                     + " minute (LATCHKEY_USAGE_COUNTING; default ${DEFAULT-VALUE}).")
     boolean usageCounting;
 
+    @Option(names = "--require-par", defaultValue = "${env:LATCHKEY_REQUIRE_PAR:-false}", arity = "1",
+            description = "Every authorization request must be pushed first, RFC 9126 (LATCHKEY_REQUIRE_PAR;"
+                    + " default ${DEFAULT-VALUE}).")
+    boolean requirePar;
+
+    @Option(names = "--allow-signup", defaultValue = "${env:LATCHKEY_ALLOW_SIGNUP:-false}", arity = "1",
+            description = "People may create their own user account on the login page (LATCHKEY_ALLOW_SIGNUP;"
+                    + " default ${DEFAULT-VALUE}).")
+    boolean allowSignup;
+
+    @Option(names = "--device-code-ttl", defaultValue = "${env:LATCHKEY_DEVICE_CODE_TTL:-600}",
+            description = "Seconds a device authorization (RFC 8628) lives, 60 to 3600 (LATCHKEY_DEVICE_CODE_TTL;"
+                    + " default ${DEFAULT-VALUE}).")
+    long deviceCodeTtlSeconds;
+
     ServerConfig toConfig() {
         ClientLimits defaults = ClientLimits.defaults();
         return ServerConfig.builder()
@@ -96,6 +111,8 @@ final class ConfigOptions {
                 .usageFlushInterval(Duration.ofMillis(Long.parseLong(System.getenv()
                         .getOrDefault("LATCHKEY_USAGE_FLUSH_MS", "60000"))))
                 .bootstrapAdminPassword(emptyToNull(System.getenv("LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD")))
+                .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
+                        Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();
     }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
  *                           {@code host}); null: both are served on {@code port}
  * @param bootstrapAdminPassword the first admin's password, used only while no account exists
  *                           (from LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD, never the command line)
+ * @param users              the end users' flows: PAR required, device code lifetime, self sign-up
  */
 public record ServerConfig(
         String host,
@@ -44,7 +45,8 @@ public record ServerConfig(
         boolean usageCounting,
         Duration usageFlushInterval,
         Integer adminPort,
-        String bootstrapAdminPassword) {
+        String bootstrapAdminPassword,
+        dev.latchkey.core.authorize.AuthorizationPolicy users) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -150,6 +152,8 @@ public record ServerConfig(
         private Duration usageFlushInterval = Duration.ofMinutes(1);
         private Integer adminPort;
         private String bootstrapAdminPassword;
+        private dev.latchkey.core.authorize.AuthorizationPolicy users =
+                dev.latchkey.core.authorize.AuthorizationPolicy.DEFAULTS;
 
         private Builder() {
         }
@@ -176,6 +180,12 @@ public record ServerConfig(
             usageFlushInterval = c.usageFlushInterval;
             adminPort = c.adminPort;
             bootstrapAdminPassword = c.bootstrapAdminPassword;
+            users = c.users;
+        }
+
+        public Builder users(dev.latchkey.core.authorize.AuthorizationPolicy value) {
+            users = value;
+            return this;
         }
 
         public Builder host(String value) {
@@ -287,7 +297,7 @@ public record ServerConfig(
             return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay,
                     audience, limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize,
                     maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
-                    bootstrapAdminPassword);
+                    bootstrapAdminPassword, users);
         }
     }
 }

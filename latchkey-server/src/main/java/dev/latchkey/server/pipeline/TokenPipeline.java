@@ -103,6 +103,14 @@ public final class TokenPipeline {
         });
     }
 
+    /**
+     * The client a request authenticates as, as at the token endpoint (RFC 9126 §2: the PAR
+     * endpoint authenticates clients the same way); waits for the store if it must read.
+     */
+    public RegisteredClient authenticateNow(ClientCredentials credentials) {
+        return authentication.authenticateNow(credentials);
+    }
+
     /** A request refused before its client was known (a malformed request): counted for the client it names. */
     public void refusedBeforeAuthentication(String clientId, OAuthException refused) {
         if (usage.enabled()) {

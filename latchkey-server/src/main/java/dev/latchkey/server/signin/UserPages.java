@@ -247,6 +247,7 @@ public final class UserPages {
             return issue(session.get(), authorization);
         }
         // RFC 6749 §4.1.2.1: the resource owner denied the request.
+        authorizations.get().spend(authorization);
         return error(authorization.redirectUri(), dev.latchkey.core.error.OAuthError.ACCESS_DENIED
                 .withDescription("the user denied the request"), authorization.state());
     }

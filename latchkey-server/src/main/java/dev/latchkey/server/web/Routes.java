@@ -18,7 +18,12 @@ import dev.latchkey.server.dashboard.Management;
 import dev.latchkey.server.dashboard.Pages;
 import dev.latchkey.server.dashboard.Request;
 import dev.latchkey.server.dashboard.Route;
+import dev.latchkey.core.authorize.Authorizations;
+import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.key.KeyManager;
+import dev.latchkey.server.convert.ClientAuthentication;
+import dev.latchkey.server.convert.Form;
+import dev.latchkey.server.render.Reply;
 import dev.latchkey.core.key.KeyRing;
 import dev.latchkey.server.signin.UserPages;
 import dev.latchkey.server.signin.Userinfo;
@@ -56,6 +61,7 @@ public final class Routes implements AutoCloseable {
     public static final String REGISTER = "/oauth2/register";
     public static final String OPENID_CONFIGURATION = "/.well-known/openid-configuration";
     public static final String USERINFO = "/userinfo";
+    public static final String PAR = "/oauth2/par";
 
     private final Router router;
     private final IdleReclaimer idle = new IdleReclaimer();
@@ -88,7 +94,8 @@ public final class Routes implements AutoCloseable {
         Map<String, String> endpoints = Map.of("authorization_endpoint", issuer + UserPages.AUTHORIZE,
                 "token_endpoint", issuer + TOKEN, "jwks_uri", issuer + JWKS,
                 "registration_endpoint", issuer + REGISTER, "introspection_endpoint", issuer + INTROSPECT,
-                "revocation_endpoint", issuer + REVOKE, "userinfo_endpoint", issuer + USERINFO);
+                "revocation_endpoint", issuer + REVOKE, "userinfo_endpoint", issuer + USERINFO,
+                "pushed_authorization_request_endpoint", issuer + PAR);
         String registerUri = issuer + REGISTER;
 
         this.router = new Router(bodies, new Failures(metrics), metrics, idle);
@@ -138,6 +145,25 @@ public final class Routes implements AutoCloseable {
                                 return TokenResponses.reply(result);
                             });
                 })
+                .route(HttpMethod.POST, PAR, Router.onWorkers(call -> {                          // RFC 9126 §2
+                    Form form = call.form(bodies);
+                    Services services = assembly.join();
+                    RegisteredClient client = services.pipelines().tokens().authenticateNow(
+                            ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form));
+                    Map<String, String> parameters = new java.util.HashMap<>();
+                    java.util.Set<String> repeated = new java.util.HashSet<>();
+                    form.parameters().forEach((name, values) -> {
+                        if (!name.equals("client_secret") && !values.isEmpty() && !values.get(0).isEmpty()) {
+                            parameters.put(name, values.get(0));
+                        }
+                        if (values.size() > 1) {
+                            repeated.add(name);
+                        }
+                    });
+                    Authorizations.Pushed pushed = services.users().authorizations().push(client, parameters, repeated);
+                    return Reply.noStore(201, Map.of("request_uri", pushed.requestUri(), "expires_in",
+                            pushed.expiresIn()));
+                }, workers))
                 .route(HttpMethod.POST, INTROSPECT, call -> {                                     // RFC 7662 §2
                     TokenHintRequest request =
                             TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));

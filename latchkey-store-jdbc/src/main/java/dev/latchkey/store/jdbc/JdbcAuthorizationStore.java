@@ -5,6 +5,8 @@ import static dev.latchkey.store.jdbc.JdbcSupport.setSeconds;
 
 import dev.latchkey.core.store.record.AuthorizationCode;
 import dev.latchkey.core.store.record.Consent;
+import dev.latchkey.core.store.record.DeviceAuthorization;
+import dev.latchkey.core.store.record.PushedRequest;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.scope.Scope;
 import dev.latchkey.core.secret.TokenHash;
@@ -22,6 +24,9 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
 
     private static final String CODE_COLUMNS = "code_hash, client_id, account_id, redirect_uri, code_challenge, scope,"
             + " resources, nonce, auth_time, issued_at, expires_at, redeemed_at, family_id";
+
+    private static final String DEVICE_COLUMNS = "device_hash, user_code, client_id, scope, issued_at, expires_at,"
+            + " interval_seconds, last_poll_at, status, account_id, auth_time, family_id";
 
     private final Transactor db;
 
@@ -144,6 +149,109 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
                 ps.setString(1, accountId);
                 ps.setString(2, clientId);
                 return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public void savePushed(PushedRequest request) {
+        update("INSERT INTO pushed_requests (uri_hash, client_id, parameters, expires_at, used_at) VALUES (?, ?, ?, ?, ?)",
+                request.hash().value(), request.clientId(), request.parameters(), request.expiresAt(), request.usedAt());
+    }
+
+    @Override
+    public Optional<PushedRequest> findPushed(TokenHash hash) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT uri_hash, client_id, parameters, expires_at, used_at"
+                    + " FROM pushed_requests WHERE uri_hash = ?")) {
+                ps.setString(1, hash.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new PushedRequest(new TokenHash(rs.getString(1)), rs.getString(2),
+                            rs.getString(3), seconds(rs, 4), seconds(rs, 5))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean usePushed(TokenHash hash, Instant now) {
+        return update("UPDATE pushed_requests SET used_at = ? WHERE uri_hash = ? AND used_at IS NULL", now,
+                hash.value()) == 1;
+    }
+
+    @Override
+    public void saveDevice(DeviceAuthorization d) {
+        update("INSERT INTO device_codes (" + DEVICE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                d.hash().value(), d.userCode(), d.clientId(), d.scope().toString(), d.issuedAt(), d.expiresAt(),
+                d.interval(), d.lastPollAt(), d.status().wireName(), d.accountId(), d.authTime(), d.familyId());
+    }
+
+    @Override
+    public Optional<DeviceAuthorization> findDevice(TokenHash hash) {
+        return device("device_hash = ?", hash.value());
+    }
+
+    @Override
+    public Optional<DeviceAuthorization> findDeviceByUserCode(String userCode) {
+        return device("user_code = ?", userCode);
+    }
+
+    /** The compare-and-set: pending and unexpired to approved or denied, in one conditional UPDATE. */
+    @Override
+    public boolean decideDevice(String userCode, DeviceAuthorization.Status status, String accountId, Instant authTime,
+            Instant now) {
+        return update("UPDATE device_codes SET status = ?, account_id = ?, auth_time = ? WHERE user_code = ?"
+                + " AND status = 'pending' AND expires_at > ?", status.wireName(), accountId, authTime, userCode,
+                now) == 1;
+    }
+
+    @Override
+    public void pollDevice(TokenHash hash, Instant now, int interval) {
+        update("UPDATE device_codes SET last_poll_at = ?, interval_seconds = ? WHERE device_hash = ?", now, interval,
+                hash.value());
+    }
+
+    @Override
+    public boolean redeemDevice(TokenHash hash, String familyId) {
+        return update("UPDATE device_codes SET status = 'redeemed', family_id = ? WHERE device_hash = ?"
+                + " AND status = 'approved'", familyId, hash.value()) == 1;
+    }
+
+    private Optional<DeviceAuthorization> device(String where, String value) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + DEVICE_COLUMNS + " FROM device_codes WHERE "
+                    + where)) {
+                ps.setString(1, value);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new DeviceAuthorization(new TokenHash(rs.getString(1)), rs.getString(2),
+                            rs.getString(3), scope(rs.getString(4)), seconds(rs, 5), seconds(rs, 6), rs.getInt(7),
+                            seconds(rs, 8), DeviceAuthorization.Status.of(rs.getString(9)), rs.getString(10),
+                            seconds(rs, 11), rs.getString(12)));
+                }
+            }
+        });
+    }
+
+    /** One statement in its own transaction: strings, ints and instants (as epoch seconds) bound in order. */
+    private int update(String sql, Object... values) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    Object value = values[i];
+                    if (value instanceof Instant instant) {
+                        setSeconds(ps, i + 1, instant);
+                    } else if (value instanceof Integer number) {
+                        ps.setInt(i + 1, number);
+                    } else if (value == null) {
+                        ps.setNull(i + 1, java.sql.Types.NULL);
+                    } else {
+                        ps.setString(i + 1, (String) value);
+                    }
+                }
+                return ps.executeUpdate();
             }
         });
     }

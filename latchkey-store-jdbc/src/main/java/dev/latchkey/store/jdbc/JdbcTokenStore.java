@@ -417,6 +417,10 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
                 + " token_families.family_id) LIMIT ?" + skipLocked + ")", cutoff, batchSize);
         touched += batch("DELETE FROM authorization_codes WHERE code_hash IN (SELECT code_hash FROM authorization_codes"
                 + " WHERE expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff - CODE_REMEMBERED_SECONDS, batchSize);
+        touched += batch("DELETE FROM pushed_requests WHERE uri_hash IN (SELECT uri_hash FROM pushed_requests"
+                + " WHERE expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff, batchSize);
+        touched += batch("DELETE FROM device_codes WHERE device_hash IN (SELECT device_hash FROM device_codes"
+                + " WHERE expires_at <= ? LIMIT ?" + skipLocked + ")", cutoff - CODE_REMEMBERED_SECONDS, batchSize);
         touched += batch("UPDATE refresh_tokens SET sealed_successor = NULL WHERE token_hash IN (SELECT token_hash"
                 + " FROM refresh_tokens WHERE sealed_successor IS NOT NULL AND grace_until <= ? LIMIT ?"
                 + skipLocked + ")", cutoff, batchSize);

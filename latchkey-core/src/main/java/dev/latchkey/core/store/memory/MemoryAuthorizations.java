@@ -2,6 +2,8 @@ package dev.latchkey.core.store.memory;
 
 import dev.latchkey.core.store.record.AuthorizationCode;
 import dev.latchkey.core.store.record.Consent;
+import dev.latchkey.core.store.record.DeviceAuthorization;
+import dev.latchkey.core.store.record.PushedRequest;
 import dev.latchkey.core.secret.TokenHash;
 import dev.latchkey.core.store.AuthorizationStore;
 import java.time.Instant;
@@ -17,6 +19,8 @@ final class MemoryAuthorizations implements AuthorizationStore {
     private final Object lock;
     private final Map<TokenHash, AuthorizationCode> codes = new HashMap<>();
     private final Map<String, Consent> consents = new HashMap<>();
+    private final Map<TokenHash, PushedRequest> pushed = new HashMap<>();
+    private final Map<TokenHash, DeviceAuthorization> devices = new HashMap<>();
 
     MemoryAuthorizations(Object lock) {
         this.lock = lock;
@@ -76,6 +80,97 @@ final class MemoryAuthorizations implements AuthorizationStore {
     public boolean deleteConsent(String accountId, String clientId) {
         synchronized (lock) {
             return consents.remove(accountId + " " + clientId) != null;
+        }
+    }
+
+    @Override
+    public void savePushed(PushedRequest request) {
+        synchronized (lock) {
+            pushed.put(request.hash(), request);
+        }
+    }
+
+    @Override
+    public Optional<PushedRequest> findPushed(TokenHash hash) {
+        synchronized (lock) {
+            return Optional.ofNullable(pushed.get(hash));
+        }
+    }
+
+    @Override
+    public boolean usePushed(TokenHash hash, Instant now) {
+        synchronized (lock) {
+            PushedRequest request = pushed.get(hash);
+            if (request == null || request.usedAt() != null) {
+                return false;
+            }
+            pushed.put(hash, new PushedRequest(hash, request.clientId(), request.parameters(), request.expiresAt(), now));
+            return true;
+        }
+    }
+
+    @Override
+    public void saveDevice(DeviceAuthorization device) {
+        synchronized (lock) {
+            if (devices.values().stream().anyMatch(d -> d.userCode().equals(device.userCode()))) {
+                throw new dev.latchkey.core.store.StoreUnavailableException("user code taken", null);
+            }
+            devices.put(device.hash(), device);
+        }
+    }
+
+    @Override
+    public Optional<DeviceAuthorization> findDevice(TokenHash hash) {
+        synchronized (lock) {
+            return Optional.ofNullable(devices.get(hash));
+        }
+    }
+
+    @Override
+    public Optional<DeviceAuthorization> findDeviceByUserCode(String userCode) {
+        synchronized (lock) {
+            return devices.values().stream().filter(d -> d.userCode().equals(userCode)).findFirst();
+        }
+    }
+
+    @Override
+    public boolean decideDevice(String userCode, DeviceAuthorization.Status status, String accountId, Instant authTime,
+            Instant now) {
+        synchronized (lock) {
+            Optional<DeviceAuthorization> found = findDeviceByUserCode(userCode);
+            if (found.isEmpty() || found.get().status() != DeviceAuthorization.Status.PENDING
+                    || found.get().isExpired(now)) {
+                return false;
+            }
+            DeviceAuthorization d = found.get();
+            devices.put(d.hash(), new DeviceAuthorization(d.hash(), d.userCode(), d.clientId(), d.scope(), d.issuedAt(),
+                    d.expiresAt(), d.interval(), d.lastPollAt(), status, accountId, authTime, d.familyId()));
+            return true;
+        }
+    }
+
+    @Override
+    public void pollDevice(TokenHash hash, Instant now, int interval) {
+        synchronized (lock) {
+            DeviceAuthorization d = devices.get(hash);
+            if (d != null) {
+                devices.put(hash, new DeviceAuthorization(d.hash(), d.userCode(), d.clientId(), d.scope(), d.issuedAt(),
+                        d.expiresAt(), interval, now, d.status(), d.accountId(), d.authTime(), d.familyId()));
+            }
+        }
+    }
+
+    @Override
+    public boolean redeemDevice(TokenHash hash, String familyId) {
+        synchronized (lock) {
+            DeviceAuthorization d = devices.get(hash);
+            if (d == null || d.status() != DeviceAuthorization.Status.APPROVED) {
+                return false;
+            }
+            devices.put(hash, new DeviceAuthorization(d.hash(), d.userCode(), d.clientId(), d.scope(), d.issuedAt(),
+                    d.expiresAt(), d.interval(), d.lastPollAt(), DeviceAuthorization.Status.REDEEMED, d.accountId(),
+                    d.authTime(), familyId));
+            return true;
         }
     }
 }
