@@ -44,7 +44,10 @@ class DiscoveryTest {
                 .containsExactly(com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod.S256);
         assertThat(metadata.supportsAuthorizationResponseIssuerParam()).isTrue();
         assertThat(metadata.getGrantTypes()).containsExactlyInAnyOrder(GrantType.AUTHORIZATION_CODE,
-                GrantType.CLIENT_CREDENTIALS, GrantType.REFRESH_TOKEN);
+                GrantType.CLIENT_CREDENTIALS, GrantType.REFRESH_TOKEN, GrantType.DEVICE_CODE);
+        assertThat(metadata.getPushedAuthorizationRequestEndpointURI()).isEqualTo(SERVER.uri("/oauth2/par"));
+        assertThat(metadata.getDeviceAuthorizationEndpointURI())
+                .isEqualTo(SERVER.uri("/oauth2/device_authorization"));
         List<ClientAuthenticationMethod> methods = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
                 ClientAuthenticationMethod.CLIENT_SECRET_POST);
         List<ClientAuthenticationMethod> withPublic = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,

@@ -108,11 +108,11 @@ public record ClientMetadata(
         AuthMethod authMethod = AuthMethod.fromWire(method).orElseThrow(() -> invalid(
                 "token_endpoint_auth_method must be client_secret_basic, client_secret_post or none"));
         boolean code = grants.contains(GrantType.AUTHORIZATION_CODE);
-        if (!grants.contains(GrantType.CLIENT_CREDENTIALS) && !code) {
+        if (!grants.contains(GrantType.CLIENT_CREDENTIALS) && !code && !grants.contains(GrantType.DEVICE_CODE)) {
             // RFC 7591 §2.1: metadata must be consistent; a refresh token family starts with a
-            // client_credentials or an authorization_code grant.
-            throw invalid("refresh_token needs client_credentials or authorization_code, the grants that issue a"
-                    + " first refresh token");
+            // client_credentials, authorization_code or device_code grant.
+            throw invalid("refresh_token needs client_credentials, authorization_code or the device_code grant,"
+                    + " the grants that issue a first refresh token");
         }
         if (authMethod == AuthMethod.NONE && grants.contains(GrantType.CLIENT_CREDENTIALS)) {
             throw invalid("a public client (token_endpoint_auth_method none) cannot use client_credentials");

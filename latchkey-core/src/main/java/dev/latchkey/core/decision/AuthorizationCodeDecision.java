@@ -6,21 +6,12 @@ import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.grant.AuthorizationCodeGrant;
 import dev.latchkey.core.grant.GrantType;
-import dev.latchkey.core.scope.Scope;
-import dev.latchkey.core.secret.RefreshToken;
-import dev.latchkey.core.secret.Secrets;
-import dev.latchkey.core.store.record.RefreshTokenRecord;
-import dev.latchkey.core.store.record.TokenFamily;
 import dev.latchkey.core.token.AccessTokenMinter;
 import dev.latchkey.core.token.IdTokenMinter;
-import dev.latchkey.core.token.IssuedTokens;
-import dev.latchkey.core.token.MintedAccessToken;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,25 +22,19 @@ import java.util.Optional;
  * <p>Every refusal about the code is {@code invalid_grant}, and says which rule failed without
  * echoing a value: unknown, expired, another client's, another redirect URI, a missing or wrong
  * PKCE verifier. A code presented after its redemption revokes every token that redemption issued
- * (RFC 6749 §4.1.2: "SHOULD revoke"; here always). Its tokens always start a family, with a refresh
- * token or without one, so that revocation reaches its JWTs too.
- *
- * <p>A refresh token is issued when the client registered {@code refresh_token} and, for an
- * OpenID Connect request, the user granted {@code offline_access} (OIDC Core §11). Thread-safe.
+ * (RFC 6749 §4.1.2: "SHOULD revoke"; here always). What it issues: {@link UserTokens}. Thread-safe.
  */
 public final class AuthorizationCodeDecision {
 
     private static final OAuthError REPLAYED = OAuthError.INVALID_GRANT
             .withDescription("The authorization code was already used; the tokens issued from it are revoked");
 
-    private final AccessTokenMinter minter;
-    private final IdTokenMinter idTokens;
     private final Audiences audiences;
+    private final UserTokens tokens;
 
     public AuthorizationCodeDecision(AccessTokenMinter minter, IdTokenMinter idTokens, String defaultAudience) {
-        this.minter = minter;
-        this.idTokens = idTokens;
         this.audiences = new Audiences(defaultAudience);
+        this.tokens = new UserTokens(minter, idTokens, audiences);
     }
 
     public GrantOutcome decide(RegisteredClient client, AuthorizationCodeGrant grant, Optional<AuthorizationCode> read,
@@ -94,35 +79,9 @@ public final class AuthorizationCodeDecision {
             return new GrantOutcome.Refuse(target.get());
         }
 
-        Scope scope = code.scope();
-        String familyId = Secrets.random128();
-        MintedAccessToken access = minter.mint(client, code.accountId(), scope, audiences.audience(resources), familyId,
-                precise);
-        boolean openId = scope.values().contains("openid");
-        Optional<String> idToken = !openId ? Optional.empty()
-                : Optional.of(idTokens.mint(client.clientId(), client.metadata().userFlows().idTokenSignedResponseAlg(),
-                        code.accountId(), code.authTime(), code.nonce(), access.token(), now, Map.of()));
-        boolean refresh = client.metadata().allows(GrantType.REFRESH_TOKEN)
-                && (!openId || scope.values().contains("offline_access"));
-        if (!refresh) {
-            // A family of access tokens only, ending with them: the code's replay revokes it.
-            TokenFamily family = TokenFamily.start(familyId, client.clientId(), now, access.expiresAt(),
-                    code.accountId());
-            IssuedTokens issued = new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope,
-                    Optional.empty(), idToken);
-            return new GrantOutcome.Issue(issued, new TokenWrite.RedeemCode(code.hash(),
-                    new TokenWrite.StartFamily(family, null, access.record())));
-        }
-        RefreshToken refreshToken = RefreshToken.generate(precise);
-        Duration absolute = client.metadata().refreshTokenAbsoluteTtl();
-        TokenFamily family = TokenFamily.start(familyId, client.clientId(), now,
-                absolute.isZero() ? null : now.plus(absolute), code.accountId());
-        RefreshTokenRecord record = RefreshTokenRecord.active(refreshToken.hash(), family, scope, resources, now,
-                now.plus(client.metadata().refreshTokenTtl()), access.expiresAt());
-        IssuedTokens issued = new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope,
-                Optional.of(refreshToken), idToken);
-        return new GrantOutcome.Issue(issued, new TokenWrite.RedeemCode(code.hash(),
-                new TokenWrite.StartFamily(family, record, access.record())));
+        UserTokens.Issued issued = tokens.issue(client, code.accountId(), code.scope(), resources, code.authTime(),
+                code.nonce(), precise);
+        return new GrantOutcome.Issue(issued.tokens(), new TokenWrite.RedeemCode(code.hash(), issued.start()));
     }
 
     // RFC 6749 §4.1.3: redirect_uri may be left out only if the authorization request left it out,

@@ -34,6 +34,10 @@ public sealed interface TokenWrite {
     record RedeemCode(dev.latchkey.core.secret.TokenHash code, StartFamily start) implements TokenWrite {
     }
 
+    /** A device authorization's tokens: as {@link RedeemCode}, the family first, then approved to redeemed. */
+    record RedeemDevice(dev.latchkey.core.secret.TokenHash deviceCode, StartFamily start) implements TokenWrite {
+    }
+
     /** A rotation: the compare-and-set of {@link Rotation}. */
     record Rotate(Rotation rotation) implements TokenWrite {
     }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>Whoever handles grants does so through a {@link Visitor}: a grant type added here without a
  * handler there does not compile (Java 17 has no exhaustive switch over a sealed interface).
  */
-public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshTokenGrant, AuthorizationCodeGrant {
+public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshTokenGrant, AuthorizationCodeGrant, DeviceCodeGrant {
 
     Optional<Scope> scope();
 
@@ -31,5 +31,7 @@ public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshToke
         R refreshToken(RefreshTokenGrant grant);
 
         R authorizationCode(AuthorizationCodeGrant grant);
+
+        R deviceCode(DeviceCodeGrant grant);
     }
 }

@@ -9,6 +9,8 @@ public enum GrantType implements WireNamed {
     CLIENT_CREDENTIALS("client_credentials"),
     /** RFC 6749 §4.1, with RFC 7636 PKCE. */
     AUTHORIZATION_CODE("authorization_code"),
+    /** RFC 8628 §3.4: the device authorization grant. */
+    DEVICE_CODE("urn:ietf:params:oauth:grant-type:device_code"),
     /** RFC 6749 §6. */
     REFRESH_TOKEN("refresh_token");
 

@@ -5,6 +5,7 @@ import dev.latchkey.core.client.ClientMetadata;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.grant.AuthorizationCodeGrant;
 import dev.latchkey.core.grant.ClientCredentialsGrant;
+import dev.latchkey.core.grant.DeviceCodeGrant;
 import dev.latchkey.core.secret.TokenHash;
 import dev.latchkey.core.grant.GrantRequest;
 import dev.latchkey.core.grant.RefreshTokenGrant;
@@ -38,8 +39,10 @@ public final class TokenRequests {
                     resources);
             case "authorization_code" -> new AuthorizationCodeGrant(TokenHash.of(form.required("code")),
                     form.single("redirect_uri"), Optional.ofNullable(form.single("code_verifier")), resources);
-            default -> throw OAuthError.UNSUPPORTED_GRANT_TYPE.toException(
-                    "grant_type must be client_credentials, refresh_token or authorization_code");
+            case "urn:ietf:params:oauth:grant-type:device_code" ->
+                    new DeviceCodeGrant(TokenHash.of(form.required("device_code")));
+            default -> throw OAuthError.UNSUPPORTED_GRANT_TYPE.toException("grant_type must be client_credentials,"
+                    + " refresh_token, authorization_code or urn:ietf:params:oauth:grant-type:device_code");
         };
         return new TokenRequest(ClientAuthentication.parse(authorization, form), grant);
     }

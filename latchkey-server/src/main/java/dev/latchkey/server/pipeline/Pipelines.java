@@ -36,6 +36,7 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
                 new ClientCredentialsDecision(parts.minter(), audience),
                 new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience),
                 new dev.latchkey.core.decision.AuthorizationCodeDecision(parts.minter(), parts.idTokens(), audience),
+                new dev.latchkey.core.decision.DeviceCodeDecision(parts.minter(), parts.idTokens(), audience),
                 parts.codes(), parts.usage(), parts.workers(), parts.clock());
         IntrospectionPipeline introspection = new IntrospectionPipeline(authentication, parts.jwts(),
                 parts.asyncTokens(), new IntrospectionDecision(parts.revocations()), parts.revocationsAreCurrent(),

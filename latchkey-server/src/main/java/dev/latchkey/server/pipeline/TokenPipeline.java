@@ -5,7 +5,10 @@ import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.store.record.AuthorizationCode;
 import dev.latchkey.core.decision.AuthorizationCodeDecision;
 import dev.latchkey.core.decision.ClientCredentialsDecision;
+import dev.latchkey.core.decision.DeviceCodeDecision;
 import dev.latchkey.core.grant.AuthorizationCodeGrant;
+import dev.latchkey.core.grant.DeviceCodeGrant;
+import dev.latchkey.core.store.record.DeviceAuthorization;
 import dev.latchkey.core.grant.GrantType;
 import dev.latchkey.core.store.AuthorizationStore;
 import dev.latchkey.core.decision.GrantOutcome;
@@ -60,6 +63,7 @@ public final class TokenPipeline {
     private final ClientCredentialsDecision clientCredentials;
     private final RefreshTokenDecision refreshTokens;
     private final AuthorizationCodeDecision codes;
+    private final DeviceCodeDecision devices;
     private final AuthorizationStore codeStore;
     private final UsageCounter usage;
     private final Executor workers;
@@ -67,9 +71,10 @@ public final class TokenPipeline {
 
     TokenPipeline(Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
             ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens,
-            AuthorizationCodeDecision codes, AuthorizationStore codeStore, UsageCounter usage, Executor workers,
-            Clock clock) {
+            AuthorizationCodeDecision codes, DeviceCodeDecision devices, AuthorizationStore codeStore,
+            UsageCounter usage, Executor workers, Clock clock) {
         this.codes = codes;
+        this.devices = devices;
         this.codeStore = codeStore;
         this.usage = usage;
         this.authentication = authentication;
@@ -144,6 +149,21 @@ public final class TokenPipeline {
                 return CompletableFuture.supplyAsync(() ->
                         codes.decide(client, request, codeStore.findCode(request.code()), now), workers);
             }
+
+            @Override
+            public CompletableFuture<GrantOutcome> deviceCode(DeviceCodeGrant request) {
+                return CompletableFuture.supplyAsync(() -> {
+                    Optional<DeviceAuthorization> device = codeStore.findDevice(request.deviceCode());
+                    GrantOutcome outcome = devices.decide(client, request, device, now);
+                    // RFC 8628 §3.5: every poll of a pending authorization is recorded with the
+                    // interval the client must keep from now on (5 s more after a slow_down).
+                    device.filter(found -> found.status() == DeviceAuthorization.Status.PENDING
+                                    && found.clientId().equals(client.clientId()) && !found.isExpired(now))
+                            .ifPresent(found -> codeStore.pollDevice(found.hash(), now,
+                                    DeviceCodeDecision.nextInterval(found, now)));
+                    return outcome;
+                }, workers);
+            }
         });
     }
 
@@ -177,8 +197,8 @@ public final class TokenPipeline {
         if (outcome instanceof GrantOutcome.RevokeFamily revoke) {
             return CompletableFuture.supplyAsync(() -> {
                 families.revoke(revoke.familyId(), now);
-                LOG.warn("{} reuse by client {}: family {} revoked", grant.type() == GrantType.AUTHORIZATION_CODE
-                        ? "Authorization code" : "Refresh token", client.clientId(), revoke.familyId());
+                LOG.warn("{} reuse by client {}: family {} revoked", grant.type() == GrantType.REFRESH_TOKEN
+                        ? "Refresh token" : "Authorization or device code", client.clientId(), revoke.familyId());
                 throw revoke.error().toException();
             }, workers);
         }
@@ -186,6 +206,28 @@ public final class TokenPipeline {
             return CompletableFuture.failedFuture(refuse.error().toException());
         }
         throw new IllegalStateException("no step for " + outcome); // GrantOutcome is sealed; a test covers each
+    }
+
+    /**
+     * A user's authorization redeemed: the family first, then the compare-and-set that spends the
+     * authorization, recording the family (see {@link TokenWrite.RedeemCode}). If another
+     * redemption won, both its tokens and ours are revoked and the request fails.
+     */
+    private CompletableFuture<Boolean> redeemOnce(TokenWrite.StartFamily start, String what,
+            java.util.function.Predicate<String> spend, java.util.function.Supplier<Optional<String>> winner) {
+        return tokens.saveRefreshTokenAsync(start.family(), start.refreshToken(), start.accessToken())
+                .thenApplyAsync(saved -> {
+                    if (spend.test(start.family().familyId())) {
+                        return true;
+                    }
+                    Instant now = clock.instant();
+                    families.revoke(start.family().familyId(), now);
+                    winner.get().ifPresent(family -> families.revoke(family, now));
+                    LOG.warn("An {} was redeemed twice by client {}: its tokens are revoked", what,
+                            start.family().clientId());
+                    throw OAuthError.INVALID_GRANT.toException(
+                            "The " + what + " was already used; the tokens issued from it are revoked");
+                }, workers);
     }
 
     /** Carries a write out; true unless it was a compare-and-set that lost. */
@@ -201,23 +243,14 @@ public final class TokenPipeline {
                     .thenApply(saved -> true);
         }
         if (write instanceof TokenWrite.RedeemCode redeem) {
-            // The family first, then the compare-and-set on the code (see TokenWrite.RedeemCode).
-            TokenWrite.StartFamily start = redeem.start();
-            return tokens.saveRefreshTokenAsync(start.family(), start.refreshToken(), start.accessToken())
-                    .thenApplyAsync(saved -> {
-                        if (codeStore.redeem(redeem.code(), clock.instant(), start.family().familyId())) {
-                            return true;
-                        }
-                        // Another redemption of this code won: both its tokens and ours are revoked.
-                        Instant now = clock.instant();
-                        families.revoke(start.family().familyId(), now);
-                        codeStore.findCode(redeem.code()).map(AuthorizationCode::familyId)
-                                .ifPresent(winner -> families.revoke(winner, now));
-                        LOG.warn("Authorization code redeemed twice by client {}: its tokens are revoked",
-                                start.family().clientId());
-                        throw OAuthError.INVALID_GRANT.toException(
-                                "The authorization code was already used; the tokens issued from it are revoked");
-                    }, workers);
+            return redeemOnce(redeem.start(), "authorization code",
+                    family -> codeStore.redeem(redeem.code(), clock.instant(), family),
+                    () -> codeStore.findCode(redeem.code()).map(AuthorizationCode::familyId));
+        }
+        if (write instanceof TokenWrite.RedeemDevice redeem) {
+            return redeemOnce(redeem.start(), "device code",
+                    family -> codeStore.redeemDevice(redeem.deviceCode(), family),
+                    () -> codeStore.findDevice(redeem.deviceCode()).map(DeviceAuthorization::familyId));
         }
         if (write instanceof TokenWrite.Rotate rotate) {
             return tokens.rotateAsync(rotate.rotation());

@@ -5,7 +5,11 @@ import dev.latchkey.core.authorize.AuthorizationFailure;
 import dev.latchkey.core.authorize.AuthorizationRequest;
 import dev.latchkey.core.authorize.Authorizations;
 import dev.latchkey.core.catalogue.ApiScope;
+import dev.latchkey.core.authorize.DeviceFlows;
 import dev.latchkey.core.catalogue.Catalogue;
+import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.store.record.DeviceAuthorization;
+import dev.latchkey.server.web.Services;
 import dev.latchkey.core.manage.AccountManagement;
 import dev.latchkey.core.manage.AccountManagement.SignedIn;
 import dev.latchkey.core.secret.Secrets;
@@ -58,19 +62,23 @@ public final class UserPages {
     public static final String AUTHORIZE = "/oauth2/authorize";
     public static final String LOGIN = "/login";
     public static final String CONSENT = "/oauth2/consent";
+    /** RFC 8628 §3.3: the verification URI, where a person enters a device's user code. */
+    public static final String DEVICE = "/device";
     static final String COOKIE = "latchkey_user";
     static final String HOST_COOKIE = "__Host-latchkey_user";
     static final String LOGIN_FORM_COOKIE = "latchkey_login";
     private static final Logger LOG = LoggerFactory.getLogger(UserPages.class);
 
     private final Supplier<Management> management;
+    private final Supplier<Services.Users> users;
     private final Supplier<Authorizations> authorizations;
     private final String issuer;
     private final Messages t = Messages.english();
 
-    public UserPages(Supplier<Management> management, Supplier<Authorizations> authorizations, String issuer) {
+    public UserPages(Supplier<Management> management, Supplier<Services.Users> users, String issuer) {
         this.management = management;
-        this.authorizations = authorizations;
+        this.users = users;
+        this.authorizations = () -> users.get().authorizations();
         this.issuer = issuer;
     }
 
@@ -83,6 +91,9 @@ public final class UserPages {
         routes.add(new Route("GET", LOGIN, request -> safely(() -> loginForm(request))));
         routes.add(new Route("POST", LOGIN, request -> safely(() -> login(request))));
         routes.add(new Route("POST", CONSENT, request -> safely(() -> consent(request))));
+        routes.add(new Route("GET", DEVICE, request -> safely(() -> deviceForm(request))));
+        routes.add(new Route("POST", DEVICE, request -> safely(() -> deviceEntered(request))));
+        routes.add(new Route("POST", DEVICE + "/consent", request -> safely(() -> deviceDecided(request))));
         return routes;
     }
 
@@ -166,10 +177,11 @@ public final class UserPages {
 
     private Reply loginForm(Request request) {
         String authorize = request.query("authorize");
+        String next = localPath(request.query("next"));
         AuthorizationRequest authorization = authorize == null ? null : parse(authorize);
         String formCookie = Secrets.random256();
         String hint = authorization == null || authorization.loginHint() == null ? "" : authorization.loginHint();
-        Reply page = loginPage(200, authorization, authorize, AccountManagement.csrfToken(formCookie), hint, null);
+        Reply page = loginPage(200, authorization, authorize, next, AccountManagement.csrfToken(formCookie), hint, null);
         page.headers().put("Set-Cookie", LOGIN_FORM_COOKIE + "=" + formCookie + "; Path=/; HttpOnly; SameSite=Strict"
                 + (secure() ? "; Secure" : ""));
         return page;
@@ -188,7 +200,8 @@ public final class UserPages {
             SignedIn signedIn = m().accounts().signIn(username, form.getOrDefault("password", "").toCharArray(),
                     request.source(), role -> role == Role.USER);
             // A new session id at every sign-in (no fixation); the form's cookie is spent.
-            String next = authorization == null ? "/" : AUTHORIZE + "?" + authorize;
+            String next = authorization != null ? AUTHORIZE + "?" + authorize
+                    : Optional.ofNullable(localPath(form.get("next"))).orElse(DEVICE);
             Map<String, String> headers = Views.securityHeaders();
             headers.put("Location", next);
             headers.put("Set-Cookie", sessionCookie(signedIn.cookie()));
@@ -196,7 +209,7 @@ public final class UserPages {
         } catch (AccountManagement.SignInRefused refused) {
             boolean throttled = !refused.retryAfter().isZero();
             Reply page = loginPage(throttled ? 429 : 401, authorization, authorize == null ? "" : authorize,
-                    AccountManagement.csrfToken(formCookie), username,
+                    localPath(form.get("next")), AccountManagement.csrfToken(formCookie), username,
                     t.get(throttled ? "login.throttled" : "login.failed"));
             if (throttled) {
                 page.headers().put("Retry-After", Long.toString(Math.max(1, refused.retryAfter().toSeconds())));
@@ -205,12 +218,13 @@ public final class UserPages {
         }
     }
 
-    private Reply loginPage(int status, AuthorizationRequest authorization, String authorize, String csrf,
-            String username, String error) {
+    private Reply loginPage(int status, AuthorizationRequest authorization, String authorize, String next,
+            String csrf, String username, String error) {
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("page", new UserPage(t.get("login.title"), csrf, error, t));
         parameters.put("clientName", authorization == null ? null : name(authorization));
         parameters.put("authorize", authorize == null ? "" : authorize);
+        parameters.put("next", next == null ? "" : next);
         parameters.put("username", username);
         return withFormTarget(Views.page(status, "login", parameters), authorization);
     }
@@ -218,13 +232,7 @@ public final class UserPages {
     // ---- consent
 
     private Reply consentPage(SignedIn user, AuthorizationRequest authorization, String authorize, String error) {
-        Catalogue catalogue = m().catalogue().snapshot();
-        List<String[]> scopes = new ArrayList<>();
-        for (String scope : authorization.scope().values().stream().sorted().toList()) {
-            String description = t.has("scope." + scope) ? t.get("scope." + scope)
-                    : catalogue.scope(scope).map(ApiScope::description).orElse(null);
-            scopes.add(new String[] {scope, description});
-        }
+        List<String[]> scopes = describe(authorization.scope());
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("page", new UserPage(t.get("consent.title"), AccountManagement.csrfToken(user.cookie()), error,
                 t));
@@ -233,6 +241,18 @@ public final class UserPages {
         parameters.put("scopes", scopes);
         parameters.put("authorize", authorize);
         return withFormTarget(Views.page(200, "consent", parameters), authorization);
+    }
+
+    /** Each scope with its description: the OpenID ones from the texts, the others from the API catalogue. */
+    private List<String[]> describe(dev.latchkey.core.scope.Scope scope) {
+        Catalogue catalogue = m().catalogue().snapshot();
+        List<String[]> scopes = new ArrayList<>();
+        for (String value : scope.values().stream().sorted().toList()) {
+            String description = t.has("scope." + value) ? t.get("scope." + value)
+                    : catalogue.scope(value).map(ApiScope::description).orElse(null);
+            scopes.add(new String[] {value, description});
+        }
+        return scopes;
     }
 
     private Reply consent(Request request) {
@@ -250,6 +270,74 @@ public final class UserPages {
         authorizations.get().spend(authorization);
         return error(authorization.redirectUri(), dev.latchkey.core.error.OAuthError.ACCESS_DENIED
                 .withDescription("the user denied the request"), authorization.state());
+    }
+
+    // ---- the device flow's verification page (RFC 8628 §3.3)
+
+    private Reply deviceForm(Request request) {
+        String code = request.query("user_code");
+        Optional<SignedIn> session = session(request);
+        if (session.isEmpty()) {
+            String here = DEVICE + (code == null ? "" : "?user_code=" + encode(code));
+            return Views.redirect(LOGIN + "?next=" + encode(here));
+        }
+        return devicePage(200, session.get(), code == null ? "" : code, null);
+    }
+
+    private Reply devicePage(int status, SignedIn user, String code, String error) {
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("page", new UserPage(t.get("device.title"), AccountManagement.csrfToken(user.cookie()), error, t));
+        parameters.put("userCode", code);
+        return Views.page(status, "device", parameters);
+    }
+
+    private Reply deviceEntered(Request request) {
+        Map<String, String> form = request.form();
+        Optional<SignedIn> session = session(request);
+        if (session.isEmpty() || !AccountManagement.csrfMatches(session.get().cookie(), form.get("csrf"))) {
+            return message(403, t.get("error.title"), t.get("consent.expired"));
+        }
+        String input = form.getOrDefault("user_code", "");
+        Optional<DeviceAuthorization> device;
+        try {
+            device = users.get().devices().enter(input, session.get().account(), request.source());
+        } catch (DeviceFlows.Locked locked) {
+            Reply page = devicePage(429, session.get(), "", t.get("device.locked"));
+            page.headers().put("Retry-After", "900");
+            return page;
+        }
+        if (device.isEmpty()) {
+            return devicePage(400, session.get(), input, t.get("device.unknown"));
+        }
+        Optional<RegisteredClient> client = users.get().clients().find(device.get().clientId());
+        if (client.isEmpty() || client.get().disabled()) {
+            return devicePage(400, session.get(), input, t.get("device.unknown"));
+        }
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("page", new UserPage(t.get("consent.title"), AccountManagement.csrfToken(session.get().cookie()),
+                null, t));
+        String name = client.get().metadata().clientName();
+        parameters.put("clientName", name == null ? client.get().clientId() : name);
+        parameters.put("username", session.get().account().username());
+        parameters.put("scopes", describe(device.get().scope()));
+        parameters.put("userCode", device.get().userCode());
+        return Views.page(200, "device_consent", parameters);
+    }
+
+    private Reply deviceDecided(Request request) {
+        Map<String, String> form = request.form();
+        Optional<SignedIn> session = session(request);
+        if (session.isEmpty() || !AccountManagement.csrfMatches(session.get().cookie(), form.get("csrf"))) {
+            return message(403, t.get("error.title"), t.get("consent.expired"));
+        }
+        boolean approve = "allow".equals(form.get("consent"));
+        String code = DeviceFlows.normalize(form.get("user_code"));
+        if (code == null || !users.get().devices().decide(code, session.get().account(),
+                session.get().session().createdAt(), approve)) {
+            return message(400, t.get("error.title"), t.get("device.unknown"));
+        }
+        return message(200, t.get(approve ? "device.approved.title" : "device.denied.title"),
+                t.get(approve ? "device.approved" : "device.denied"));
     }
 
     // ---- the browser
@@ -324,6 +412,15 @@ public final class UserPages {
         return values.entrySet().stream()
                 .flatMap(entry -> entry.getValue().stream().map(value -> encode(entry.getKey()) + "=" + encode(value)))
                 .collect(Collectors.joining("&"));
+    }
+
+    /** A path on this server to return to after sign-in, or null: never another origin (no open redirect). */
+    static String localPath(String path) {
+        if (path == null || !path.startsWith("/") || path.startsWith("//") || path.contains("\\")
+                || path.contains("://") || path.length() > 300) {
+            return null;
+        }
+        return path;
     }
 
     static String withQuery(String uri, Map<String, String> parameters) {

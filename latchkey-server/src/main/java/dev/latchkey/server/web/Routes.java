@@ -19,6 +19,7 @@ import dev.latchkey.server.dashboard.Pages;
 import dev.latchkey.server.dashboard.Request;
 import dev.latchkey.server.dashboard.Route;
 import dev.latchkey.core.authorize.Authorizations;
+import dev.latchkey.core.authorize.DeviceFlows;
 import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.key.KeyManager;
 import dev.latchkey.server.convert.ClientAuthentication;
@@ -62,6 +63,7 @@ public final class Routes implements AutoCloseable {
     public static final String OPENID_CONFIGURATION = "/.well-known/openid-configuration";
     public static final String USERINFO = "/userinfo";
     public static final String PAR = "/oauth2/par";
+    public static final String DEVICE_AUTHORIZATION = "/oauth2/device_authorization";
 
     private final Router router;
     private final IdleReclaimer idle = new IdleReclaimer();
@@ -95,15 +97,15 @@ public final class Routes implements AutoCloseable {
                 "token_endpoint", issuer + TOKEN, "jwks_uri", issuer + JWKS,
                 "registration_endpoint", issuer + REGISTER, "introspection_endpoint", issuer + INTROSPECT,
                 "revocation_endpoint", issuer + REVOKE, "userinfo_endpoint", issuer + USERINFO,
-                "pushed_authorization_request_endpoint", issuer + PAR);
+                "pushed_authorization_request_endpoint", issuer + PAR,
+                "device_authorization_endpoint", issuer + DEVICE_AUTHORIZATION);
         String registerUri = issuer + REGISTER;
 
         this.router = new Router(bodies, new Failures(metrics), metrics, idle);
         if (serves.tokens()) {
             tokenService(assembly, bodies, metrics, workers, issuer, endpoints, registerUri);
             // The end users' side: the authorization endpoint, login and consent pages (RFC 6749 §4.1).
-            UserPages users = new UserPages(() -> assembly.join().management(),
-                    () -> assembly.join().users().authorizations(), issuer);
+            UserPages users = new UserPages(() -> assembly.join().management(), () -> assembly.join().users(), issuer);
             for (Route route : users.routes()) {
                 register(route, workers);
             }
@@ -163,6 +165,25 @@ public final class Routes implements AutoCloseable {
                     Authorizations.Pushed pushed = services.users().authorizations().push(client, parameters, repeated);
                     return Reply.noStore(201, Map.of("request_uri", pushed.requestUri(), "expires_in",
                             pushed.expiresIn()));
+                }, workers))
+                .route(HttpMethod.POST, DEVICE_AUTHORIZATION, Router.onWorkers(call -> {         // RFC 8628 §3.1
+                    Form form = call.form(bodies);
+                    Services services = assembly.join();
+                    RegisteredClient client = services.pipelines().tokens().authenticateNow(
+                            ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form));
+                    java.util.Optional<dev.latchkey.core.scope.Scope> scope = java.util.Optional.ofNullable(
+                            form.single("scope")).map(value -> dev.latchkey.core.scope.Scope.parse(value,
+                            dev.latchkey.core.error.OAuthError.INVALID_SCOPE));
+                    DeviceFlows.Started started = services.users().devices().start(client, scope);
+                    String verification = issuer + UserPages.DEVICE;
+                    Map<String, Object> body = new java.util.LinkedHashMap<>();
+                    body.put("device_code", started.deviceCode());
+                    body.put("user_code", started.displayCode());
+                    body.put("verification_uri", verification);
+                    body.put("verification_uri_complete", verification + "?user_code=" + started.displayCode());
+                    body.put("expires_in", started.expiresIn());
+                    body.put("interval", started.interval());
+                    return Reply.noStore(200, body);
                 }, workers))
                 .route(HttpMethod.POST, INTROSPECT, call -> {                                     // RFC 7662 §2
                     TokenHintRequest request =

@@ -24,7 +24,8 @@ public record Services(Pipelines pipelines, ClientRegistrar registrar, KeyManage
      * What the end users' pages serve: authorization requests and codes, the id_token keys (the
      * JWKS shows them beside the access token keys), and the accounts behind {@code sub}.
      */
-    public record Users(dev.latchkey.core.authorize.Authorizations authorizations, KeyManager idKeys,
-            dev.latchkey.core.store.AccountStore accounts) {
+    public record Users(dev.latchkey.core.authorize.Authorizations authorizations,
+            dev.latchkey.core.authorize.DeviceFlows devices, KeyManager idKeys,
+            dev.latchkey.core.store.AccountStore accounts, dev.latchkey.core.registry.ClientDirectory clients) {
     }
 }

@@ -126,6 +126,29 @@ class CodeFlowBrowserTest {
         assertThat(tokens.getOIDCTokens().getIDToken()).isNotNull();
     }
 
+    @Test
+    void aPersonEntersATvsUserCodeInTheBrowserAndTheTvGetsTokens() {
+        TestClient tv = SERVER.register(Map.of("client_name", "Kitchen TV", "scope", "read",
+                "token_endpoint_auth_method", "none",
+                "grant_types", List.of("urn:ietf:params:oauth:grant-type:device_code")));
+        Map<String, Object> started = dev.latchkey.server.testing.Http.json(dev.latchkey.server.testing.Http.postForm(
+                SERVER.uri("/oauth2/device_authorization"), null, Map.of("client_id", tv.id(), "scope", "read")));
+        BROWSER.deleteCookies();
+        BROWSER.open(SERVER.issuer() + "/device");
+        BROWSER.type("username", "bob").type("password", PASSWORD).press("Sign in");
+        assertThat(BROWSER.textOf(By.tagName("main"))).contains("Continue only if you started this on your own device");
+        assertThat(BROWSER.accessibilityViolations()).as("verification page").isEmpty();
+        BROWSER.type("user_code", ((String) started.get("user_code")).toLowerCase()).press("Continue");
+        assertThat(BROWSER.textOf(By.tagName("main"))).contains("Kitchen TV");
+        BROWSER.submitWith(BROWSER.find(By.cssSelector("button[name=consent][value=allow]")));
+        assertThat(BROWSER.textOf(By.tagName("main"))).contains("You may return to your device");
+
+        var tokens = dev.latchkey.server.testing.Http.postForm(SERVER.uri("/oauth2/token"), null, Map.of("grant_type",
+                "urn:ietf:params:oauth:grant-type:device_code", "client_id", tv.id(),
+                "device_code", (String) started.get("device_code")));
+        assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+    }
+
     private OIDCTokenResponse redeem(AuthorizationCode code, UserFlow flow, ClientAuthentication auth, String clientId)
             throws Exception {
         AuthorizationCodeGrant grant = new AuthorizationCodeGrant(code, URI.create(redirect()), flow.verifier);
