@@ -189,8 +189,10 @@ public final class Assembly implements AutoCloseable {
                 new AuditLog(stores.audit()), new UsageReport(stores.usage(), stores.clients(), clock), keys,
                 pipelines.introspection()::verifyAccessToken, stores::isAvailable, issuer, clock);
         return new Services(pipelines, registrar, keys, stores::isAvailable, workers, clock, management,
-                new dev.latchkey.server.web.Services.Users(authorizations, new dev.latchkey.core.authorize.DeviceFlows(
-                        stores.authorizations(), config.users(), clock), idKeys, stores.accounts(), clients));
+                new dev.latchkey.server.signin.UserServices(authorizations, new dev.latchkey.core.authorize.DeviceFlows(
+                        stores.authorizations(), config.users(), clock), idKeys, stores.accounts(), clients,
+                new dev.latchkey.core.authorize.ConnectedApps(stores.authorizations(), stores.tokens(), clients,
+                        revocations, clock)));
     }
 
     /**

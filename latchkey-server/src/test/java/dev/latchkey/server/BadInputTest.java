@@ -154,7 +154,9 @@ class BadInputTest {
                     .method(method, HttpRequest.BodyPublishers.noBody()).build());
 
             assertThat(response.statusCode()).as(method + " " + path).isEqualTo(405);
-            assertThat(response.headers().firstValue("Allow")).as(method + " " + path).hasValue("POST");
+            // The token endpoint also answers CORS preflights (RFC 9700 §2.6).
+            assertThat(response.headers().firstValue("Allow")).as(method + " " + path)
+                    .hasValue(path.equals("/oauth2/token") ? "POST, OPTIONS" : "POST");
             assertThat(Http.json(response)).containsEntry("error", "invalid_request");
         }
     }

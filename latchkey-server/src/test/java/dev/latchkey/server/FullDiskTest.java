@@ -21,7 +21,7 @@ class FullDiskTest {
     void aStoreThatCannotWriteIsNotReadyAndIsLoggedOnceWithItsCause() {
         try (LogCapture logs = new LogCapture();
              TestServer server = TestServer.startNew(config -> config.withDbUrl(
-                     "jdbc:sqlite:" + config.dataDir().resolve("latchkey.db") + "?max_page_count=70"))) {
+                     "jdbc:sqlite:" + config.dataDir().resolve("latchkey.db") + "?max_page_count=80"))) {
             TestClient client = server.register(Map.of("scope", "read", "access_token_format", "opaque"));
             int issued = 0;
             int refused = 0;

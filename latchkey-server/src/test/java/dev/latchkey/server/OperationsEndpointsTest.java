@@ -90,7 +90,7 @@ class OperationsEndpointsTest {
 
     @Test
     void aMethodAPathDoesNotTakeIs405NamingTheMethodsItTakes() {
-        Map<String, String> allowed = Map.of("/oauth2/jwks", "GET, HEAD", "/oauth2/revoke", "POST",
+        Map<String, String> allowed = Map.of("/oauth2/jwks", "GET, HEAD, OPTIONS", "/oauth2/revoke", "POST",
                 "/oauth2/register", "POST", "/oauth2/register/some-client", "GET, HEAD, PUT, DELETE");
         allowed.forEach((path, allow) -> {
             HttpResponse<String> response = Http.send(HttpRequest.newBuilder(SERVER.uri(path))

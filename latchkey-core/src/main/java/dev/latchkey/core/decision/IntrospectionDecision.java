@@ -86,7 +86,8 @@ public final class IntrospectionDecision {
         }
         return visibleTo(caller, Introspection.active().tokenType(Introspection.REFRESH_TOKEN)
                 .scope(stored.token().scope().toString()).clientId(stored.token().clientId())
-                .subject(stored.token().clientId()).expiresAt(stored.token().expiresAt())
+                .subject(stored.token().subject() != null ? stored.token().subject() : stored.token().clientId())
+                .expiresAt(stored.token().expiresAt())
                 .issuedAt(stored.token().issuedAt()).audience(List.of()).build());
     }
 

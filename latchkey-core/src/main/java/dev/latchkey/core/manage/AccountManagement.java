@@ -120,6 +120,37 @@ public final class AccountManagement {
         return account;
     }
 
+    /**
+     * A person creates their own user account (the operator allowed sign-up) and is signed in. The
+     * same rules as any account; a taken name is refused in the same words as any other invalid one
+     * would be named, without saying whose it is. Audited as the new account itself.
+     */
+    public SignedIn signUp(String username, char[] password, String source) {
+        // Each address gets a few sign-ups, then waits longer for each (as failed sign-ins do).
+        String key = "sign-up:" + source;
+        Duration wait = throttle.wait(key, null);
+        if (!wait.isZero()) {
+            throw new SignInRefused(wait);
+        }
+        String name = username(username);
+        requireStrong(password);
+        if (accounts.findByUsername(name).isPresent()) {
+            throw ManagementException.conflict("that username is taken; choose another");
+        }
+        Instant now = now();
+        Account account = new Account("usr_" + Secrets.random128(), name, Role.USER, hasher.hash(password), false,
+                false, null, null, now, now);
+        accounts.insert(account, audits.event(Actor.of(account, source), "account.sign_up", "account",
+                account.accountId(), null, null, AuditEvents.describe(account)));
+        throttle.failed(key, null);
+        return startSession(account, null);
+    }
+
+    /** Ends every session of the signed-in account, this one included. */
+    public void signOutEverywhere(SignedIn signedIn) {
+        accounts.deleteSessions(signedIn.account().accountId());
+    }
+
     /** True if no account exists yet: the bootstrap may create the first admin. */
     public boolean isEmpty() {
         return accounts.count() == 0;

@@ -9,6 +9,7 @@ import dev.latchkey.core.store.record.Rotation;
 import dev.latchkey.core.store.record.StoredRefreshToken;
 import dev.latchkey.core.store.record.TokenFamily;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -82,4 +83,15 @@ public interface TokenStore {
      * rows it touched. Safe to run concurrently.
      */
     int purgeExpired(Instant now, int batchSize);
+
+    /**
+     * The clients holding tokens a user's authorizations issued, each with its families not yet
+     * revoked and when it last got a token (a family's start or its latest rotation): the account
+     * page's connected apps.
+     */
+    Map<String, UserGrant> userGrants(String subject);
+
+    /** What a user's authorizations gave one client: its live families and its last token. */
+    record UserGrant(java.util.List<String> familyIds, Instant lastUsedAt) {
+    }
 }

@@ -11,18 +11,30 @@ import java.util.List;
  * @param tokenType {@link #ACCESS_TOKEN} for access tokens, {@link #REFRESH_TOKEN} for refresh tokens
  * @param scope     null when the token has no scope
  * @param issuer    the JWT {@code iss}, null for opaque tokens
+ * @param username  the user's username when the token acts for a user (RFC 7662 §2.2), else null
  */
 public record Introspection(boolean isActive, String scope, String clientId, String subject, Instant expiresAt,
-        Instant issuedAt, String tokenType, List<String> audience, String issuer, String jti) {
+        Instant issuedAt, String tokenType, List<String> audience, String issuer, String jti, String username) {
 
     public static final String ACCESS_TOKEN = "Bearer";
     public static final String REFRESH_TOKEN = "refresh_token";
 
     public static final Introspection INACTIVE =
-            new Introspection(false, null, null, null, null, null, null, List.of(), null, null);
+            new Introspection(false, null, null, null, null, null, null, List.of(), null, null, null);
 
     public Introspection {
         audience = List.copyOf(audience);
+    }
+
+    /** The same answer naming the user the token acts for. */
+    public Introspection withUsername(String name) {
+        return new Introspection(isActive, scope, clientId, subject, expiresAt, issuedAt, tokenType, audience, issuer,
+                jti, name);
+    }
+
+    /** True if the token acts for a user (its subject is not its client). */
+    public boolean actsForUser() {
+        return isActive && subject != null && !subject.equals(clientId);
     }
 
     /** A builder of an active answer. */
@@ -93,7 +105,7 @@ public record Introspection(boolean isActive, String scope, String clientId, Str
 
         public Introspection build() {
             return new Introspection(true, scope, clientId, subject, expiresAt, issuedAt, tokenType, audience, issuer,
-                    jti);
+                    jti, null);
         }
     }
 }

@@ -31,6 +31,7 @@ public final class IntrospectionResponses {
         body.put("exp", result.expiresAt().getEpochSecond());
         body.put("iat", result.issuedAt().getEpochSecond());
         putIfPresent(body, "sub", result.subject());
+        putIfPresent(body, "username", result.username());
         if (!result.audience().isEmpty()) {
             body.put("aud", result.audience().size() == 1 ? result.audience().get(0) : result.audience());
         }

@@ -9,7 +9,6 @@ import dev.latchkey.core.authorize.DeviceFlows;
 import dev.latchkey.core.catalogue.Catalogue;
 import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.store.record.DeviceAuthorization;
-import dev.latchkey.server.web.Services;
 import dev.latchkey.core.manage.AccountManagement;
 import dev.latchkey.core.manage.AccountManagement.SignedIn;
 import dev.latchkey.core.secret.Secrets;
@@ -70,12 +69,12 @@ public final class UserPages {
     private static final Logger LOG = LoggerFactory.getLogger(UserPages.class);
 
     private final Supplier<Management> management;
-    private final Supplier<Services.Users> users;
+    private final Supplier<UserServices> users;
     private final Supplier<Authorizations> authorizations;
     private final String issuer;
-    private final Messages t = Messages.english();
+    final Messages t = Messages.english();
 
-    public UserPages(Supplier<Management> management, Supplier<Services.Users> users, String issuer) {
+    public UserPages(Supplier<Management> management, Supplier<UserServices> users, String issuer) {
         this.management = management;
         this.users = users;
         this.authorizations = () -> users.get().authorizations();
@@ -94,6 +93,7 @@ public final class UserPages {
         routes.add(new Route("GET", DEVICE, request -> safely(() -> deviceForm(request))));
         routes.add(new Route("POST", DEVICE, request -> safely(() -> deviceEntered(request))));
         routes.add(new Route("POST", DEVICE + "/consent", request -> safely(() -> deviceDecided(request))));
+        routes.addAll(new AccountPages(this, users, issuer).routes());
         return routes;
     }
 
@@ -201,7 +201,7 @@ public final class UserPages {
                     request.source(), role -> role == Role.USER);
             // A new session id at every sign-in (no fixation); the form's cookie is spent.
             String next = authorization != null ? AUTHORIZE + "?" + authorize
-                    : Optional.ofNullable(localPath(form.get("next"))).orElse(DEVICE);
+                    : Optional.ofNullable(localPath(form.get("next"))).orElse(AccountPages.ACCOUNT);
             Map<String, String> headers = Views.securityHeaders();
             headers.put("Location", next);
             headers.put("Set-Cookie", sessionCookie(signedIn.cookie()));
@@ -225,6 +225,8 @@ public final class UserPages {
         parameters.put("clientName", authorization == null ? null : name(authorization));
         parameters.put("authorize", authorize == null ? "" : authorize);
         parameters.put("next", next == null ? "" : next);
+        parameters.put("signup", !authorizations.get().policy().allowSignup() ? null
+                : AccountPages.SIGNUP + (authorize == null || authorize.isEmpty() ? "" : "?authorize=" + encode(authorize)));
         parameters.put("username", username);
         return withFormTarget(Views.page(status, "login", parameters), authorization);
     }
@@ -342,20 +344,20 @@ public final class UserPages {
 
     // ---- the browser
 
-    private Optional<SignedIn> session(Request request) {
+    Optional<SignedIn> session(Request request) {
         return m().accounts().session(Gate.cookie(request.header("Cookie"), cookieName()))
                 .filter(signedIn -> signedIn.account().role() == Role.USER);
     }
 
-    private String cookieName() {
+    String cookieName() {
         return secure() ? HOST_COOKIE : COOKIE;
     }
 
-    private String sessionCookie(String value) {
+    String sessionCookie(String value) {
         return cookieName() + "=" + value + "; Path=/; HttpOnly; SameSite=Lax" + (secure() ? "; Secure" : "");
     }
 
-    private boolean secure() {
+    boolean secure() {
         return issuer.startsWith("https://");
     }
 
@@ -380,11 +382,11 @@ public final class UserPages {
         return name == null ? authorization.client().clientId() : name;
     }
 
-    private Reply message(int status, String title, String text) {
+    Reply message(int status, String title, String text) {
         return Views.page(status, "user_message", Map.of("page", new UserPage(title, null, null, t), "message", text));
     }
 
-    private Reply safely(Supplier<Reply> page) {
+    Reply safely(Supplier<Reply> page) {
         try {
             return page.get();
         } catch (AuthorizationFailure failure) {
@@ -400,7 +402,7 @@ public final class UserPages {
         }
     }
 
-    private Management m() {
+    Management m() {
         return management.get();
     }
 
@@ -433,7 +435,7 @@ public final class UserPages {
         return location.toString();
     }
 
-    private static String encode(String value) {
+    static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -98,7 +98,8 @@ public final class Routes implements AutoCloseable {
                 "registration_endpoint", issuer + REGISTER, "introspection_endpoint", issuer + INTROSPECT,
                 "revocation_endpoint", issuer + REVOKE, "userinfo_endpoint", issuer + USERINFO,
                 "pushed_authorization_request_endpoint", issuer + PAR,
-                "device_authorization_endpoint", issuer + DEVICE_AUTHORIZATION);
+                "device_authorization_endpoint", issuer + DEVICE_AUTHORIZATION,
+                "end_session_endpoint", issuer + "/logout");
         String registerUri = issuer + REGISTER;
 
         this.router = new Router(bodies, new Failures(metrics), metrics, idle);
@@ -136,15 +137,20 @@ public final class Routes implements AutoCloseable {
     private void tokenService(CompletableFuture<Services> assembly, RequestBodies bodies, Metrics metrics,
             Executor workers, String issuer, Map<String, String> endpoints, String registerUri) {
         router.route(HttpMethod.GET, METADATA, Router.immediate(call ->                         // RFC 8414 §3
-                        ServerMetadata.reply(issuer, endpoints)))
+                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints))))
                 .route(HttpMethod.GET, OPENID_CONFIGURATION, Router.immediate(call ->             // OIDC Discovery §4
-                        ServerMetadata.reply(issuer, endpoints)))
+                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints))))
                 .route(HttpMethod.POST, TOKEN, call -> {                                          // RFC 6749 §3.2, §4.4, §6
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
+                    String origin = call.headers().get("Origin");
                     return assembly.join().pipelines().tokens().token(request.credentials(), request.grant())
                             .thenApply(result -> {
                                 metrics.issued(request.grant(), result.tokens().format());
-                                return TokenResponses.reply(result);
+                                Reply reply = TokenResponses.reply(result);
+                                // RFC 9700 §2.6: a page of the client's own (an origin of its redirect
+                                // URIs) may read the answer; no other.
+                                return origin != null && result.client().metadata().userFlows().origins()
+                                        .contains(origin) ? Cors.allow(reply, origin) : reply;
                             });
                 })
                 .route(HttpMethod.POST, PAR, Router.onWorkers(call -> {                          // RFC 9126 §2
@@ -190,6 +196,11 @@ public final class Routes implements AutoCloseable {
                             TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
                     return assembly.join().pipelines().introspection()
                             .introspect(request.credentials(), request.token(), request.tokenTypeHint())
+                            .thenCompose(result -> !result.actsForUser() ? CompletableFuture.completedFuture(result)
+                                    // RFC 7662 §2.2 username: a user's tokens only, read on the store workers.
+                                    : CompletableFuture.supplyAsync(() -> assembly.join().users().accounts()
+                                            .find(result.subject()).map(account -> result.withUsername(
+                                                    account.username())).orElse(result), workers))
                             .thenApply(IntrospectionResponses::reply);
                 })
                 .route(HttpMethod.POST, REVOKE, call -> {                                         // RFC 7009 §2
@@ -206,7 +217,7 @@ public final class Routes implements AutoCloseable {
                             services.keys().maxTokenTtl()));
                     KeyManager idKeys = services.users().idKeys();
                     keys.addAll(idKeys.ring().publishedPerAlgorithm(now, idKeys.maxTokenTtl()));
-                    return JwksResponses.reply(keys, services.keys().jwksMaxAge());
+                    return Cors.anyOrigin(JwksResponses.reply(keys, services.keys().jwksMaxAge()));
                 }))
                 .route(HttpMethod.POST, REGISTER, Router.onWorkers(call ->                        // RFC 7591 §3
                         ClientResponses.registered(assembly.join().registrar().register(bearer(call),
@@ -222,7 +233,14 @@ public final class Routes implements AutoCloseable {
                 .route(HttpMethod.DELETE, REGISTER + "/{client_id}", Router.onWorkers(call -> {   // RFC 7592 §2.3
                     assembly.join().registrar().delete(call.pathParameter(), bearer(call), call.source());
                     return ClientResponses.deleted();
-                }, workers));
+                }, workers))
+                // CORS preflights (RFC 9700 §2.6): the token, metadata and JWKS endpoints only, never
+                // the authorization endpoint. A preflight grants nothing: the answer's own
+                // Access-Control-Allow-Origin decides whether the page may read it.
+                .route(HttpMethod.OPTIONS, TOKEN, Router.immediate(call -> Cors.preflight(call.headers().get("Origin"))))
+                .route(HttpMethod.OPTIONS, METADATA, Router.immediate(call -> Cors.preflight("*")))
+                .route(HttpMethod.OPTIONS, OPENID_CONFIGURATION, Router.immediate(call -> Cors.preflight("*")))
+                .route(HttpMethod.OPTIONS, JWKS, Router.immediate(call -> Cors.preflight("*")));
     }
 
     private void register(Route route, Executor workers) {

@@ -3,6 +3,7 @@ package dev.latchkey.server.web;
 import dev.latchkey.core.key.KeyManager;
 import dev.latchkey.core.registry.ClientRegistrar;
 import dev.latchkey.server.dashboard.Management;
+import dev.latchkey.server.signin.UserServices;
 import dev.latchkey.server.pipeline.Pipelines;
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -18,14 +19,6 @@ import java.util.function.BooleanSupplier;
  * @param workers where routes that wait for the store run, off the HTTP threads
  */
 public record Services(Pipelines pipelines, ClientRegistrar registrar, KeyManager keys, BooleanSupplier ready,
-        Executor workers, Clock clock, Management management, Users users) {
+        Executor workers, Clock clock, Management management, UserServices users) {
 
-    /**
-     * What the end users' pages serve: authorization requests and codes, the id_token keys (the
-     * JWKS shows them beside the access token keys), and the accounts behind {@code sub}.
-     */
-    public record Users(dev.latchkey.core.authorize.Authorizations authorizations,
-            dev.latchkey.core.authorize.DeviceFlows devices, KeyManager idKeys,
-            dev.latchkey.core.store.AccountStore accounts, dev.latchkey.core.registry.ClientDirectory clients) {
-    }
 }

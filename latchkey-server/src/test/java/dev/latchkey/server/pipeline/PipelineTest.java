@@ -135,7 +135,15 @@ class PipelineTest {
         stores.authorizations().saveCode(new dev.latchkey.core.store.record.AuthorizationCode(code, "c", "usr_1",
                 "https://app.example/cb", "challenge", Scope.EMPTY, List.of(), null, NOW, NOW, NOW.plusSeconds(60),
                 null, null));
+        TokenHash device = TokenHash.of(Secrets.random256());
+        stores.authorizations().saveDevice(new dev.latchkey.core.store.record.DeviceAuthorization(device, "BCDFGHJK",
+                "c", Scope.EMPTY, NOW, NOW.plusSeconds(600), 5, null,
+                dev.latchkey.core.store.record.DeviceAuthorization.Status.PENDING, null, null, null));
+        stores.authorizations().decideDevice("BCDFGHJK", dev.latchkey.core.store.record.DeviceAuthorization.Status.APPROVED,
+                "usr_1", NOW, NOW);
         Map<Class<?>, TokenWrite> samples = Map.of(
+                TokenWrite.RedeemDevice.class, new TokenWrite.RedeemDevice(device, new TokenWrite.StartFamily(
+                        TokenFamily.start("f3", "c", NOW, NOW.plusSeconds(60), "usr_1"), null, null)),
                 TokenWrite.RedeemCode.class, new TokenWrite.RedeemCode(code, new TokenWrite.StartFamily(
                         TokenFamily.start("f2", "c", NOW, NOW.plusSeconds(60), "usr_1"), null, null)),
                 TokenWrite.Nothing.class, new TokenWrite.Nothing(),

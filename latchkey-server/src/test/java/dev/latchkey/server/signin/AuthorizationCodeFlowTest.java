@@ -348,6 +348,54 @@ class AuthorizationCodeFlowTest {
         }
     }
 
+    @Test
+    void aSinglePageAppReadsItsTokensCrossOriginButNoOtherOriginDoesAndAuthorizeHasNoCors() {
+        TestClient spa = SERVER.register(Map.of("client_name", "SPA", "token_endpoint_auth_method", "none",
+                "grant_types", List.of("authorization_code"), "scope", "read",
+                "redirect_uris", List.of("https://spa.example/cb")));
+        for (String origin : List.of("https://spa.example", "https://evil.example")) {
+            UserFlow flow = new UserFlow(SERVER);
+            HttpResponse<String> start = flow.get(flow.request(spa.id(), "read", "https://spa.example/cb"));
+            HttpResponse<String> login = flow.login(UserFlow.location(start), "alice", PASSWORD);
+            HttpResponse<String> next = flow.browser.get(UserFlow.location(login));
+            String back = next.statusCode() == 303 ? UserFlow.location(next) : UserFlow.location(flow.consent(next, "allow"));
+            String code = query(back, "code");
+            HttpResponse<String> token = Http.send(HttpRequest.newBuilder(SERVER.uri("/oauth2/token"))
+                    .header("Origin", origin).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(Http.encode(Map.of("grant_type", "authorization_code",
+                            "client_id", spa.id(), "code", code, "redirect_uri", "https://spa.example/cb",
+                            "code_verifier", flow.verifier.getValue())))).build());
+            assertThat(token.statusCode()).isEqualTo(200);
+            if (origin.equals("https://spa.example")) {
+                assertThat(token.headers().firstValue("Access-Control-Allow-Origin")).contains(origin);
+            } else {
+                assertThat(token.headers().firstValue("Access-Control-Allow-Origin")).as(origin).isEmpty();
+            }
+        }
+        HttpResponse<String> jwks = Http.send(HttpRequest.newBuilder(SERVER.uri("/oauth2/jwks"))
+                .header("Origin", "https://any.example").GET().build());
+        assertThat(jwks.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+        HttpResponse<String> preflight = Http.send(HttpRequest.newBuilder(SERVER.uri("/oauth2/authorize"))
+                .header("Origin", "https://spa.example").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(preflight.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void aClientThatRegisteredEs256GetsEs256IdTokensNimbusValidates() throws Exception {
+        TestClient es = SERVER.register(Map.of("grant_types", List.of("authorization_code"), "scope", "read",
+                "redirect_uris", List.of(UserFlow.REDIRECT), "id_token_signed_response_alg", "ES256"));
+        UserFlow flow = new UserFlow(SERVER);
+        AuthorizationSuccessResponse success = AuthorizationResponse.parse(
+                flow.authorize(es.id(), "openid read", "alice", PASSWORD)).toSuccessResponse();
+        TokenResponse response = redeem(es, success.getAuthorizationCode(), flow.verifier);
+        OIDCTokenResponse tokens = (OIDCTokenResponse) response.toSuccessResponse();
+        assertThat(((SignedJWT) tokens.getOIDCTokens().getIDToken()).getHeader().getAlgorithm())
+                .isEqualTo(JWSAlgorithm.ES256);
+        new IDTokenValidator(new Issuer(SERVER.issuer()), new ClientID(es.id()), JWSAlgorithm.ES256,
+                new URL(SERVER.uri("/oauth2/jwks").toString())).validate(tokens.getOIDCTokens().getIDToken(), flow.nonce);
+    }
+
     static String query(String uri, String name) {
         String query = URI.create(uri).getRawQuery();
         for (String pair : query.split("&")) {

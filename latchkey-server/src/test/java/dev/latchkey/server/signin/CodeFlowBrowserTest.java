@@ -106,6 +106,10 @@ class CodeFlowBrowserTest {
         var claims = new IDTokenValidator(new Issuer(SERVER.issuer()), new ClientID(web.id()), JWSAlgorithm.RS256,
                 new URL(SERVER.uri("/oauth2/jwks").toString())).validate(tokens.getOIDCTokens().getIDToken(), flow.nonce);
         assertThat(claims.getSubject().getValue()).startsWith("usr_");
+
+        BROWSER.open(SERVER.issuer() + "/account");
+        assertThat(BROWSER.textOf(By.tagName("main"))).contains("Connected apps").contains("Print Shop");
+        assertThat(BROWSER.accessibilityViolations()).as("account page").isEmpty();
     }
 
     @Test

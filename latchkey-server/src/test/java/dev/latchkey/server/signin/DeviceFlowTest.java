@@ -165,7 +165,7 @@ class DeviceFlowTest {
             browser.get("/login?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8));
             HttpResponse<String> login = browser.post("/login", Map.of("username", "dave", "password", PASSWORD,
                     "next", next));
-            assertThat(UserFlow.location(login)).as(next).isEqualTo("/device");
+            assertThat(UserFlow.location(login)).as(next).isEqualTo("/account");
         }
     }
 }

@@ -195,4 +195,9 @@ final class CachingTokenStore implements TokenStore, AsyncTokenStore {
     void forgetAll() {
         invalidate(null);
     }
+
+    @Override
+    public java.util.Map<String, UserGrant> userGrants(String subject) {
+        return store.userGrants(subject);
+    }
 }

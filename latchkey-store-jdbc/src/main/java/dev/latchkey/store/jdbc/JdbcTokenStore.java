@@ -405,6 +405,29 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
     }
 
     @Override
+    public Map<String, UserGrant> userGrants(String subject) {
+        return db.read(c -> {
+            Map<String, UserGrant> grants = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.client_id, f.family_id, COALESCE((SELECT"
+                    + " MAX(r.issued_at) FROM refresh_tokens r WHERE r.family_id = f.family_id), f.created_at)"
+                    + " FROM token_families f WHERE f.subject = ? AND f.revoked = 0")) {
+                ps.setString(1, subject);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        UserGrant before = grants.get(rs.getString(1));
+                        List<String> ids = new java.util.ArrayList<>(before == null ? List.of() : before.familyIds());
+                        ids.add(rs.getString(2));
+                        Instant last = Instant.ofEpochSecond(rs.getLong(3));
+                        grants.put(rs.getString(1), new UserGrant(ids, before == null
+                                || last.isAfter(before.lastUsedAt()) ? last : before.lastUsedAt()));
+                    }
+                }
+            }
+            return grants;
+        });
+    }
+
+    @Override
     public int purgeExpired(Instant now, int batchSize) {
         long cutoff = now.getEpochSecond();
         int touched = 0;

@@ -33,6 +33,11 @@ class CachingTokenStoreTest {
 
     /** A store in memory whose reads can be held at a latch. */
     static final class SlowStore implements CachingTokenStore.Delegate {
+        @Override
+        public java.util.Map<String, UserGrant> userGrants(String subject) {
+            return java.util.Map.of();
+        }
+
         final Map<TokenHash, OpaqueAccessTokenRecord> rows = new ConcurrentHashMap<>();
         volatile CountDownLatch readStarted = new CountDownLatch(0);
         volatile CountDownLatch releaseRead = new CountDownLatch(0);

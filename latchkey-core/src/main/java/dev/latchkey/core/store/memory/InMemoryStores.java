@@ -362,4 +362,26 @@ public final class InMemoryStores implements Stores, TokenStore, KeyStore, Chang
         return new OpaqueAccessTokenRecord(token.hash(), token.clientId(), token.subject(), token.scope(),
                 token.audience(), token.jti(), token.familyId(), token.issuedAt(), token.expiresAt(), true);
     }
+
+    @Override
+    public synchronized Map<String, UserGrant> userGrants(String subject) {
+        Map<String, UserGrant> grants = new java.util.TreeMap<>();
+        for (TokenFamily family : families.values()) {
+            if (family.revoked() || !subject.equals(family.subject())) {
+                continue;
+            }
+            Instant last = family.createdAt();
+            for (RefreshTokenRecord token : refreshTokens.values()) {
+                if (token.familyId().equals(family.familyId()) && token.issuedAt().isAfter(last)) {
+                    last = token.issuedAt();
+                }
+            }
+            UserGrant before = grants.get(family.clientId());
+            List<String> ids = new ArrayList<>(before == null ? List.of() : before.familyIds());
+            ids.add(family.familyId());
+            Instant latest = before == null || last.isAfter(before.lastUsedAt()) ? last : before.lastUsedAt();
+            grants.put(family.clientId(), new UserGrant(ids, latest));
+        }
+        return grants;
+    }
 }
