@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * The contract every store implementation keeps: the in-memory stores, and SQLite and PostgreSQL
  * through {@link JdbcStoreContractTest}, which adds what only the JDBC stores do.
  */
-abstract class StoreContractTest implements DashboardStoreContract {
+abstract class StoreContractTest implements DashboardStoreContract, UserFlowStoreContract {
 
 
     Stores stores;

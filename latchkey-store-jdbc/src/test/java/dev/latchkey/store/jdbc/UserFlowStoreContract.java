@@ -1,0 +1,139 @@
+package dev.latchkey.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.core.error.OAuthError;
+import dev.latchkey.core.scope.Scope;
+import dev.latchkey.core.secret.Secrets;
+import dev.latchkey.core.secret.TokenHash;
+import dev.latchkey.core.store.AuthorizationStore;
+import dev.latchkey.core.store.StoreUnavailableException;
+import dev.latchkey.core.store.Stores;
+import dev.latchkey.core.store.record.AuthorizationCode;
+import dev.latchkey.core.store.record.Consent;
+import dev.latchkey.core.store.record.DeviceAuthorization;
+import dev.latchkey.core.store.record.PushedRequest;
+import dev.latchkey.core.store.record.RefreshTokenRecord;
+import dev.latchkey.core.store.record.TokenFamily;
+import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of the end users' storage on every implementation: authorization codes, consents,
+ * pushed requests and device authorizations (each compare-and-set wins once), and families that
+ * carry their user through rotation.
+ */
+interface UserFlowStoreContract {
+
+    Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    Stores stores();
+
+    private AuthorizationStore codes() {
+        return stores().authorizations();
+    }
+
+    private static Scope scope(String text) {
+        return Scope.parse(text, OAuthError.SERVER_ERROR);
+    }
+
+    @Test
+    default void anAuthorizationCodeIsRedeemedOnceAndRemembersWhatItIssued() {
+        TokenHash hash = TokenHash.of(Secrets.random256());
+        codes().saveCode(new AuthorizationCode(hash, "client-1", "usr_1", "https://app.example/cb", "challenge",
+                scope("openid read"), List.of(URI.create("https://api.example/")), "n-1", T0, T0, T0.plusSeconds(60),
+                null, null));
+        AuthorizationCode found = codes().findCode(hash).orElseThrow();
+        assertThat(found.scope()).isEqualTo(scope("openid read"));
+        assertThat(found.nonce()).isEqualTo("n-1");
+        assertThat(found.resources()).containsExactly(URI.create("https://api.example/"));
+
+        assertThat(codes().redeem(hash, T0.plusSeconds(1), "family-a")).isTrue();
+        assertThat(codes().redeem(hash, T0.plusSeconds(2), "family-b")).as("a code is redeemed once").isFalse();
+        assertThat(codes().findCode(hash).orElseThrow().familyId()).isEqualTo("family-a");
+        assertThat(codes().findCode(TokenHash.of("unknown"))).isEmpty();
+    }
+
+    @Test
+    default void aConsentIsReplacedListedAndForgotten() {
+        codes().saveConsent(new Consent("usr_c", "client-1", scope("read"), T0));
+        codes().saveConsent(new Consent("usr_c", "client-1", scope("read write"), T0.plusSeconds(5)));
+        codes().saveConsent(new Consent("usr_c", "client-2", scope("openid"), T0.plusSeconds(1)));
+        assertThat(codes().consent("usr_c", "client-1").orElseThrow().scope()).isEqualTo(scope("read write"));
+        assertThat(codes().consents("usr_c")).extracting(Consent::clientId).containsExactly("client-1", "client-2");
+        assertThat(codes().deleteConsent("usr_c", "client-1")).isTrue();
+        assertThat(codes().deleteConsent("usr_c", "client-1")).isFalse();
+        assertThat(codes().consent("usr_c", "client-1")).isEmpty();
+    }
+
+    @Test
+    default void aPushedRequestIsUsedOnce() {
+        TokenHash hash = TokenHash.of(PushedRequest.URN_PREFIX + Secrets.random256());
+        codes().savePushed(new PushedRequest(hash, "client-1", "response_type=code&scope=read", T0.plusSeconds(60),
+                null));
+        assertThat(codes().findPushed(hash).orElseThrow().parameters()).isEqualTo("response_type=code&scope=read");
+        assertThat(codes().usePushed(hash, T0)).isTrue();
+        assertThat(codes().usePushed(hash, T0)).isFalse();
+        assertThat(codes().findPushed(hash).orElseThrow().isUsable(T0)).isFalse();
+    }
+
+    @Test
+    default void aDeviceAuthorizationIsDecidedOncePolledAndRedeemedOnce() {
+        TokenHash hash = TokenHash.of(Secrets.random256());
+        String userCode = "BCDFGHJK";
+        codes().saveDevice(new DeviceAuthorization(hash, userCode, "client-1", scope("read"), T0, T0.plusSeconds(600),
+                5, null, DeviceAuthorization.Status.PENDING, null, null, null));
+        assertThatThrownBy(() -> codes().saveDevice(new DeviceAuthorization(TokenHash.of(Secrets.random256()), userCode,
+                "client-1", scope("read"), T0, T0.plusSeconds(600), 5, null, DeviceAuthorization.Status.PENDING, null,
+                null, null))).as("user codes are unique").isInstanceOf(StoreUnavailableException.class);
+
+        codes().pollDevice(hash, T0.plusSeconds(3), 10);
+        DeviceAuthorization polled = codes().findDeviceByUserCode(userCode).orElseThrow();
+        assertThat(polled.interval()).isEqualTo(10);
+        assertThat(polled.lastPollAt()).isEqualTo(T0.plusSeconds(3));
+
+        assertThat(codes().redeemDevice(hash, "f-x")).as("not approved yet").isFalse();
+        assertThat(codes().decideDevice(userCode, DeviceAuthorization.Status.APPROVED, "usr_d", T0, T0.plusSeconds(4)))
+                .isTrue();
+        assertThat(codes().decideDevice(userCode, DeviceAuthorization.Status.DENIED, "usr_e", T0, T0.plusSeconds(5)))
+                .as("decided once").isFalse();
+        assertThat(codes().redeemDevice(hash, "f-1")).isTrue();
+        assertThat(codes().redeemDevice(hash, "f-2")).isFalse();
+        DeviceAuthorization redeemed = codes().findDevice(hash).orElseThrow();
+        assertThat(redeemed.status()).isEqualTo(DeviceAuthorization.Status.REDEEMED);
+        assertThat(redeemed.accountId()).isEqualTo("usr_d");
+        assertThat(redeemed.familyId()).isEqualTo("f-1");
+    }
+
+    @Test
+    default void anExpiredDeviceAuthorizationCannotBeDecided() {
+        TokenHash hash = TokenHash.of(Secrets.random256());
+        codes().saveDevice(new DeviceAuthorization(hash, "ZZZZXXXX", "client-1", scope("read"), T0, T0.plusSeconds(60),
+                5, null, DeviceAuthorization.Status.PENDING, null, null, null));
+        assertThat(codes().decideDevice("ZZZZXXXX", DeviceAuthorization.Status.APPROVED, "usr_d", T0,
+                T0.plusSeconds(61))).isFalse();
+    }
+
+    @Test
+    default void aUsersFamilyCarriesTheUserThroughItsTokensAndListsAsAGrant() {
+        TokenFamily family = TokenFamily.start("fam-user-" + Secrets.random128(), "client-9", T0, null, "usr_9");
+        RefreshTokenRecord token = RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), family, scope("read"),
+                List.of(), T0, T0.plusSeconds(3600), T0.plusSeconds(60));
+        stores().tokens().saveRefreshToken(family, token, null);
+        assertThat(stores().tokens().findRefreshToken(token.hash()).orElseThrow().token().subject()).isEqualTo("usr_9");
+
+        TokenFamily accessOnly = TokenFamily.start("fam-access-" + Secrets.random128(), "client-8", T0,
+                T0.plusSeconds(60), "usr_9");
+        stores().tokens().saveRefreshToken(accessOnly, null, null);
+        assertThat(stores().tokens().userGrants("usr_9")).containsOnlyKeys("client-9", "client-8");
+        assertThat(stores().tokens().userGrants("usr_9").get("client-9").familyIds()).containsExactly(family.familyId());
+
+        assertThat(stores().tokens().revokeFamily(accessOnly.familyId(), T0.plusSeconds(60))).isPresent();
+        assertThat(stores().tokens().userGrants("usr_9")).containsOnlyKeys("client-9");
+        assertThat(stores().tokens().userGrants("usr_other")).isEmpty();
+    }
+}
