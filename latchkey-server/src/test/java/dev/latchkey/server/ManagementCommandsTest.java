@@ -154,11 +154,30 @@ class ManagementCommandsTest {
             assertThat(again.execute("admin", "create", "--username", "weak", "--password-stdin",
                     "--data-dir", server.dataDir().toString())).isNotZero();
             assertThat(err.toString()).contains("a password is 12 to 256 characters");
+
+            // An end user, the same way (issue 15): signs in at the authorization endpoint, not the dashboard.
+            var users = Commands.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+            setInput(users.getSubcommands().get("user").getSubcommands().get("create").getCommand(),
+                    "a long user password\n");
+            assertThat(users.execute("user", "create", "--username", "ursula", "--password-stdin",
+                    "--data-dir", server.dataDir().toString())).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("Created user ursula");
+            var accounts = server.server().assembly().accountManagement();
+            assertThat(accounts.signIn("ursula", "a long user password".toCharArray(), null,
+                    role -> role == dev.latchkey.core.account.Role.USER).account().role())
+                    .isEqualTo(dev.latchkey.core.account.Role.USER);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> accounts.signIn("ursula",
+                    "a long user password".toCharArray(), "10.0.0.9")).as("not on the dashboard")
+                    .isInstanceOf(dev.latchkey.core.manage.AccountManagement.SignInRefused.class);
         }
     }
 
     private static void setInput(Object command, String text) throws Exception {
-        var field = command.getClass().getDeclaredField("in");
+        Class<?> type = command.getClass();
+        while (java.util.Arrays.stream(type.getDeclaredFields()).noneMatch(f -> f.getName().equals("in"))) {
+            type = type.getSuperclass();
+        }
+        var field = type.getDeclaredField("in");
         field.setAccessible(true);
         field.set(command, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -307,8 +307,10 @@ public final class Pages {
             if (!password.equals(form.getOrDefault("confirm", ""))) {
                 throw ManagementException.invalid("the two passwords differ");
             }
-            m().accounts().acceptInvitation(request.parameter(0), password.toCharArray(), request.source());
-            return Views.redirect(BASE + "/signin?notice=welcome");
+            Account accepted = m().accounts().acceptInvitation(request.parameter(0), password.toCharArray(),
+                    request.source());
+            // An end user signs in where apps send them, and lands on their account page.
+            return Views.redirect(accepted.role() == Role.USER ? "/login?next=/account" : BASE + "/signin?notice=welcome");
         } catch (ManagementException e) {
             if (invited.isEmpty()) {
                 return message(404, "Not Found", "This link is not valid: it was used, it expired, or it was never made.",

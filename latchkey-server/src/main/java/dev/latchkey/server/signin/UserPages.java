@@ -104,8 +104,9 @@ public final class UserPages {
         Optional<SignedIn> session = session(request);
         Instant now = m().clock().instant();
         boolean mustSignIn = session.isEmpty() || authorization.prompt().contains(AuthorizationRequest.Prompt.LOGIN)
-                || authorization.maxAge().filter(maxAge ->
-                        Duration.between(session.get().session().createdAt(), now).toSeconds() > maxAge).isPresent();
+                // OIDC Core §3.1.2.1: max_age=0 asks for a fresh sign-in, as prompt=login does.
+                || authorization.maxAge().filter(maxAge -> maxAge == 0
+                        || Duration.between(session.get().session().createdAt(), now).toSeconds() > maxAge).isPresent();
         boolean silent = authorization.prompt().contains(AuthorizationRequest.Prompt.NONE);
         if (mustSignIn) {
             if (silent) {

@@ -165,6 +165,23 @@ class AccountPagesTest {
     }
 
     @Test
+    void anAdminInvitesAUserWhoSetsAPasswordAndSignsInWhereAppsSendThem() {
+        var invitation = SERVER.server().assembly().accountManagement().invite(Actor.commandLine(), "ivy",
+                dev.latchkey.core.account.Role.USER);
+        WebSession page = new WebSession(SERVER);
+        page.get("/dashboard/invitation/" + invitation.token());
+        HttpResponse<String> accepted = page.post("/dashboard/invitation/" + invitation.token(), Map.of(
+                "password", "ivy's chosen password", "confirm", "ivy's chosen password"));
+        assertThat(UserFlow.location(accepted)).isEqualTo("/login?next=/account");
+        WebSession browser = WebSession.users(SERVER);
+        browser.get("/login?next=/account");
+        HttpResponse<String> login = browser.post("/login", Map.of("username", "ivy",
+                "password", "ivy's chosen password", "next", "/account"));
+        assertThat(UserFlow.location(login)).isEqualTo("/account");
+        assertThat(browser.get("/account").body()).contains("Signed in as ivy");
+    }
+
+    @Test
     void everyEndUserPageRefusesFraming() {
         UserFlow flow = new UserFlow(SERVER);
         tokens(flow, "read");

@@ -396,6 +396,26 @@ class AuthorizationCodeFlowTest {
                 new URL(SERVER.uri("/oauth2/jwks").toString())).validate(tokens.getOIDCTokens().getIDToken(), flow.nonce);
     }
 
+    @Test
+    void promptLoginAndMaxAgeAskAgainAndAResponseProfileShapesTheUsersTokens() {
+        TestClient camel = SERVER.register(Map.of("client_name", "Camel", "grant_types",
+                List.of("authorization_code", "refresh_token"), "scope", "read", "response_profile", "camel_case",
+                "redirect_uris", List.of(UserFlow.REDIRECT)));
+        UserFlow flow = new UserFlow(SERVER);
+        String code = query(flow.authorize(camel.id(), "read", "alice", PASSWORD).toString(), "code");
+        HttpResponse<String> token = Http.postForm(SERVER.uri("/oauth2/token"), camel.basicHeader(), Map.of(
+                "grant_type", "authorization_code", "code", code, "redirect_uri", UserFlow.REDIRECT,
+                "code_verifier", flow.verifier.getValue()));
+        assertThat(Http.json(token)).containsKeys("accessToken", "refreshToken", "expiresIn")
+                .doesNotContainKey("access_token");
+
+        URI request = flow.request(camel.id(), "read", UserFlow.REDIRECT);
+        assertThat(UserFlow.location(flow.get(request))).as("the session answers").startsWith(UserFlow.REDIRECT);
+        assertThat(UserFlow.location(flow.get(URI.create(request + "&prompt=login")))).startsWith("/login?");
+        assertThat(UserFlow.location(flow.get(URI.create(request + "&max_age=0")))).startsWith("/login?");
+        assertThat(UserFlow.location(flow.get(URI.create(request + "&max_age=3600")))).startsWith(UserFlow.REDIRECT);
+    }
+
     static String query(String uri, String name) {
         String query = URI.create(uri).getRawQuery();
         for (String pair : query.split("&")) {
