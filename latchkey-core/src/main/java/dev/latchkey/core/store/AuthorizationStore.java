@@ -10,21 +10,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Authorization codes, remembered consents, pushed authorization requests and device authorizations. Every method is one transaction. Implementations are
- * thread-safe and must make {@link #redeem} a compare-and-set: of two redemptions of one code,
- * exactly one returns true.
+ * Authorization codes, remembered consents, pushed authorization requests and device authorizations.
+ * Every method is one transaction; implementations are thread-safe. A code or a device code is
+ * spent with the tokens it issues, by {@link TokenStore#redeem}.
  */
 public interface AuthorizationStore {
 
     void saveCode(AuthorizationCode code);
 
     Optional<AuthorizationCode> findCode(TokenHash hash);
-
-    /**
-     * Marks the code redeemed, recording the family of what it issued: true if this call did (the
-     * code was not redeemed before).
-     */
-    boolean redeem(TokenHash hash, Instant now, String familyId);
 
     /** What the user allowed the client, if they consented before. */
     Optional<Consent> consent(String accountId, String clientId);
@@ -61,7 +55,4 @@ public interface AuthorizationStore {
 
     /** Records a poll and the interval the client must keep from now on. */
     void pollDevice(TokenHash hash, Instant now, int interval);
-
-    /** From approved to redeemed, recording the family issued: true if this call did. */
-    boolean redeemDevice(TokenHash hash, String familyId);
 }

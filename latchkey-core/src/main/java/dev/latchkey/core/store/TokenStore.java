@@ -85,6 +85,12 @@ public interface TokenStore {
     int purgeExpired(Instant now, int batchSize);
 
     /**
+     * Spends an authorization code or an approved device code and starts the family it issued, in
+     * one transaction ({@link Redemption}); false, and nothing written, if it was spent already.
+     */
+    boolean redeem(dev.latchkey.core.store.record.Redemption redemption);
+
+    /**
      * The clients holding tokens a user's authorizations issued, each with its families not yet
      * revoked and when it last got a token (a family's start or its latest rotation): the account
      * page's connected apps.

@@ -9,6 +9,7 @@ import dev.latchkey.core.decision.DeviceCodeDecision;
 import dev.latchkey.core.grant.AuthorizationCodeGrant;
 import dev.latchkey.core.grant.DeviceCodeGrant;
 import dev.latchkey.core.store.record.DeviceAuthorization;
+import dev.latchkey.core.store.record.Redemption;
 import dev.latchkey.core.grant.GrantType;
 import dev.latchkey.core.store.AuthorizationStore;
 import dev.latchkey.core.decision.GrantOutcome;
@@ -209,25 +210,22 @@ public final class TokenPipeline {
     }
 
     /**
-     * A user's authorization redeemed: the family first, then the compare-and-set that spends the
-     * authorization, recording the family (see {@link TokenWrite.RedeemCode}). If another
-     * redemption won, both its tokens and ours are revoked and the request fails.
+     * A user's authorization redeemed: the compare-and-set that spends it and the family it issues,
+     * in one transaction ({@link Redemption}). If another redemption won, nothing of ours was
+     * written; the winner's family is revoked (on the workers: it reads and writes) and the request
+     * fails.
      */
-    private CompletableFuture<Boolean> redeemOnce(TokenWrite.StartFamily start, String what,
-            java.util.function.Predicate<String> spend, java.util.function.Supplier<Optional<String>> winner) {
-        return tokens.saveRefreshTokenAsync(start.family(), start.refreshToken(), start.accessToken())
-                .thenApplyAsync(saved -> {
-                    if (spend.test(start.family().familyId())) {
-                        return true;
-                    }
-                    Instant now = clock.instant();
-                    families.revoke(start.family().familyId(), now);
-                    winner.get().ifPresent(family -> families.revoke(family, now));
+    private CompletableFuture<Boolean> redeemOnce(Redemption.Kind kind, dev.latchkey.core.secret.TokenHash grant,
+            TokenWrite.StartFamily start, String what, java.util.function.Supplier<Optional<String>> winner) {
+        return tokens.redeemAsync(new Redemption(kind, grant, clock.instant(), start.family(), start.refreshToken(),
+                start.accessToken())).thenCompose(spent -> spent ? CompletableFuture.completedFuture(true)
+                : CompletableFuture.supplyAsync(() -> {
+                    winner.get().ifPresent(family -> families.revoke(family, clock.instant()));
                     LOG.warn("An {} was redeemed twice by client {}: its tokens are revoked", what,
                             start.family().clientId());
                     throw OAuthError.INVALID_GRANT.toException(
                             "The " + what + " was already used; the tokens issued from it are revoked");
-                }, workers);
+                }, workers));
     }
 
     /** Carries a write out; true unless it was a compare-and-set that lost. */
@@ -243,13 +241,11 @@ public final class TokenPipeline {
                     .thenApply(saved -> true);
         }
         if (write instanceof TokenWrite.RedeemCode redeem) {
-            return redeemOnce(redeem.start(), "authorization code",
-                    family -> codeStore.redeem(redeem.code(), clock.instant(), family),
+            return redeemOnce(Redemption.Kind.AUTHORIZATION_CODE, redeem.code(), redeem.start(), "authorization code",
                     () -> codeStore.findCode(redeem.code()).map(AuthorizationCode::familyId));
         }
         if (write instanceof TokenWrite.RedeemDevice redeem) {
-            return redeemOnce(redeem.start(), "device code",
-                    family -> codeStore.redeemDevice(redeem.deviceCode(), family),
+            return redeemOnce(Redemption.Kind.DEVICE_CODE, redeem.deviceCode(), redeem.start(), "device code",
                     () -> codeStore.findDevice(redeem.deviceCode()).map(DeviceAuthorization::familyId));
         }
         if (write instanceof TokenWrite.Rotate rotate) {

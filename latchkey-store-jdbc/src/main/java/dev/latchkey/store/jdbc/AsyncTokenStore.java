@@ -31,6 +31,9 @@ public interface AsyncTokenStore {
     /** The compare-and-set of {@link Rotation}; true if this call rotated the token. */
     CompletableFuture<Boolean> rotateAsync(Rotation rotation);
 
+    /** {@link TokenStore#redeem}: true if this call spent the code and stored its tokens. */
+    CompletableFuture<Boolean> redeemAsync(dev.latchkey.core.store.record.Redemption redemption);
+
     /**
      * A store without group commit (in memory, in tests) as an asynchronous one: each operation
      * runs on the calling thread and the future is complete when it returns.
@@ -67,6 +70,11 @@ public interface AsyncTokenStore {
             @Override
             public CompletableFuture<Boolean> rotateAsync(Rotation rotation) {
                 return run(() -> store.rotate(rotation));
+            }
+
+            @Override
+            public CompletableFuture<Boolean> redeemAsync(dev.latchkey.core.store.record.Redemption redemption) {
+                return run(() -> store.redeem(redemption));
             }
         };
     }

@@ -200,4 +200,19 @@ final class CachingTokenStore implements TokenStore, AsyncTokenStore {
     public java.util.Map<String, UserGrant> userGrants(String subject) {
         return store.userGrants(subject);
     }
+
+    @Override
+    public CompletableFuture<Boolean> redeemAsync(dev.latchkey.core.store.record.Redemption redemption) {
+        return store.redeemAsync(redemption).thenApply(spent -> {
+            if (spent) {
+                remember(redemption.access());
+            }
+            return spent;
+        });
+    }
+
+    @Override
+    public boolean redeem(dev.latchkey.core.store.record.Redemption redemption) {
+        return Futures.join(redeemAsync(redemption));
+    }
 }

@@ -77,20 +77,6 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
         });
     }
 
-    /** The compare-and-set: one conditional UPDATE. */
-    @Override
-    public boolean redeem(TokenHash hash, Instant now, String familyId) {
-        return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE authorization_codes SET redeemed_at = ?,"
-                    + " family_id = ? WHERE code_hash = ? AND redeemed_at IS NULL")) {
-                setSeconds(ps, 1, now);
-                ps.setString(2, familyId);
-                ps.setString(3, hash.value());
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
-
     @Override
     public Optional<Consent> consent(String accountId, String clientId) {
         return db.read(c -> {
@@ -209,12 +195,6 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
     public void pollDevice(TokenHash hash, Instant now, int interval) {
         update("UPDATE device_codes SET last_poll_at = ?, interval_seconds = ? WHERE device_hash = ?", now, interval,
                 hash.value());
-    }
-
-    @Override
-    public boolean redeemDevice(TokenHash hash, String familyId) {
-        return update("UPDATE device_codes SET status = 'redeemed', family_id = ? WHERE device_hash = ?"
-                + " AND status = 'approved'", familyId, hash.value()) == 1;
     }
 
     private Optional<DeviceAuthorization> device(String where, String value) {

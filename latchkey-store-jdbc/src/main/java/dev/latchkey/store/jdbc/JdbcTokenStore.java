@@ -13,6 +13,7 @@ import dev.latchkey.core.store.TokenStore;
 import dev.latchkey.core.store.record.FamilySummary;
 import dev.latchkey.core.store.record.Change;
 import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
+import dev.latchkey.core.store.record.Redemption;
 import dev.latchkey.core.store.record.RefreshTokenRecord;
 import dev.latchkey.core.store.record.Rotation;
 import dev.latchkey.core.store.record.StoredRefreshToken;
@@ -402,6 +403,45 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
             changes.append(c, Change.Kind.JTI_REVOKED, jti, expiresAt);
             return true;
         });
+    }
+
+    /**
+     * The compare-and-set on the code first (one conditional UPDATE), then, only if it won, the
+     * family and its first tokens: one transaction, one group commit.
+     */
+    @Override
+    public CompletableFuture<Boolean> redeemAsync(Redemption redemption) {
+        return db.writeAsync(c -> {
+            boolean code = redemption.kind() == Redemption.Kind.AUTHORIZATION_CODE;
+            try (PreparedStatement ps = c.prepareStatement(code
+                    ? "UPDATE authorization_codes SET redeemed_at = ?, family_id = ? WHERE code_hash = ?"
+                            + " AND redeemed_at IS NULL"
+                    : "UPDATE device_codes SET status = 'redeemed', family_id = ? WHERE device_hash = ?"
+                            + " AND status = 'approved'")) {
+                int i = 1;
+                if (code) {
+                    setSeconds(ps, i++, redemption.now());
+                }
+                ps.setString(i++, redemption.family().familyId());
+                ps.setString(i, redemption.grant().value());
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            insertFamily(c, redemption.family());
+            if (redemption.token() != null) {
+                insertRefresh(c, redemption.token());
+            }
+            if (redemption.access() != null) {
+                insertAccess(c, redemption.access());
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean redeem(Redemption redemption) {
+        return Futures.join(redeemAsync(redemption));
     }
 
     @Override

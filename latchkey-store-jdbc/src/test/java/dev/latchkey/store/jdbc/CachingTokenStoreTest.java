@@ -38,6 +38,16 @@ class CachingTokenStoreTest {
             return java.util.Map.of();
         }
 
+        @Override
+        public boolean redeem(dev.latchkey.core.store.record.Redemption redemption) {
+            return false;
+        }
+
+        @Override
+        public CompletableFuture<Boolean> redeemAsync(dev.latchkey.core.store.record.Redemption redemption) {
+            return CompletableFuture.completedFuture(false);
+        }
+
         final Map<TokenHash, OpaqueAccessTokenRecord> rows = new ConcurrentHashMap<>();
         volatile CountDownLatch readStarted = new CountDownLatch(0);
         volatile CountDownLatch releaseRead = new CountDownLatch(0);

@@ -14,6 +14,7 @@ import dev.latchkey.core.store.record.AuthorizationCode;
 import dev.latchkey.core.store.record.Consent;
 import dev.latchkey.core.store.record.DeviceAuthorization;
 import dev.latchkey.core.store.record.PushedRequest;
+import dev.latchkey.core.store.record.Redemption;
 import dev.latchkey.core.store.record.RefreshTokenRecord;
 import dev.latchkey.core.store.record.TokenFamily;
 import java.net.URI;
@@ -41,6 +42,12 @@ interface UserFlowStoreContract {
         return Scope.parse(text, OAuthError.SERVER_ERROR);
     }
 
+    /** Spending {@code grant} with a family of access tokens only, of usr_1 and client-1. */
+    private static Redemption redemption(Redemption.Kind kind, TokenHash grant, String familyId) {
+        return new Redemption(kind, grant, T0.plusSeconds(1), TokenFamily.start(familyId, "client-1", T0,
+                T0.plusSeconds(60), "usr_1"), null, null);
+    }
+
     @Test
     default void anAuthorizationCodeIsRedeemedOnceAndRemembersWhatItIssued() {
         TokenHash hash = TokenHash.of(Secrets.random256());
@@ -52,9 +59,13 @@ interface UserFlowStoreContract {
         assertThat(found.nonce()).isEqualTo("n-1");
         assertThat(found.resources()).containsExactly(URI.create("https://api.example/"));
 
-        assertThat(codes().redeem(hash, T0.plusSeconds(1), "family-a")).isTrue();
-        assertThat(codes().redeem(hash, T0.plusSeconds(2), "family-b")).as("a code is redeemed once").isFalse();
+        assertThat(stores().tokens().redeem(redemption(Redemption.Kind.AUTHORIZATION_CODE, hash, "family-a"))).isTrue();
+        assertThat(stores().tokens().redeem(redemption(Redemption.Kind.AUTHORIZATION_CODE, hash, "family-b")))
+                .as("a code is redeemed once").isFalse();
         assertThat(codes().findCode(hash).orElseThrow().familyId()).isEqualTo("family-a");
+        assertThat(stores().tokens().userGrants("usr_1")).as("the winner's family is stored, the loser's not")
+                .containsOnlyKeys("client-1");
+        assertThat(stores().tokens().userGrants("usr_1").get("client-1").familyIds()).containsExactly("family-a");
         assertThat(codes().findCode(TokenHash.of("unknown"))).isEmpty();
     }
 
@@ -96,13 +107,14 @@ interface UserFlowStoreContract {
         assertThat(polled.interval()).isEqualTo(10);
         assertThat(polled.lastPollAt()).isEqualTo(T0.plusSeconds(3));
 
-        assertThat(codes().redeemDevice(hash, "f-x")).as("not approved yet").isFalse();
+        assertThat(stores().tokens().redeem(redemption(Redemption.Kind.DEVICE_CODE, hash, "f-x")))
+                .as("not approved yet").isFalse();
         assertThat(codes().decideDevice(userCode, DeviceAuthorization.Status.APPROVED, "usr_d", T0, T0.plusSeconds(4)))
                 .isTrue();
         assertThat(codes().decideDevice(userCode, DeviceAuthorization.Status.DENIED, "usr_e", T0, T0.plusSeconds(5)))
                 .as("decided once").isFalse();
-        assertThat(codes().redeemDevice(hash, "f-1")).isTrue();
-        assertThat(codes().redeemDevice(hash, "f-2")).isFalse();
+        assertThat(stores().tokens().redeem(redemption(Redemption.Kind.DEVICE_CODE, hash, "f-1"))).isTrue();
+        assertThat(stores().tokens().redeem(redemption(Redemption.Kind.DEVICE_CODE, hash, "f-2"))).isFalse();
         DeviceAuthorization redeemed = codes().findDevice(hash).orElseThrow();
         assertThat(redeemed.status()).isEqualTo(DeviceAuthorization.Status.REDEEMED);
         assertThat(redeemed.accountId()).isEqualTo("usr_d");

@@ -364,6 +364,17 @@ public final class InMemoryStores implements Stores, TokenStore, KeyStore, Chang
     }
 
     @Override
+    public synchronized boolean redeem(dev.latchkey.core.store.record.Redemption redemption) {
+        boolean spent = redemption.kind() == dev.latchkey.core.store.record.Redemption.Kind.AUTHORIZATION_CODE
+                ? authorizations.redeem(redemption.grant(), redemption.now(), redemption.family().familyId())
+                : authorizations.redeemDevice(redemption.grant(), redemption.family().familyId());
+        if (spent) {
+            saveRefreshToken(redemption.family(), redemption.token(), redemption.access());
+        }
+        return spent;
+    }
+
+    @Override
     public synchronized Map<String, UserGrant> userGrants(String subject) {
         Map<String, UserGrant> grants = new java.util.TreeMap<>();
         for (TokenFamily family : families.values()) {

@@ -40,8 +40,8 @@ final class MemoryAuthorizations implements AuthorizationStore {
         }
     }
 
-    @Override
-    public boolean redeem(TokenHash hash, Instant now, String familyId) {
+    /** The code's compare-and-set, under the stores' lock ({@link InMemoryStores#redeem}). */
+    boolean redeem(TokenHash hash, Instant now, String familyId) {
         synchronized (lock) {
             AuthorizationCode code = codes.get(hash);
             if (code == null || code.redeemedAt() != null) {
@@ -160,8 +160,8 @@ final class MemoryAuthorizations implements AuthorizationStore {
         }
     }
 
-    @Override
-    public boolean redeemDevice(TokenHash hash, String familyId) {
+    /** The device code's compare-and-set, under the stores' lock ({@link InMemoryStores#redeem}). */
+    boolean redeemDevice(TokenHash hash, String familyId) {
         synchronized (lock) {
             DeviceAuthorization d = devices.get(hash);
             if (d == null || d.status() != DeviceAuthorization.Status.APPROVED) {
