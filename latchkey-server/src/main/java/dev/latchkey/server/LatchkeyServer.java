@@ -53,8 +53,10 @@ public final class LatchkeyServer implements AutoCloseable {
         Integer adminPort = config.adminPort() == null ? null
                 : config.adminPort() == 0 ? freePort(config.host()) : config.adminPort();
         Server http = adminPort == null
-                ? HttpServer.create(new Routes(services, config.maxBodyBytes(), issuer), config, port)
-                : HttpServer.create(new Routes(services, config.maxBodyBytes(), issuer, Routes.Serves.TOKEN_SERVICE),
+                ? HttpServer.create(new Routes(services, config.maxBodyBytes(), issuer, Routes.Serves.BOTH,
+                        config.users().requirePushed()), config, port)
+                : HttpServer.create(new Routes(services, config.maxBodyBytes(), issuer, Routes.Serves.TOKEN_SERVICE,
+                        config.users().requirePushed()),
                         new Routes(services, config.maxBodyBytes(), issuer, Routes.Serves.DASHBOARD), config, port,
                         adminPort);
         try {

@@ -20,11 +20,12 @@ public final class ServerMetadata {
     }
 
     /** @param endpoints the absolute URIs, by member name ({@code token_endpoint}, ...) */
-    public static Reply reply(String issuer, Map<String, String> endpoints) {
-        return new Reply(200, Map.of("Cache-Control", "public, max-age=300"), Json.bytes(document(issuer, endpoints)));
+    public static Reply reply(String issuer, Map<String, String> endpoints, boolean requirePushed) {
+        return new Reply(200, Map.of("Cache-Control", "public, max-age=300"),
+                Json.bytes(document(issuer, endpoints, requirePushed)));
     }
 
-    public static Map<String, Object> document(String issuer, Map<String, String> endpoints) {
+    public static Map<String, Object> document(String issuer, Map<String, String> endpoints, boolean requirePushed) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("issuer", issuer);
         metadata.putAll(endpoints);
@@ -45,6 +46,7 @@ public final class ServerMetadata {
                 "azp", "preferred_username"));
         metadata.put("prompt_values_supported", List.of("none", "login", "consent"));
         metadata.put("request_parameter_supported", false);
+        metadata.put("require_pushed_authorization_requests", requirePushed);      // RFC 9126 §5
         return metadata;
     }
 }

@@ -90,6 +90,12 @@ public final class Routes implements AutoCloseable {
     }
 
     public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Serves serves) {
+        this(assembly, maxBodyBytes, issuer, serves, false);
+    }
+
+    /** @param requirePushed every authorization request must be pushed (--require-par): the metadata says so */
+    public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Serves serves,
+            boolean requirePushed) {
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         Metrics metrics = new Metrics();
         Executor workers = task -> assembly.join().workers().execute(task);
@@ -104,7 +110,7 @@ public final class Routes implements AutoCloseable {
 
         this.router = new Router(bodies, new Failures(metrics), metrics, idle);
         if (serves.tokens()) {
-            tokenService(assembly, bodies, metrics, workers, issuer, endpoints, registerUri);
+            tokenService(assembly, bodies, metrics, workers, issuer, endpoints, registerUri, requirePushed);
             // The end users' side: the authorization endpoint, login and consent pages (RFC 6749 §4.1).
             UserPages users = new UserPages(() -> assembly.join().management(), () -> assembly.join().users(), issuer);
             for (Route route : users.routes()) {
@@ -135,11 +141,11 @@ public final class Routes implements AutoCloseable {
     }
 
     private void tokenService(CompletableFuture<Services> assembly, RequestBodies bodies, Metrics metrics,
-            Executor workers, String issuer, Map<String, String> endpoints, String registerUri) {
+            Executor workers, String issuer, Map<String, String> endpoints, String registerUri, boolean requirePushed) {
         router.route(HttpMethod.GET, METADATA, Router.immediate(call ->                         // RFC 8414 §3
-                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints))))
+                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed))))
                 .route(HttpMethod.GET, OPENID_CONFIGURATION, Router.immediate(call ->             // OIDC Discovery §4
-                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints))))
+                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed))))
                 .route(HttpMethod.POST, TOKEN, call -> {                                          // RFC 6749 §3.2, §4.4, §6
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
                     String origin = call.headers().get("Origin");

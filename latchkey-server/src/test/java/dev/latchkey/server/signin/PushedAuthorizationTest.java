@@ -105,6 +105,23 @@ class PushedAuthorizationTest {
     }
 
     @Test
+    void aServerThatRequiresParSaysSoAndRefusesEveryOtherRequest() throws Exception {
+        try (TestServer strictServer = TestServer.startNew(config -> config.toBuilder()
+                .users(new dev.latchkey.core.authorize.AuthorizationPolicy(true, java.time.Duration.ofMinutes(10), false))
+                .build())) {
+            assertThat(Http.json(Http.get(strictServer.uri("/.well-known/oauth-authorization-server"))))
+                    .containsEntry("require_pushed_authorization_requests", true);
+            TestClient client = strictServer.register(Map.of("grant_types", List.of("authorization_code"), "scope",
+                    "read", "redirect_uris", List.of(UserFlow.REDIRECT)));
+            UserFlow flow = new UserFlow(strictServer);
+            HttpResponse<String> direct = flow.get(flow.request(client.id(), "read", UserFlow.REDIRECT));
+            assertThat(AuthorizationCodeFlowTest.query(UserFlow.location(direct), "error")).isEqualTo("invalid_request");
+        }
+        assertThat(Http.json(Http.get(SERVER.uri("/.well-known/oauth-authorization-server"))))
+                .containsEntry("require_pushed_authorization_requests", false);
+    }
+
+    @Test
     void theParEndpointChecksTheRequestAndTheClient() {
         Map<String, String> noPkce = Map.of("response_type", "code", "redirect_uri", UserFlow.REDIRECT, "scope", "read");
         HttpResponse<String> refused = Http.postForm(SERVER.uri("/oauth2/par"), web.basicHeader(), noPkce);
