@@ -103,8 +103,17 @@ public final class ClientManagement {
         ClientMetadata metadata = parse(json);
         String owner = actor.admin() ? ownerId : actor.accountId();
         requireWithinCatalogue(actor, metadata, null);
+        requireFirstPartyByAdmin(actor, metadata, null);
         ClientRegistrar.Registration registration = registrar.register(metadata, actor, owner);
         return new Created(registration.client(), registration.secret(), registration.registrationAccessToken());
+    }
+
+    /** Only an admin makes a client first-party: its users are never asked to consent. */
+    private static void requireFirstPartyByAdmin(Actor actor, ClientMetadata metadata, ClientMetadata before) {
+        if (!actor.admin() && metadata.userFlows().firstParty()
+                && (before == null || !before.userFlows().firstParty())) {
+            throw ManagementException.forbidden("only an admin makes a client first-party");
+        }
     }
 
     /** The client, if the actor may see it. */
@@ -140,6 +149,7 @@ public final class ClientManagement {
         merged.putAll(changes);
         ClientMetadata metadata = parse(merged);
         requireWithinCatalogue(actor, metadata, before.metadata());
+        requireFirstPartyByAdmin(actor, metadata, before.metadata());
         RegisteredClient after = before.withMetadata(metadata);
         return save(actor, "client.update", before, after);
     }

@@ -478,12 +478,24 @@ public final class Pages {
         Map<String, Object> changes = new LinkedHashMap<>();
         changes.put("client_name", form.getOrDefault("client_name", "").strip());
         changes.put("description", form.getOrDefault("description", ""));
-        List<String> grants = new ArrayList<>(List.of("client_credentials"));
-        if ("on".equals(form.get("refresh_token"))) {
-            grants.add("refresh_token");
+        List<String> grants = new ArrayList<>();
+        for (Map.Entry<String, String> grant : Map.of("grant_client_credentials", "client_credentials",
+                "grant_authorization_code", "authorization_code", "grant_device_code",
+                "urn:ietf:params:oauth:grant-type:device_code", "refresh_token", "refresh_token").entrySet()) {
+            if ("on".equals(form.get(grant.getKey()))) {
+                grants.add(grant.getValue());
+            }
         }
         changes.put("grant_types", grants);
-        for (String name : List.of("access_token_format", "token_endpoint_auth_method", "response_profile")) {
+        changes.put("response_types", grants.contains("authorization_code") ? List.of("code") : List.of());
+        changes.put("redirect_uris", lines(form.get("redirect_uris")));
+        changes.put("post_logout_redirect_uris", lines(form.get("post_logout_redirect_uris")));
+        changes.put("require_pushed_authorization_requests", "on".equals(form.get("require_pushed_authorization_requests")));
+        if (session.actor().admin()) {
+            changes.put("first_party", "on".equals(form.get("first_party")));
+        }
+        for (String name : List.of("access_token_format", "token_endpoint_auth_method", "response_profile",
+                "application_type", "id_token_signed_response_alg")) {
             putIfText(changes, name, form.get(name));
         }
         for (String name : List.of("access_token_ttl", "refresh_token_ttl", "refresh_token_grace_seconds",
@@ -506,6 +518,11 @@ public final class Pages {
             }
             return client(session, request, "settings", sentence(e.getMessage()), e.kind().status());
         }
+    }
+
+    /** The non-blank lines of a textarea. */
+    private static List<String> lines(String text) {
+        return text == null ? List.of() : text.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 
     private Reply saveAccess(Session session, Request request) {

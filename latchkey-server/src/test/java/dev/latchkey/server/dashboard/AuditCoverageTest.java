@@ -191,7 +191,7 @@ class AuditCoverageTest {
         cases.put("POST " + d + "/clients/{client_id}/settings", () -> {
             Object id = newClient().get("client_id");
             return () -> admin.post(d + "/clients/" + id + "/settings", Map.of("client_name", "renamed",
-                    "access_token_ttl", "600"));
+                    "grant_client_credentials", "on", "access_token_ttl", "600"));
         });
         cases.put("POST " + d + "/clients/{client_id}/access", () -> {
             Object id = newClient().get("client_id");

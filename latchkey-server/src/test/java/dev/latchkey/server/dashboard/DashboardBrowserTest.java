@@ -70,7 +70,7 @@ class DashboardBrowserTest {
     }
 
     private void signOut() {
-        BROWSER.submitWith(BROWSER.find(By.xpath("//button[normalize-space()='Sign out']")));
+        BROWSER.submit(By.xpath("//button[normalize-space()='Sign out']"));
         assertThat(BROWSER.url()).contains("/dashboard/signin");
     }
 

@@ -53,6 +53,40 @@ class DashboardSecurityTest {
     }
 
     @Test
+    void theSettingsTabMakesAPublicCodeFlowClientAndOnlyAnAdminMakesOneFirstParty() {
+        WebSession developer = signedIn("alice", "alice's password");
+        String clientId = createApp(developer, "Phone app");
+        developer.get("/dashboard/clients/" + clientId + "/settings");
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("client_name", "Phone app",
+                "grant_authorization_code", "on", "refresh_token", "on", "token_endpoint_auth_method", "none",
+                "application_type", "native", "redirect_uris", "http://127.0.0.1/callback\ncom.example.phone:/cb",
+                "access_token_format", "jwt", "response_profile", "rfc6749", "id_token_signed_response_alg", "RS256"));
+        HttpResponse<String> saved = developer.post("/dashboard/clients/" + clientId + "/settings", settings);
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(303);
+        var client = SERVER.server().assembly().clientManagement().show(Actor.commandLine(), clientId);
+        assertThat(client.isPublic()).isTrue();
+        assertThat(client.metadata().userFlows().redirectUris()).hasSize(2);
+        assertThat(client.metadata().allows(dev.latchkey.core.grant.GrantType.CLIENT_CREDENTIALS)).isFalse();
+
+        settings.put("first_party", "on");
+        developer.get("/dashboard/clients/" + clientId + "/settings");
+        developer.post("/dashboard/clients/" + clientId + "/settings", settings);
+        assertThat(SERVER.server().assembly().clientManagement().show(Actor.commandLine(), clientId).metadata()
+                .userFlows().firstParty()).as("a developer's first_party is ignored").isFalse();
+        WebSession admin = signedIn("boss", ADMIN_PASSWORD);
+        admin.get("/dashboard/clients/" + clientId + "/settings");
+        assertThat(admin.post("/dashboard/clients/" + clientId + "/settings", settings).statusCode()).isEqualTo(303);
+        assertThat(SERVER.server().assembly().clientManagement().show(Actor.commandLine(), clientId).metadata()
+                .userFlows().firstParty()).isTrue();
+
+        settings.put("redirect_uris", "https://app.example/*");
+        developer.get("/dashboard/clients/" + clientId + "/settings");
+        HttpResponse<String> wildcard = developer.post("/dashboard/clients/" + clientId + "/settings", settings);
+        assertThat(wildcard.statusCode()).isEqualTo(400);
+        assertThat(wildcard.body()).contains("wildcard");
+    }
+
+    @Test
     void aStateChangingFormWithoutItsCsrfTokenOrWithAWrongOneIs403() {
         WebSession admin = signedIn("boss", ADMIN_PASSWORD);
         HttpResponse<String> missing = admin.postRaw("/dashboard/clients", Map.of("client_name", "forged"));

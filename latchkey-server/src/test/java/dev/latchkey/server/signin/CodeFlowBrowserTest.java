@@ -94,7 +94,7 @@ class CodeFlowBrowserTest {
 
         assertThat(BROWSER.textOf(By.tagName("main"))).contains("Print Shop").contains("openid").contains("read");
         assertThat(BROWSER.accessibilityViolations()).as("consent page").isEmpty();
-        BROWSER.submitWith(BROWSER.find(By.cssSelector("button[name=consent][value=allow]")));
+        BROWSER.submit(By.cssSelector("button[name=consent][value=allow]"));
 
         assertThat(BROWSER.url()).startsWith(redirect());
         AuthorizationSuccessResponse success = AuthorizationResponse.parse(URI.create(BROWSER.url()))
@@ -121,7 +121,7 @@ class CodeFlowBrowserTest {
         BROWSER.deleteCookies();
         BROWSER.open(flow.request(app.id(), "openid offline_access read", redirect()).toString());
         BROWSER.type("username", "bob").type("password", PASSWORD).press("Sign in");
-        BROWSER.submitWith(BROWSER.find(By.cssSelector("button[name=consent][value=allow]")));
+        BROWSER.submit(By.cssSelector("button[name=consent][value=allow]"));
         assertThat(LANDED.get()).contains("code=");
         AuthorizationSuccessResponse success = AuthorizationResponse.parse(URI.create(BROWSER.url()))
                 .toSuccessResponse();
@@ -144,7 +144,7 @@ class CodeFlowBrowserTest {
         assertThat(BROWSER.accessibilityViolations()).as("verification page").isEmpty();
         BROWSER.type("user_code", ((String) started.get("user_code")).toLowerCase()).press("Continue");
         assertThat(BROWSER.textOf(By.tagName("main"))).contains("Kitchen TV");
-        BROWSER.submitWith(BROWSER.find(By.cssSelector("button[name=consent][value=allow]")));
+        BROWSER.submit(By.cssSelector("button[name=consent][value=allow]"));
         assertThat(BROWSER.textOf(By.tagName("main"))).contains("You may return to your device");
 
         var tokens = dev.latchkey.server.testing.Http.postForm(SERVER.uri("/oauth2/token"), null, Map.of("grant_type",

@@ -105,14 +105,29 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
 
     /** Clicks the submit button with this label inside the element found by {@code scope}. */
     public Browser press(By scope, String label) {
-        WebElement container = find(scope);
-        return submitWith(container.findElement(By.xpath(".//button[normalize-space()='" + label + "']")));
+        return submit(new org.openqa.selenium.support.pagefactory.ByChained(scope, By.xpath(".//button[normalize-space()='" + label + "']")));
     }
 
     /** Clicks a button that submits its form, and waits until the page it leads to has loaded. */
     public Browser submitWith(WebElement button) {
         WebElement page = find(By.tagName("html"));
         button.click();
+        new WebDriverWait(driver(), Duration.ofSeconds(30)).until(ExpectedConditions.and(
+                ExpectedConditions.stalenessOf(page),
+                d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState"))));
+        return this;
+    }
+
+    /**
+     * Finds the button {@code by} names and submits its form, finding it again if the page was
+     * replaced between the find and the click.
+     */
+    public Browser submit(By by) {
+        WebElement page = find(By.tagName("html"));
+        retrying(() -> {
+            driver().findElement(by).click();
+            return null;
+        });
         new WebDriverWait(driver(), Duration.ofSeconds(30)).until(ExpectedConditions.and(
                 ExpectedConditions.stalenessOf(page),
                 d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState"))));
