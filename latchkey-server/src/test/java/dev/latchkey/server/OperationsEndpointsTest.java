@@ -91,7 +91,7 @@ class OperationsEndpointsTest {
     @Test
     void aMethodAPathDoesNotTakeIs405NamingTheMethodsItTakes() {
         Map<String, String> allowed = Map.of("/oauth2/jwks", "GET, HEAD, OPTIONS", "/oauth2/revoke", "POST",
-                "/oauth2/register", "POST", "/oauth2/register/some-client", "GET, HEAD, PUT, DELETE");
+                "/oauth2/register", "POST, OPTIONS", "/oauth2/register/some-client", "GET, HEAD, PUT, DELETE, OPTIONS");
         allowed.forEach((path, allow) -> {
             HttpResponse<String> response = Http.send(HttpRequest.newBuilder(SERVER.uri(path))
                     .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());

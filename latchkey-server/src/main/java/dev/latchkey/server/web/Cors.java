@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * Cross-origin reads (the Fetch standard's CORS protocol), where RFC 9700 §2.6 allows them: the
- * public documents (metadata, JWKS) to any page; the token endpoint's answer to a page on an origin
- * of the client's registered redirect URIs (a single-page app redeeming its code). No endpoint
+ * public documents (metadata, JWKS) to any page; the token and registration endpoints' answers to a
+ * page on an origin of the client's registered redirect URIs (a single-page app redeeming its code,
+ * or managing its own registration). No endpoint
  * takes cookies, so none allows credentials; the authorization endpoint has no CORS at all.
  */
 final class Cors {
@@ -23,6 +24,11 @@ final class Cors {
         Reply allowed = with(reply, origin);
         allowed.headers().put("Vary", "Origin");
         return allowed;
+    }
+
+    /** An answer about a client, readable by a page on an origin of its redirect URIs (none else). */
+    static Reply forClient(Reply reply, dev.latchkey.core.client.RegisteredClient client, String origin) {
+        return origin != null && client.metadata().userFlows().origins().contains(origin) ? allow(reply, origin) : reply;
     }
 
     /** The answer to a preflight: POST and GET with a form or JSON body, cached ten minutes. */

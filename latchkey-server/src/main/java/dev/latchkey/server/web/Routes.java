@@ -21,6 +21,7 @@ import dev.latchkey.server.dashboard.Route;
 import dev.latchkey.core.authorize.Authorizations;
 import dev.latchkey.core.authorize.DeviceFlows;
 import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.registry.ClientRegistrar;
 import dev.latchkey.core.key.KeyManager;
 import dev.latchkey.server.convert.ClientAuthentication;
 import dev.latchkey.server.convert.Form;
@@ -225,25 +226,37 @@ public final class Routes implements AutoCloseable {
                     keys.addAll(idKeys.ring().publishedPerAlgorithm(now, idKeys.maxTokenTtl()));
                     return Cors.anyOrigin(JwksResponses.reply(keys, services.keys().jwksMaxAge()));
                 }))
-                .route(HttpMethod.POST, REGISTER, Router.onWorkers(call ->                        // RFC 7591 §3
-                        ClientResponses.registered(assembly.join().registrar().register(bearer(call),
-                                RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE), call.body()),
-                                call.source()), registerUri), workers))
-                .route(HttpMethod.GET, REGISTER + "/{client_id}", Router.onWorkers(call ->        // RFC 7592 §2.1
-                        ClientResponses.client(assembly.join().registrar().read(call.pathParameter(), bearer(call)),
-                                registerUri), workers))
-                .route(HttpMethod.PUT, REGISTER + "/{client_id}", Router.onWorkers(call ->        // RFC 7592 §2.2
-                        ClientResponses.client(assembly.join().registrar().update(call.pathParameter(), bearer(call),
-                                RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE), call.body()),
-                                call.source()), registerUri), workers))
+                .route(HttpMethod.POST, REGISTER, Router.onWorkers(call -> {                      // RFC 7591 §3
+                    ClientRegistrar.Registration registration = assembly.join().registrar().register(bearer(call),
+                            RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE), call.body()),
+                            call.source());
+                    return Cors.forClient(ClientResponses.registered(registration, registerUri), registration.client(),
+                            call.headers().get("Origin"));
+                }, workers))
+                .route(HttpMethod.GET, REGISTER + "/{client_id}", Router.onWorkers(call -> {      // RFC 7592 §2.1
+                    RegisteredClient client = assembly.join().registrar().read(call.pathParameter(), bearer(call));
+                    return Cors.forClient(ClientResponses.client(client, registerUri), client,
+                            call.headers().get("Origin"));
+                }, workers))
+                .route(HttpMethod.PUT, REGISTER + "/{client_id}", Router.onWorkers(call -> {      // RFC 7592 §2.2
+                    RegisteredClient client = assembly.join().registrar().update(call.pathParameter(), bearer(call),
+                            RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE), call.body()),
+                            call.source());
+                    return Cors.forClient(ClientResponses.client(client, registerUri), client,
+                            call.headers().get("Origin"));
+                }, workers))
                 .route(HttpMethod.DELETE, REGISTER + "/{client_id}", Router.onWorkers(call -> {   // RFC 7592 §2.3
                     assembly.join().registrar().delete(call.pathParameter(), bearer(call), call.source());
                     return ClientResponses.deleted();
                 }, workers))
-                // CORS preflights (RFC 9700 §2.6): the token, metadata and JWKS endpoints only, never
+                // CORS preflights (RFC 9700 §2.6): the token, metadata, JWKS and registration endpoints, never
                 // the authorization endpoint. A preflight grants nothing: the answer's own
                 // Access-Control-Allow-Origin decides whether the page may read it.
                 .route(HttpMethod.OPTIONS, TOKEN, Router.immediate(call -> Cors.preflight(call.headers().get("Origin"))))
+                .route(HttpMethod.OPTIONS, REGISTER, Router.immediate(call ->
+                        Cors.preflight(call.headers().get("Origin"))))
+                .route(HttpMethod.OPTIONS, REGISTER + "/{client_id}", Router.immediate(call ->
+                        Cors.preflight(call.headers().get("Origin"))))
                 .route(HttpMethod.OPTIONS, METADATA, Router.immediate(call -> Cors.preflight("*")))
                 .route(HttpMethod.OPTIONS, OPENID_CONFIGURATION, Router.immediate(call -> Cors.preflight("*")))
                 .route(HttpMethod.OPTIONS, JWKS, Router.immediate(call -> Cors.preflight("*")));

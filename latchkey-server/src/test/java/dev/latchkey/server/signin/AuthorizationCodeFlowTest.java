@@ -372,6 +372,10 @@ class AuthorizationCodeFlowTest {
                 assertThat(token.headers().firstValue("Access-Control-Allow-Origin")).as(origin).isEmpty();
             }
         }
+        HttpResponse<String> registration = Http.send(HttpRequest.newBuilder(SERVER.uri("/oauth2/register/" + spa.id()))
+                .header("Origin", "https://spa.example").header("Authorization", "Bearer " + spa.registrationToken())
+                .GET().build());
+        assertThat(registration.headers().firstValue("Access-Control-Allow-Origin")).contains("https://spa.example");
         HttpResponse<String> jwks = Http.send(HttpRequest.newBuilder(SERVER.uri("/oauth2/jwks"))
                 .header("Origin", "https://any.example").GET().build());
         assertThat(jwks.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
