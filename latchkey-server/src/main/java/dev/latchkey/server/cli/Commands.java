@@ -31,11 +31,38 @@ public final class Commands implements Runnable {
 
     private static CommandLine configure(CommandLine commandLine) {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // A usage error is one line and a hint, not the whole help (which would scroll it away).
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("latchkey: " + describe(e, args));
+            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more.");
+            return 2;
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("latchkey: " + e.getMessage());
             return 1;
         });
         return commandLine;
+    }
+
+    /**
+     * The error, and where a bad value came from: the option's environment variable when the option
+     * was not on the command line.
+     */
+    static String describe(CommandLine.ParameterException e, String[] args) {
+        CommandLine.Model.ArgSpec spec = e.getArgSpec();
+        if (spec instanceof CommandLine.Model.OptionSpec option && option.longestName().startsWith("--")) {
+            // Every option's variable is LATCHKEY_ and its long name in upper snake case (--port: LATCHKEY_PORT).
+            String variable = "LATCHKEY_" + option.longestName().substring(2).replace('-', '_')
+                    .toUpperCase(java.util.Locale.ROOT);
+            boolean onCommandLine = java.util.Arrays.stream(args).anyMatch(arg -> java.util.Arrays.stream(
+                    option.names()).anyMatch(name -> arg.equals(name) || arg.startsWith(name + "=")));
+            if (!onCommandLine && System.getenv(variable) != null) {
+                return "the environment variable " + variable + " (for " + option.longestName() + ") is not valid: "
+                        + e.getMessage();
+            }
+        }
+        return e.getMessage();
     }
 
     @Override

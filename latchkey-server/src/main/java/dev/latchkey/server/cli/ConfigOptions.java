@@ -89,6 +89,23 @@ final class ConfigOptions {
     long deviceCodeTtlSeconds;
 
     ServerConfig toConfig() {
+        range("--port", "LATCHKEY_PORT", port, 0, 65535);
+        range("--key-activation-delay", "LATCHKEY_KEY_ACTIVATION_DELAY", keyActivationDelaySeconds, 2, 30L * 24 * 3600);
+        range("--max-access-token-ttl", "LATCHKEY_MAX_ACCESS_TOKEN_TTL", maxAccessTokenTtlSeconds, 60, 365L * 24 * 3600);
+        range("--change-poll-ms", "LATCHKEY_CHANGE_POLL_MS", changePollMillis, 10, 60_000);
+        range("--device-code-ttl", "LATCHKEY_DEVICE_CODE_TTL", deviceCodeTtlSeconds, 60, 3600);
+        if (dbPoolSize != null) {
+            range("--db-pool-size", "LATCHKEY_DB_POOL_SIZE", dbPoolSize, 1, 1000);
+        }
+        if (maxThreads != null) {
+            range("--max-threads", "LATCHKEY_MAX_THREADS", maxThreads, 8, 10_000);
+        }
+        if (adminPort != null) {
+            range("--admin-port", "LATCHKEY_ADMIN_PORT", adminPort, 0, 65535);
+        }
+        if (blankToNull(issuer) != null) {
+            ServerConfig.checkIssuer(issuer.trim());
+        }
         ClientLimits defaults = ClientLimits.defaults();
         return ServerConfig.builder()
                 .host(host)
@@ -114,6 +131,14 @@ final class ConfigOptions {
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();
+    }
+
+    /** Refuses a number out of range, naming where it came from. */
+    static void range(String option, String variable, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(option + " (or " + variable + ") must be between " + min + " and "
+                    + max + ", not " + value);
+        }
     }
 
     /** A password as given, spaces included. */

@@ -85,8 +85,59 @@ public record ServerConfig(
                 + "]";
     }
 
+    /**
+     * The issuer: {@code issuer} if set, else {@code http://<host>:<port>} when the host is a
+     * loopback or a concrete address. A wildcard host (every address) names no URL clients could be
+     * told, so it needs {@code --issuer}.
+     */
     public String issuerFor(int actualPort) {
-        return issuer != null ? stripTrailingSlash(issuer) : "http://127.0.0.1:" + actualPort;
+        if (issuer != null) {
+            return stripTrailingSlash(issuer);
+        }
+        if (isWildcard(host)) {
+            throw new IllegalArgumentException("--host " + host + " listens on every address, so the issuer cannot be"
+                    + " derived from it: set --issuer (LATCHKEY_ISSUER) to the URL clients reach this server at");
+        }
+        String name = host == null ? "127.0.0.1" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "http://" + name + ":" + actualPort;
+    }
+
+    static boolean isWildcard(String host) {
+        return host != null && (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")
+                || host.equals("0:0:0:0:0:0:0:0") || host.equals("*"));
+    }
+
+    /**
+     * RFC 8414 §2: the issuer is a URL with the https scheme (http allowed here for loopback and
+     * development) and no query or fragment; refused with a message naming the option otherwise.
+     */
+    public static String checkIssuer(String value) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--issuer (LATCHKEY_ISSUER) is not a URL: " + e.getReason());
+        }
+        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("--issuer (LATCHKEY_ISSUER) must be an absolute https (or http) URL");
+        }
+        if (uri.getHost() == null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("--issuer (LATCHKEY_ISSUER) must name a host, and no user");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("--issuer (LATCHKEY_ISSUER) must have no query or fragment (RFC 8414"
+                    + " section 2)");
+        }
+        return stripTrailingSlash(value);
+    }
+
+    /**
+     * The path of the issuer (RFC 8414 §3.1: its metadata is also at
+     * {@code /.well-known/oauth-authorization-server<path>}), or empty.
+     */
+    public static String issuerPath(String issuer) {
+        String path = java.net.URI.create(issuer).getRawPath();
+        return path == null || path.equals("/") ? "" : stripTrailingSlash(path);
     }
 
     public String jdbcUrl() {

@@ -147,6 +147,9 @@ public final class Routes implements AutoCloseable {
                         Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed))))
                 .route(HttpMethod.GET, OPENID_CONFIGURATION, Router.immediate(call ->             // OIDC Discovery §4
                         Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed))))
+                // RFC 8414 §3.1: an issuer with a path has its metadata at the well-known path plus its path.
+                .route(HttpMethod.GET, METADATA + dev.latchkey.server.config.ServerConfig.issuerPath(issuer),
+                        Router.immediate(call -> Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed))))
                 .route(HttpMethod.POST, TOKEN, call -> {                                          // RFC 6749 §3.2, §4.4, §6
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
                     String origin = call.headers().get("Origin");
