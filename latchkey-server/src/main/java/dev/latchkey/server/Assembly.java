@@ -67,6 +67,7 @@ public final class Assembly implements AutoCloseable {
     private final AccountManagement accountManagement;
     private final CatalogueManagement catalogueManagement;
     private ChangeFeed feed;
+    private java.nio.channels.FileLock servingLock;
     private ScheduledExecutorService maintenance;
     private volatile Instant lastUsagePurge = Instant.EPOCH;
 
@@ -77,6 +78,7 @@ public final class Assembly implements AutoCloseable {
         DataDirectory dataDir = existingInstallation
                 ? DataDirectory.existing(config.dataDir(), config.dbUrl() == null)
                 : DataDirectory.open(config.dataDir());
+
         MasterKey masterKey = dataDir.masterKey(config.masterKey());
         // The command line registers clients itself: only a serving node takes the initial access token.
         String initialAccessToken = existingInstallation ? null : dataDir.initialAccessToken(config.initialAccessToken());
@@ -116,7 +118,17 @@ public final class Assembly implements AutoCloseable {
     }
 
     private static Assembly open(ServerConfig config, String issuer, Clock clock, boolean existingInstallation) {
-        Assembly assembly = new Assembly(config, issuer, clock, existingInstallation);
+        // One server per SQLite data directory: the lock first, before the store is opened.
+        java.nio.channels.FileLock lock = existingInstallation || config.dbUrl() != null ? null
+                : DataDirectory.open(config.dataDir()).lockForServing();
+        Assembly assembly;
+        try {
+            assembly = new Assembly(config, issuer, clock, existingInstallation);
+        } catch (RuntimeException e) {
+            release(lock);
+            throw e;
+        }
+        assembly.servingLock = lock;
         try {
             assembly.keys.reload();
             assembly.idKeys.reload();
@@ -132,24 +144,33 @@ public final class Assembly implements AutoCloseable {
     /** Opens everything and starts the change feed and the purge: for a serving node. */
     public static Assembly start(ServerConfig config, String issuer, Clock clock) {
         Assembly assembly = open(config, issuer, clock, false);
-        assembly.keys.ensureSigningKey(config.signingAlgorithm());
+        try {
+            assembly.startServing(config, clock);
+        } catch (RuntimeException e) {
+            assembly.close(); // the store, the workers and the data directory's lock
+            throw e;
+        }
+        return assembly;
+    }
+
+    private void startServing(ServerConfig config, Clock clock) {
+        keys.ensureSigningKey(config.signingAlgorithm());
         // Position first, then the revocations: an entry written in between is read twice, never missed.
-        long position = assembly.stores.changes().latestSeq();
-        assembly.stores.changes().activeRevocations(clock.instant()).forEach(assembly.revocations::apply);
-        assembly.feed = new ChangeFeed(assembly.stores.changes(), position, assembly::apply);
-        assembly.feed.start(config.changePollInterval());
-        assembly.stores.subscribe(assembly.feed::wake);
-        assembly.maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        long position = stores.changes().latestSeq();
+        stores.changes().activeRevocations(clock.instant()).forEach(revocations::apply);
+        feed = new ChangeFeed(stores.changes(), position, this::apply);
+        feed.start(config.changePollInterval());
+        stores.subscribe(feed::wake);
+        maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "latchkey-purge");
             thread.setDaemon(true);
             return thread;
         });
         // Every 5 s: also drops sealed grace-window successors soon after their window ends.
-        assembly.maintenance.scheduleWithFixedDelay(assembly::purge, 5, 5, TimeUnit.SECONDS);
+        maintenance.scheduleWithFixedDelay(this::purge, 5, 5, TimeUnit.SECONDS);
         long flush = config.usageFlushInterval().toMillis();
-        assembly.maintenance.scheduleWithFixedDelay(assembly::flushUsage, flush, flush, TimeUnit.MILLISECONDS);
-        assembly.bootstrapAdmin();
-        return assembly;
+        maintenance.scheduleWithFixedDelay(this::flushUsage, flush, flush, TimeUnit.MILLISECONDS);
+        bootstrapAdmin();
     }
 
     /**
@@ -287,5 +308,16 @@ public final class Assembly implements AutoCloseable {
         }
         workers.close();
         stores.close();
+        release(servingLock);
+    }
+
+    private static void release(java.nio.channels.FileLock lock) {
+        if (lock != null) {
+            try {
+                lock.channel().close(); // releases the lock
+            } catch (java.io.IOException e) {
+                LOG.warn("Releasing the data directory's lock failed: {}", e.toString());
+            }
+        }
     }
 }

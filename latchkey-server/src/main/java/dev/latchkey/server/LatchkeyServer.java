@@ -47,6 +47,12 @@ public final class LatchkeyServer implements AutoCloseable {
     public static LatchkeyServer start(ServerConfig config, Clock clock) {
         int port = config.port() == 0 ? freePort(config.host()) : config.port();
         String issuer = config.issuerFor(port);
+        // Before anything is created (data directory, master key, database): a port taken by another
+        // process stops the start here. Jetty binds it again a moment later.
+        probe(config.host(), port);
+        if (config.adminPort() != null && config.adminPort() != 0) {
+            probe(config.host(), config.adminPort());
+        }
         CompletableFuture<Assembly> assembly = CompletableFuture.supplyAsync(
                 () -> Assembly.start(config, issuer, clock), task -> new Thread(task, "latchkey-start").start());
         CompletableFuture<Services> services = assembly.thenApply(Assembly::services);
@@ -100,6 +106,16 @@ public final class LatchkeyServer implements AutoCloseable {
             http.stop();
         } catch (Exception e) {
             LOG.warn("Stopping the HTTP server failed: {}", e.toString());
+        }
+    }
+
+    private static void probe(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(host), port), 1);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
+                    + " (is another server using it?)", e);
         }
     }
 

@@ -57,6 +57,38 @@ public final class DataDirectory {
      * @param sqlite true when the database is the SQLite file in the directory, which must exist too;
      *               with PostgreSQL only the secrets not given in the environment are read from here
      */
+    /** The file a serving node holds an exclusive lock on while it runs on this directory's SQLite store. */
+    public static final String LOCK_FILE = "latchkey.lock";
+
+    /**
+     * Takes the exclusive lock of a serving node on this directory (an OS file lock: released when
+     * the process ends, however it ends). SQLite allows one process to serve a data directory; a
+     * second server on it stops here with a message instead of sharing the file.
+     *
+     * @return the lock, to release on close
+     */
+    public java.nio.channels.FileLock lockForServing() {
+        try {
+            java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(root.resolve(LOCK_FILE),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("Another Latchkey server is running on the data directory " + root
+                        + ": stop it first, or give this one its own --data-dir (several nodes share a PostgreSQL"
+                        + " store, not a SQLite file)");
+            }
+            return lock;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the data directory " + root, e);
+        }
+    }
+
     public static DataDirectory existing(Path root, boolean sqlite) {
         Path absolute = root.toAbsolutePath().normalize();
         if (!sqlite) {
