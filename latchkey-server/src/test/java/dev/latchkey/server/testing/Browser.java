@@ -26,7 +26,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,10 +111,7 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
     public Browser submitWith(WebElement button) {
         WebElement page = find(By.tagName("html"));
         button.click();
-        new WebDriverWait(driver(), Duration.ofSeconds(30)).until(ExpectedConditions.and(
-                ExpectedConditions.stalenessOf(page),
-                d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState"))));
-        return this;
+        return waitForPageAfter(page);
     }
 
     /**
@@ -128,9 +124,29 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
             driver().findElement(by).click();
             return null;
         });
-        new WebDriverWait(driver(), Duration.ofSeconds(30)).until(ExpectedConditions.and(
-                ExpectedConditions.stalenessOf(page),
-                d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState"))));
+        return waitForPageAfter(page);
+    }
+
+    /**
+     * Waits until {@code page} is gone and its successor has loaded. Chromium reports a replaced
+     * document's node either as stale or as "does not belong to the document"; both mean gone.
+     */
+    private Browser waitForPageAfter(WebElement page) {
+        new WebDriverWait(driver(), Duration.ofSeconds(30)).until(d -> {
+            try {
+                page.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                    return true;
+                }
+                throw e;
+            }
+        });
+        new WebDriverWait(driver(), Duration.ofSeconds(30)).until(d -> retrying(() ->
+                "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState"))));
         return this;
     }
 
