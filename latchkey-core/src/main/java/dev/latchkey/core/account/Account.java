@@ -10,9 +10,19 @@ import java.time.Instant;
  * @param passwordHash       null until the invitation is accepted
  * @param mustChangePassword true for the bootstrap admin until its password is changed (the banner)
  * @param inviteHash         the invitation (or password reset) waiting, or null
+ * @param email              an end user's e-mail address (OIDC Core §5.1 {@code email}), or null
  */
 public record Account(String accountId, String username, Role role, String passwordHash, boolean disabled,
-        boolean mustChangePassword, String inviteHash, Instant inviteExpiresAt, Instant createdAt, Instant updatedAt) {
+        boolean mustChangePassword, String inviteHash, Instant inviteExpiresAt, Instant createdAt, Instant updatedAt,
+        String email) {
+
+    /** An account without an e-mail address (the dashboard's accounts have none). */
+    public Account(String accountId, String username, Role role, String passwordHash, boolean disabled,
+            boolean mustChangePassword, String inviteHash, Instant inviteExpiresAt, Instant createdAt,
+            Instant updatedAt) {
+        this(accountId, username, role, passwordHash, disabled, mustChangePassword, inviteHash, inviteExpiresAt,
+                createdAt, updatedAt, null);
+    }
 
     public boolean isAdmin() {
         return role == Role.ADMIN;
@@ -24,21 +34,21 @@ public record Account(String accountId, String username, Role role, String passw
     }
 
     public Account withPassword(String hash, boolean mustChange, Instant now) {
-        return new Account(accountId, username, role, hash, disabled, mustChange, null, null, createdAt, now);
+        return new Account(accountId, username, role, hash, disabled, mustChange, null, null, createdAt, now, email);
     }
 
     public Account withInvitation(String hash, Instant expiresAt, Instant now) {
         return new Account(accountId, username, role, passwordHash, disabled, mustChangePassword, hash, expiresAt,
-                createdAt, now);
+                createdAt, now, email);
     }
 
     public Account withRole(Role newRole, Instant now) {
         return new Account(accountId, username, newRole, passwordHash, disabled, mustChangePassword, inviteHash,
-                inviteExpiresAt, createdAt, now);
+                inviteExpiresAt, createdAt, now, email);
     }
 
     public Account withDisabled(boolean isDisabled, Instant now) {
         return new Account(accountId, username, role, passwordHash, isDisabled, mustChangePassword, inviteHash,
-                inviteExpiresAt, createdAt, now);
+                inviteExpiresAt, createdAt, now, email);
     }
 }

@@ -104,6 +104,11 @@ public final class AccountManagement {
      * ({@code user create}). Usernames are shared with the dashboard's accounts.
      */
     public Account createUser(Actor actor, String username, char[] password) {
+        return createUser(actor, username, password, null);
+    }
+
+    /** The same, with the user's e-mail address (the {@code email} claim), or null. */
+    public Account createUser(Actor actor, String username, char[] password, String email) {
         if (!actor.admin()) {
             throw ManagementException.forbidden("only an admin creates users");
         }
@@ -114,7 +119,7 @@ public final class AccountManagement {
         }
         Instant now = now();
         Account account = new Account("usr_" + Secrets.random128(), name, Role.USER, hasher.hash(password), false,
-                false, null, null, now, now);
+                false, null, null, now, now, email(email));
         accounts.insert(account, audits.event(actor, "account.create", "account", account.accountId(), null, null,
                 AuditEvents.describe(account)));
         return account;
@@ -126,6 +131,11 @@ public final class AccountManagement {
      * would be named, without saying whose it is. Audited as the new account itself.
      */
     public SignedIn signUp(String username, char[] password, String source) {
+        return signUp(username, password, null, source);
+    }
+
+    /** The same, with an e-mail address (optional: null or blank for none). */
+    public SignedIn signUp(String username, char[] password, String email, String source) {
         // Each address gets a few sign-ups, then waits longer for each (as failed sign-ins do).
         String key = "sign-up:" + source;
         Duration wait = throttle.wait(key, null);
@@ -139,7 +149,7 @@ public final class AccountManagement {
         }
         Instant now = now();
         Account account = new Account("usr_" + Secrets.random128(), name, Role.USER, hasher.hash(password), false,
-                false, null, null, now, now);
+                false, null, null, now, now, email(email));
         accounts.insert(account, audits.event(Actor.of(account, source), "account.sign_up", "account",
                 account.accountId(), null, null, AuditEvents.describe(account)));
         throttle.failed(key, null);
@@ -364,6 +374,20 @@ public final class AccountManagement {
 
     public Optional<Account> byUsername(String username) {
         return accounts.findByUsername(username.strip().toLowerCase(Locale.ROOT));
+    }
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+
+    /** An e-mail address as given (trimmed), null for none; refused if it cannot be one. */
+    private static String email(String email) {
+        if (email == null || email.isBlank()) {
+            return null;
+        }
+        String trimmed = email.strip();
+        if (trimmed.length() > 254 || !EMAIL.matcher(trimmed).matches()) {
+            throw ManagementException.invalid("the e-mail address is not valid");
+        }
+        return trimmed;
     }
 
     private static String username(String username) {

@@ -18,9 +18,12 @@ final class UserCommand {
             description = "Create an end user with the password on standard input.")
     static final class Create extends AdminCommand.Create {
 
+        @picocli.CommandLine.Option(names = "--email", description = "The user's e-mail address (the email claim).")
+        String email;
+
         @Override
         Account create(Assembly latchkey, char[] password) {
-            return latchkey.accountManagement().createUser(Actor.commandLine(), username, password);
+            return latchkey.accountManagement().createUser(Actor.commandLine(), username, password, email);
         }
     }
 }

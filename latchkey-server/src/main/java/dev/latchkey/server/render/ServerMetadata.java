@@ -39,11 +39,11 @@ public final class ServerMetadata {
         metadata.put("introspection_endpoint_auth_methods_supported", AUTH_METHODS);
         metadata.put("revocation_endpoint_auth_methods_supported", TOKEN_AUTH_METHODS);
         // OIDC Discovery §3
-        metadata.put("scopes_supported", List.of("openid", "profile", "offline_access"));
+        metadata.put("scopes_supported", List.of("openid", "profile", "email", "offline_access"));
         metadata.put("subject_types_supported", List.of("public"));
         metadata.put("id_token_signing_alg_values_supported", UserFlows.ID_TOKEN_ALGORITHMS);
         metadata.put("claims_supported", List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
-                "azp", "preferred_username"));
+                "azp", "preferred_username", "email", "email_verified"));
         metadata.put("prompt_values_supported", List.of("none", "login", "consent"));
         metadata.put("request_parameter_supported", false);
         metadata.put("require_pushed_authorization_requests", requirePushed);      // RFC 9126 §5

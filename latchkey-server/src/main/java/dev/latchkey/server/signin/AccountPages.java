@@ -238,7 +238,7 @@ final class AccountPages {
         }
         try {
             SignedIn signedIn = pages.m().accounts().signUp(username, form.getOrDefault("password", "").toCharArray(),
-                    request.source());
+                    form.get("email"), request.source());
             String next = authorize.isEmpty() ? ACCOUNT : UserPages.AUTHORIZE + "?" + authorize;
             return Views.redirect(next, pages.sessionCookie(signedIn.cookie()));
         } catch (ManagementException e) {

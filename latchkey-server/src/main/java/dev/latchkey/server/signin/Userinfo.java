@@ -62,6 +62,10 @@ public final class Userinfo {
         if (scope.contains(" profile ")) {
             claims.put("preferred_username", account.get().username());
         }
+        if (scope.contains(" email ") && account.get().email() != null) {
+            claims.put("email", account.get().email());
+            claims.put("email_verified", false); // OIDC Core §5.1: Latchkey does not verify addresses
+        }
         return new Reply(200, Map.of("Cache-Control", "no-store"), Json.bytes(claims));
     }
 

@@ -420,6 +420,35 @@ class AuthorizationCodeFlowTest {
         assertThat(UserFlow.location(flow.get(URI.create(request + "&max_age=3600")))).startsWith(UserFlow.REDIRECT);
     }
 
+    @Test
+    void userinfoAnswersTheProfileAndEmailClaimsTheScopesAsk() throws Exception {
+        SERVER.server().assembly().accountManagement().createUser(Actor.commandLine(), "emma", PASSWORD.toCharArray(),
+                "emma@example.com");
+        UserFlow flow = new UserFlow(SERVER);
+        AuthorizationSuccessResponse success = AuthorizationResponse.parse(
+                flow.authorize(web.id(), "openid profile email", "emma", PASSWORD)).toSuccessResponse();
+        OIDCTokenResponse tokens = (OIDCTokenResponse) redeem(web, success.getAuthorizationCode(), flow.verifier)
+                .toSuccessResponse();
+        String access = tokens.getOIDCTokens().getAccessToken().getValue();
+        for (HttpResponse<String> userinfo : List.of(
+                Http.send(HttpRequest.newBuilder(SERVER.uri("/userinfo")).header("Authorization", "Bearer " + access)
+                        .GET().build()),
+                Http.postForm(SERVER.uri("/userinfo"), null, Map.of("access_token", access)))) {
+            assertThat(userinfo.statusCode()).isEqualTo(200);
+            assertThat(Http.json(userinfo)).containsEntry("preferred_username", "emma")
+                    .containsEntry("email", "emma@example.com").containsEntry("email_verified", false);
+        }
+        HttpResponse<String> noToken = Http.get(SERVER.uri("/userinfo"));
+        assertThat(noToken.statusCode()).isEqualTo(401);
+        assertThat(noToken.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("Bearer");
+        TestClient machine = SERVER.register(Map.of("scope", "read"));
+        String machineToken = (String) Http.json(Http.postForm(SERVER.uri("/oauth2/token"), machine.basicHeader(),
+                Map.of("grant_type", "client_credentials"))).get("access_token");
+        assertThat(Http.send(HttpRequest.newBuilder(SERVER.uri("/userinfo")).header("Authorization",
+                "Bearer " + machineToken).GET().build()).statusCode()).as("a client's own token acts for no user")
+                .isEqualTo(401);
+    }
+
     static String query(String uri, String name) {
         String query = URI.create(uri).getRawQuery();
         for (String pair : query.split("&")) {

@@ -20,7 +20,7 @@ import java.util.Optional;
 final class JdbcAccountStore implements AccountStore {
 
     private static final String COLUMNS = "account_id, username, role, password_hash, disabled, must_change_password,"
-            + " invite_hash, invite_expires_at, created_at, updated_at";
+            + " invite_hash, invite_expires_at, created_at, updated_at, email";
 
     private final Transactor db;
     private final JdbcAuditStore audit;
@@ -34,7 +34,7 @@ final class JdbcAccountStore implements AccountStore {
     public void insert(Account account, AuditEvent event) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 bind(ps, account);
                 ps.executeUpdate();
             }
@@ -217,11 +217,12 @@ final class JdbcAccountStore implements AccountStore {
         setSeconds(ps, 8, a.inviteExpiresAt());
         setSeconds(ps, 9, a.createdAt());
         setSeconds(ps, 10, a.updatedAt());
+        ps.setString(11, a.email());
     }
 
     private static Account account(ResultSet rs) throws SQLException {
         return new Account(rs.getString(1), rs.getString(2), Role.fromWire(rs.getString(3)).orElseThrow(),
                 rs.getString(4), rs.getInt(5) != 0, rs.getInt(6) != 0, rs.getString(7), seconds(rs, 8),
-                seconds(rs, 9), seconds(rs, 10));
+                seconds(rs, 9), seconds(rs, 10), rs.getString(11));
     }
 }

@@ -131,6 +131,17 @@ interface UserFlowStoreContract {
     }
 
     @Test
+    default void anEndUserKeepsTheirEmailAddress() {
+        dev.latchkey.core.account.Account user = new dev.latchkey.core.account.Account("usr_mail", "mailer",
+                dev.latchkey.core.account.Role.USER, "hash", false, false, null, null, T0, T0, "m@example.com");
+        stores().accounts().insert(user, null);
+        assertThat(stores().accounts().find("usr_mail").orElseThrow().email()).isEqualTo("m@example.com");
+        stores().accounts().update(user.withDisabled(true, T0.plusSeconds(1)), null);
+        assertThat(stores().accounts().find("usr_mail").orElseThrow().email()).as("kept by updates")
+                .isEqualTo("m@example.com");
+    }
+
+    @Test
     default void aUsersFamilyCarriesTheUserThroughItsTokensAndListsAsAGrant() {
         TokenFamily family = TokenFamily.start("fam-user-" + Secrets.random128(), "client-9", T0, null, "usr_9");
         RefreshTokenRecord token = RefreshTokenRecord.active(TokenHash.of(Secrets.random256()), family, scope("read"),

@@ -68,7 +68,7 @@ final class MemoryAccounts implements AccountStore {
             // The username and creation time are not updatable, as in the database.
             accounts.put(account.accountId(), new Account(current.accountId(), current.username(), account.role(),
                     account.passwordHash(), account.disabled(), account.mustChangePassword(), account.inviteHash(),
-                    account.inviteExpiresAt(), current.createdAt(), account.updatedAt()));
+                    account.inviteExpiresAt(), current.createdAt(), account.updatedAt(), current.email()));
             audit.appendIfAny(event);
             return true;
         }
