@@ -48,9 +48,15 @@ final class KeptStatementsDataSource implements DataSource {
     public void setLoginTimeout(int seconds) {
     }
 
+    /**
+     * HikariCP waits this long, at its shutdown, for a connection it is opening in the background;
+     * with 0 it gave up at once, logged "Timed-out waiting for add connection executor to shutdown"
+     * and let that connection open after the pool had closed (a SQLite file touched after close).
+     * Opening a SQLite connection takes milliseconds.
+     */
     @Override
     public int getLoginTimeout() {
-        return 0;
+        return 5;
     }
 
     @Override
