@@ -7,7 +7,7 @@ import picocli.CommandLine;
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "Latchkey 0.1.0",
         description = "An OAuth 2.0 token server.",
         subcommands = {ServeCommand.class, ClientCommand.class, KeysCommand.class, AdminCommand.class,
-                UserCommand.class})
+                UserCommand.class, BackupCommand.class, BackupCommand.Restore.class})
 public final class Commands implements Runnable {
 
     @CommandLine.Spec
