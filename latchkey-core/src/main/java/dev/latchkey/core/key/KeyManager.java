@@ -93,9 +93,11 @@ public final class KeyManager {
     }
 
     /**
-     * Makes sure a key of {@code algorithm} signs or will sign. On first start (no key at all) the
-     * new key signs at once, as nothing can have cached a JWKS yet; when the configured algorithm
-     * changes, the new key is rotated in with the usual delay.
+     * Makes sure a key signs. On first start (no key at all) a key of {@code algorithm} is made and
+     * signs at once, as nothing can have cached a JWKS yet. After that the signing algorithm is the
+     * stored one, the newest key's: only {@link #rotate} changes it. A configured algorithm that
+     * disagrees is warned about, never acted on (a restart without the flag used to undo
+     * {@code keys rotate --signing-alg} by adding yet another key).
      */
     public void ensureSigningKey(SigningAlgorithm algorithm) {
         if (ring.all().isEmpty()) {
@@ -103,12 +105,20 @@ public final class KeyManager {
         }
         Instant now = clock.instant();
         List<KeyRing.Key> keys = ring.all();
-        if (ring.signingKey(now).isEmpty()) {
+        if (keys.isEmpty()) {
             add(algorithm, Duration.ZERO);
             LOG.info("Created {} signing key; it signs from now", algorithm);
-        } else if (keys.get(keys.size() - 1).algorithm() != algorithm) {
-            StoredKey key = add(algorithm, activationDelay);
-            LOG.info("Signing algorithm changed to {}: key {} signs from {}", algorithm, key.kid(), key.activatesAt());
+            return;
+        }
+        SigningAlgorithm stored = keys.get(keys.size() - 1).algorithm();
+        if (ring.signingKey(now).isEmpty()) {
+            // Every key is still pending (clock moved back?): one of the stored algorithm signs now.
+            add(stored, Duration.ZERO);
+            LOG.info("No key was active; created a {} key that signs from now", stored);
+        }
+        if (stored != algorithm) {
+            LOG.warn("The configured signing algorithm {} differs from the stored one, {}: {} stays. Change it with"
+                    + " `latchkey keys rotate --signing-alg {}`.", algorithm, stored, stored, algorithm);
         }
     }
 
