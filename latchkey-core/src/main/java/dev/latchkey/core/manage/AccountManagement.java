@@ -225,11 +225,12 @@ public final class AccountManagement {
             return Optional.empty();
         }
         Instant now = now();
-        Optional<Session> session = accounts.findSession(Secrets.hash(cookie));
+        Optional<AccountStore.SessionOf> found = accounts.findSessionWithAccount(Secrets.hash(cookie));
+        Optional<Session> session = found.map(AccountStore.SessionOf::session);
         if (session.isEmpty() || !session.get().isLive(now)) {
             return Optional.empty();
         }
-        Optional<Account> account = accounts.find(session.get().accountId()).filter(a -> !a.disabled());
+        Optional<Account> account = found.map(AccountStore.SessionOf::account).filter(a -> !a.disabled());
         if (account.isEmpty()) {
             return Optional.empty();
         }

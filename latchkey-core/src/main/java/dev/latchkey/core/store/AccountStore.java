@@ -36,6 +36,16 @@ public interface AccountStore {
 
     Optional<Session> findSession(String sessionHash);
 
+    /** A session and its account, read together (every signed-in request needs both). */
+    record SessionOf(Session session, Account account) {
+    }
+
+    /** The session with this hash and its account; empty if either is unknown. One read where it can be. */
+    default Optional<SessionOf> findSessionWithAccount(String sessionHash) {
+        return findSession(sessionHash).flatMap(session -> find(session.accountId())
+                .map(account -> new SessionOf(session, account)));
+    }
+
     /** Records a request of the session (for its idle timeout). */
     void touchSession(String sessionHash, Instant now);
 

@@ -142,6 +142,31 @@ final class JdbcAccountStore implements AccountStore {
         });
     }
 
+    /** One indexed join instead of two reads: the users' authorization endpoint asks it on every request. */
+    @Override
+    public Optional<SessionOf> findSessionWithAccount(String sessionHash) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + prefixed("a.") + ", s.session_hash, s.created_at,"
+                    + " s.last_seen_at, s.expires_at FROM sessions s JOIN accounts a ON a.account_id = s.account_id"
+                    + " WHERE s.session_hash = ?")) {
+                ps.setString(1, sessionHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    Account account = account(rs);
+                    return Optional.of(new SessionOf(new Session(rs.getString(12), account.accountId(),
+                            seconds(rs, 13), seconds(rs, 14), seconds(rs, 15)), account));
+                }
+            }
+        });
+    }
+
+    private static String prefixed(String alias) {
+        return java.util.Arrays.stream(COLUMNS.split(",")).map(String::strip).map(column -> alias + column)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     @Override
     public void touchSession(String sessionHash, Instant now) {
         db.write(c -> {

@@ -136,6 +136,12 @@ interface UserFlowStoreContract {
                 dev.latchkey.core.account.Role.USER, "hash", false, false, null, null, T0, T0, "m@example.com");
         stores().accounts().insert(user, null);
         assertThat(stores().accounts().find("usr_mail").orElseThrow().email()).isEqualTo("m@example.com");
+        stores().accounts().insertSession(new dev.latchkey.core.account.Session("sess-hash", "usr_mail", T0, T0,
+                T0.plusSeconds(3600)), null);
+        var both = stores().accounts().findSessionWithAccount("sess-hash").orElseThrow();
+        assertThat(both.account().email()).isEqualTo("m@example.com");
+        assertThat(both.session().expiresAt()).isEqualTo(T0.plusSeconds(3600));
+        assertThat(stores().accounts().findSessionWithAccount("no-such-session")).isEmpty();
         stores().accounts().update(user.withDisabled(true, T0.plusSeconds(1)), null);
         assertThat(stores().accounts().find("usr_mail").orElseThrow().email()).as("kept by updates")
                 .isEqualTo("m@example.com");
