@@ -46,7 +46,8 @@ class ConfigurationErrorsTest {
             "--issuer|not a url|--issuer (LATCHKEY_ISSUER)",
             "--issuer|ftp://x|must be an absolute https (or http) URL",
             "--issuer|https://auth.example.com?x=1|must have no query or fragment",
-            "--host|0.0.0.0|set --issuer (LATCHKEY_ISSUER) to the URL clients reach this server at"})
+            "--host|0.0.0.0|set --issuer (LATCHKEY_ISSUER) to the URL clients reach this server at",
+            "--log-level|LOUD|--log-level (or LATCHKEY_LOG_LEVEL) must be one of ERROR, WARN, INFO, DEBUG, TRACE"})
     void aBadSettingIsOneLineNamingItAndCreatesNothing(String option, String value, String expected,
             @TempDir Path dir) {
         Run run = serve(dir, option, value);
@@ -54,6 +55,30 @@ class ConfigurationErrorsTest {
         assertThat(run.err()).contains(expected);
         assertThat(run.err().lines().count()).as(run.err()).isLessThanOrEqualTo(2);
         assertThat(Files.exists(dir.resolve("data"))).as("nothing is created").isFalse();
+    }
+
+    @Test
+    void theLogLevelOptionSetsLatchkeysLevel(@TempDir Path dir) {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Level before = root.getLevel();
+        try {
+            Run run = serve(dir, "--log-level", "error", "--port", "99999");
+            assertThat(run.exit()).isNotZero(); // stopped by the port, after the level was applied
+            assertThat(root.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+        } finally {
+            root.setLevel(before);
+        }
+    }
+
+    @Test
+    void versionAndHelpAreCommandsToo() {
+        StringWriter out = new StringWriter();
+        assertThat(Commands.commandLine().setOut(new PrintWriter(out)).execute("version")).isZero();
+        assertThat(out.toString()).startsWith("Latchkey ");
+        StringWriter help = new StringWriter();
+        assertThat(Commands.commandLine().setOut(new PrintWriter(help)).execute("help", "backup")).isZero();
+        assertThat(help.toString()).contains("--to");
     }
 
     @Test

@@ -5,9 +5,10 @@ import picocli.CommandLine;
 
 /** The {@code latchkey} command and its subcommands. */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "Latchkey 0.1.0",
-        description = "An OAuth 2.0 token server.",
+        description = "An OAuth 2.0 authorization server.",
         subcommands = {ServeCommand.class, ClientCommand.class, KeysCommand.class, AdminCommand.class,
-                UserCommand.class, BackupCommand.class, BackupCommand.Restore.class})
+                UserCommand.class, BackupCommand.class, BackupCommand.Restore.class, Commands.Version.class,
+                CommandLine.HelpCommand.class})
 public final class Commands implements Runnable {
 
     @CommandLine.Spec
@@ -63,6 +64,23 @@ public final class Commands implements Runnable {
             }
         }
         return e.getMessage();
+    }
+
+    /** {@code latchkey version}: the same line as {@code latchkey --version}. */
+    @Command(name = "version", description = "Print the version.")
+    static final class Version implements Runnable {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            CommandLine top = spec.commandLine().getParent();
+            for (String line : top.getCommandSpec().version()) {
+                spec.commandLine().getOut().println(line);
+            }
+            spec.commandLine().getOut().flush();
+        }
     }
 
     @Override

@@ -88,7 +88,12 @@ final class ConfigOptions {
                     + " default ${DEFAULT-VALUE}).")
     long deviceCodeTtlSeconds;
 
+    @Option(names = "--log-level", defaultValue = "${env:LATCHKEY_LOG_LEVEL:-INFO}",
+            description = "ERROR, WARN, INFO, DEBUG or TRACE (LATCHKEY_LOG_LEVEL; default ${DEFAULT-VALUE}).")
+    String logLevel;
+
     ServerConfig toConfig() {
+        applyLogLevel(logLevel);
         range("--port", "LATCHKEY_PORT", port, 0, 65535);
         range("--key-activation-delay", "LATCHKEY_KEY_ACTIVATION_DELAY", keyActivationDelaySeconds, 2, 30L * 24 * 3600);
         range("--max-access-token-ttl", "LATCHKEY_MAX_ACCESS_TOKEN_TTL", maxAccessTokenTtlSeconds, 60, 365L * 24 * 3600);
@@ -131,6 +136,19 @@ final class ConfigOptions {
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();
+    }
+
+    /** Sets Latchkey's log level (the libraries stay at WARN); refuses an unknown level. */
+    static void applyLogLevel(String level) {
+        String name = level == null ? "INFO" : level.strip().toUpperCase(java.util.Locale.ROOT);
+        if (!java.util.List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(name)) {
+            throw new IllegalArgumentException("--log-level (or LATCHKEY_LOG_LEVEL) must be one of ERROR, WARN, INFO,"
+                    + " DEBUG, TRACE, not " + level);
+        }
+        if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.toLevel(name));
+        }
     }
 
     /** Refuses a number out of range, naming where it came from. */
