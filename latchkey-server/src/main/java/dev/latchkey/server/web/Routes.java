@@ -68,6 +68,7 @@ public final class Routes implements AutoCloseable {
 
     private final Router router;
     private final IdleReclaimer idle = new IdleReclaimer();
+    private final AuthenticationFailures authenticationFailures = new AuthenticationFailures();
 
     /**
      * @param assembly the services, once assembled
@@ -153,7 +154,8 @@ public final class Routes implements AutoCloseable {
                 .route(HttpMethod.POST, TOKEN, call -> {                                          // RFC 6749 §3.2, §4.4, §6
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
                     String origin = call.headers().get("Origin");
-                    return assembly.join().pipelines().tokens().token(request.credentials(), request.grant())
+                    return logFailedAuthentication(TOKEN, request.credentials().clientId(), call.source(), () ->
+                            assembly.join().pipelines().tokens().token(request.credentials(), request.grant()))
                             .thenApply(result -> {
                                 metrics.issued(request.grant(), result.tokens().format());
                                 Reply reply = TokenResponses.reply(result);
@@ -204,8 +206,9 @@ public final class Routes implements AutoCloseable {
                 .route(HttpMethod.POST, INTROSPECT, call -> {                                     // RFC 7662 §2
                     TokenHintRequest request =
                             TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
-                    return assembly.join().pipelines().introspection()
-                            .introspect(request.credentials(), request.token(), request.tokenTypeHint())
+                    return logFailedAuthentication(INTROSPECT, request.credentials().clientId(), call.source(), () ->
+                            assembly.join().pipelines().introspection()
+                                    .introspect(request.credentials(), request.token(), request.tokenTypeHint()))
                             .thenCompose(result -> !result.actsForUser() ? CompletableFuture.completedFuture(result)
                                     // RFC 7662 §2.2 username: a user's tokens only, read on the store workers.
                                     : CompletableFuture.supplyAsync(() -> assembly.join().users().accounts()
@@ -216,8 +219,9 @@ public final class Routes implements AutoCloseable {
                 .route(HttpMethod.POST, REVOKE, call -> {                                         // RFC 7009 §2
                     TokenHintRequest request =
                             TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
-                    return assembly.join().pipelines().revocation()
-                            .revoke(request.credentials(), request.token(), request.tokenTypeHint())
+                    return logFailedAuthentication(REVOKE, request.credentials().clientId(), call.source(), () ->
+                            assembly.join().pipelines().revocation()
+                                    .revoke(request.credentials(), request.token(), request.tokenTypeHint()))
                             .thenApply(revoked -> RevocationResponses.reply());
                 })
                 .route(HttpMethod.GET, JWKS, Router.immediate(call -> {                           // RFC 7517 §5
@@ -263,6 +267,25 @@ public final class Routes implements AutoCloseable {
                 .route(HttpMethod.OPTIONS, METADATA, Router.immediate(call -> Cors.preflight("*")))
                 .route(HttpMethod.OPTIONS, OPENID_CONFIGURATION, Router.immediate(call -> Cors.preflight("*")))
                 .route(HttpMethod.OPTIONS, JWKS, Router.immediate(call -> Cors.preflight("*")));
+    }
+
+    /** Logs a request whose client failed to authenticate (AuthenticationFailures), and passes the answer on. */
+    private <T> CompletableFuture<T> logFailedAuthentication(String endpoint, String clientId, String source,
+            Supplier<CompletableFuture<T>> request) {
+        CompletableFuture<T> answer;
+        try {
+            answer = request.get(); // a client checked on this thread fails here, not in the future
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.whenComplete((result, failure) -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException wrapped
+                    && wrapped.getCause() != null ? wrapped.getCause() : failure;
+            if (cause instanceof dev.latchkey.core.error.OAuthException refused
+                    && refused.error().code().equals("invalid_client")) {
+                authenticationFailures.failed(endpoint, clientId, source);
+            }
+        });
     }
 
     private void register(Route route, Executor workers) {
