@@ -31,6 +31,11 @@ class OperationsEndpointsTest {
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(Http.json(live)).containsEntry("status", "UP");
         assertThat(live.headers().firstValue("Content-Type")).hasValue("application/json;charset=UTF-8");
+        for (String path : new String[] {"/health/ready", "/health/started"}) {
+            HttpResponse<String> probe = Http.get(SERVER.uri(path));
+            assertThat(probe.statusCode()).as(path).isEqualTo(200);
+            assertThat(Http.json(probe)).as(path).containsEntry("status", "UP");
+        }
     }
 
     @Test

@@ -136,6 +136,10 @@ public final class Routes implements AutoCloseable {
         }
         router.route(HttpMethod.GET, "/health", Router.onWorkers(call ->      // readiness: the database reads and writes
                         HealthResponses.ready(assembly.join().ready().getAsBoolean()), workers))
+                .route(HttpMethod.GET, "/health/ready", Router.onWorkers(call ->  // the same, by its conventional name
+                        HealthResponses.ready(assembly.join().ready().getAsBoolean()), workers))
+                .route(HttpMethod.GET, "/health/started", Router.immediate(call -> // startup: store and keys opened
+                        HealthResponses.ready(assembly.isDone() && !assembly.isCompletedExceptionally())))
                 .route(HttpMethod.GET, "/health/live", Router.immediate(call -> HealthResponses.live()));  // liveness
         if (serves.tokens()) {
             router.route(HttpMethod.GET, "/metrics", Router.immediate(metrics::handle));                // Prometheus text format
