@@ -136,7 +136,8 @@ public final class Assembly implements AutoCloseable {
             assembly.close();
             throw new IllegalStateException("The signing keys in the database do not open under this master key;"
                     + " use the master key they were sealed with (LATCHKEY_MASTER_KEY or "
-                    + DataDirectory.MASTER_KEY_FILE + ").", e);
+                    + DataDirectory.MASTER_KEY_FILE + "), or, if it is lost, run `latchkey keys reset --yes`"
+                    + " (JWTs signed with the old keys stop verifying).", e);
         }
         return assembly;
     }
@@ -235,6 +236,10 @@ public final class Assembly implements AutoCloseable {
         if (change.kind() == Change.Kind.KEYS_CHANGED) {
             keys.reload();
             idKeys.reload();
+            if (keys.ring().all().isEmpty()) {
+                // `keys reset` ran while this node serves: a new key under this node's master key.
+                keys.ensureSigningKey(config.signingAlgorithm());
+            }
             LOG.info("Signing keys reloaded: {}", keys.ring().all());
         }
     }

@@ -12,4 +12,10 @@ public interface KeyStore {
 
     /** Adds a key and records a {@link Change.Kind#KEYS_CHANGED} in the same transaction. */
     void insert(StoredKey key, Instant now);
+
+    /**
+     * Deletes every key (the recovery from a lost master key: the sealed keys can no longer be
+     * opened) and tells every node; returns how many were deleted.
+     */
+    int deleteAll(Instant now);
 }

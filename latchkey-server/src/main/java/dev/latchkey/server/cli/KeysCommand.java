@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * published until the tokens it signed have expired.
  */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage signing keys.",
-        subcommands = {KeysCommand.Rotate.class, KeysCommand.ListKeys.class})
+        subcommands = {KeysCommand.Rotate.class, KeysCommand.ListKeys.class, KeysCommand.Reset.class})
 final class KeysCommand {
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
@@ -38,6 +38,46 @@ final class KeysCommand {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("New %s key %s is published now and signs from %s%n", key.algorithm(), key.kid(),
                         key.activatesAt());
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * {@code latchkey keys reset --yes}: the recovery from a lost master key. The signing keys in the
+     * store are sealed under it and cannot be opened; this deletes them (without opening them), so
+     * the next {@code serve} makes a new key under the master key it has. Every token signed with
+     * the old keys stops verifying; refresh and opaque tokens keep working (they are not signed).
+     */
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = "Delete every signing key (after a lost master key); JWTs signed with them stop verifying.")
+    static final class Reset implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOptions options;
+
+        @picocli.CommandLine.Option(names = "--yes", description = "Confirm: every JWT issued so far stops verifying.")
+        boolean confirmed;
+
+        @Override
+        public Integer call() {
+            ServerConfig config = options.toConfig();
+            if (!confirmed) {
+                throw new IllegalArgumentException("keys reset deletes every signing key: every JWT issued so far stops"
+                        + " verifying. Run it again with --yes to confirm.");
+            }
+            if (config.dbUrl() == null) {
+                BackupCommand.sqliteFile(config); // a data directory that holds a database, not a new one
+            }
+            try (dev.latchkey.store.jdbc.JdbcStores stores = dev.latchkey.store.jdbc.JdbcStores.open(config.jdbcUrl())) {
+                int deleted = stores.keys().deleteAll(Clock.systemUTC().instant());
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf("Deleted %d signing keys. The next start makes a new key under its master key;"
+                        + " running servers drop the old keys within their change poll interval.%n", deleted);
                 out.flush();
             }
             return 0;

@@ -39,6 +39,18 @@ final class JdbcKeyStore implements KeyStore {
     }
 
     @Override
+    public int deleteAll(Instant now) {
+        return db.write(c -> {
+            int deleted;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM signing_keys")) {
+                deleted = ps.executeUpdate();
+            }
+            changes.append(c, Change.Kind.KEYS_CHANGED, "", now.plus(Duration.ofDays(1)));
+            return deleted;
+        });
+    }
+
+    @Override
     public void insert(StoredKey key, Instant now) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO signing_keys (kid, alg, public_jwk,"

@@ -364,6 +364,13 @@ public final class InMemoryStores implements Stores, TokenStore, KeyStore, Chang
     }
 
     @Override
+    public synchronized int deleteAll(Instant now) {
+        int deleted = keys.size();
+        keys.clear();
+        return deleted;
+    }
+
+    @Override
     public synchronized boolean redeem(dev.latchkey.core.store.record.Redemption redemption) {
         boolean spent = redemption.kind() == dev.latchkey.core.store.record.Redemption.Kind.AUTHORIZATION_CODE
                 ? authorizations.redeem(redemption.grant(), redemption.now(), redemption.family().familyId())
