@@ -210,7 +210,9 @@ public final class Assembly implements AutoCloseable {
         Management management = new Management(clientManagement, accountManagement, catalogueManagement,
                 new AuditLog(stores.audit()), new UsageReport(stores.usage(), stores.clients(), clock), keys,
                 pipelines.introspection()::verifyAccessToken, stores::isAvailable, issuer, clock);
-        return new Services(pipelines, registrar, keys, stores::isAvailable, workers, clock, management,
+        // Ready: the database reads and takes writes, and a key signs (migrations ran at the start).
+        java.util.function.BooleanSupplier ready = () -> stores.isAvailable() && keys.signingKey().isPresent();
+        return new Services(pipelines, registrar, keys, ready, workers, clock, management,
                 new dev.latchkey.server.signin.UserServices(authorizations, new dev.latchkey.core.authorize.DeviceFlows(
                         stores.authorizations(), config.users(), clock), idKeys, stores.accounts(), clients,
                 new dev.latchkey.core.authorize.ConnectedApps(stores.authorizations(), stores.tokens(), clients,

@@ -26,19 +26,11 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
                 || getClass().getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        LogLine layout = new LogLine();
-        layout.setContext(context);
-        layout.start();
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-        encoder.setContext(context);
-        encoder.setCharset(StandardCharsets.UTF_8);
-        encoder.setLayout(layout);
-        encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
         console.setName("CONSOLE");
         console.setTarget("System.err");
-        console.setEncoder(encoder);
+        console.setEncoder(encoder(context, "json".equalsIgnoreCase(System.getenv("LATCHKEY_LOG_FORMAT"))));
         console.start();
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
@@ -47,5 +39,34 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
             context.getLogger(library).setLevel(Level.WARN);
         }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    private static LayoutWrappingEncoder<ILoggingEvent> encoder(LoggerContext context, boolean json) {
+        ch.qos.logback.core.LayoutBase<ILoggingEvent> layout = json ? new EcsJsonLine() : new LogLine();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setCharset(StandardCharsets.UTF_8);
+        encoder.setLayout(layout);
+        encoder.start();
+        return encoder;
+    }
+
+    /**
+     * Switches the console to {@code text} or {@code json} ({@code --log-format}); does nothing where
+     * a Logback file configures the logging (tests, or an operator's own file).
+     */
+    public static void useFormat(String format) {
+        if (!(org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        ch.qos.logback.core.Appender<ILoggingEvent> appender =
+                context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE");
+        if (appender instanceof ConsoleAppender<ILoggingEvent> console) {
+            console.stop();
+            console.setEncoder(encoder(context, "json".equalsIgnoreCase(format)));
+            console.start();
+        }
     }
 }

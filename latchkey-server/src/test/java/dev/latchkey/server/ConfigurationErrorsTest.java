@@ -47,7 +47,8 @@ class ConfigurationErrorsTest {
             "--issuer|ftp://x|must be an absolute https (or http) URL",
             "--issuer|https://auth.example.com?x=1|must have no query or fragment",
             "--host|0.0.0.0|set --issuer (LATCHKEY_ISSUER) to the URL clients reach this server at",
-            "--log-level|LOUD|--log-level (or LATCHKEY_LOG_LEVEL) must be one of ERROR, WARN, INFO, DEBUG, TRACE"})
+            "--log-level|LOUD|--log-level (or LATCHKEY_LOG_LEVEL) must be one of ERROR, WARN, INFO, DEBUG, TRACE",
+            "--log-format|xml|--log-format (or LATCHKEY_LOG_FORMAT) must be text or json"})
     void aBadSettingIsOneLineNamingItAndCreatesNothing(String option, String value, String expected,
             @TempDir Path dir) {
         Run run = serve(dir, option, value);

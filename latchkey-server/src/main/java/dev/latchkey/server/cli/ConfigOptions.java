@@ -92,8 +92,18 @@ final class ConfigOptions {
             description = "ERROR, WARN, INFO, DEBUG or TRACE (LATCHKEY_LOG_LEVEL; default ${DEFAULT-VALUE}).")
     String logLevel;
 
+    @Option(names = "--log-format", defaultValue = "${env:LATCHKEY_LOG_FORMAT:-text}",
+            description = "text, or json: one JSON object a line with ECS field names (LATCHKEY_LOG_FORMAT;"
+                    + " default ${DEFAULT-VALUE}).")
+    String logFormat;
+
     ServerConfig toConfig() {
         applyLogLevel(logLevel);
+        if (!"text".equalsIgnoreCase(logFormat) && !"json".equalsIgnoreCase(logFormat)) {
+            throw new IllegalArgumentException("--log-format (or LATCHKEY_LOG_FORMAT) must be text or json, not "
+                    + logFormat);
+        }
+        dev.latchkey.server.LogbackConfigurator.useFormat(logFormat);
         range("--port", "LATCHKEY_PORT", port, 0, 65535);
         range("--key-activation-delay", "LATCHKEY_KEY_ACTIVATION_DELAY", keyActivationDelaySeconds, 2, 30L * 24 * 3600);
         range("--max-access-token-ttl", "LATCHKEY_MAX_ACCESS_TOKEN_TTL", maxAccessTokenTtlSeconds, 60, 365L * 24 * 3600);

@@ -36,6 +36,11 @@ public final class LogCapture implements AutoCloseable {
                 .toList();
     }
 
+    /** The events themselves, as captured (for a layout to format). */
+    public List<ILoggingEvent> events() {
+        return List.copyOf(appender.list);
+    }
+
     /** {@link #lines()} of the events at WARN or above. */
     public List<String> warnings() {
         return appender.list.stream()
