@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -169,6 +170,31 @@ class ManagementCommandsTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> accounts.signIn("ursula",
                     "a long user password".toCharArray(), "10.0.0.9")).as("not on the dashboard")
                     .isInstanceOf(dev.latchkey.core.manage.AccountManagement.SignInRefused.class);
+        }
+    }
+
+    @Test
+    void auditExportWritesTheLogAsJsonLinesOrCsvSinceATime() throws Exception {
+        try (TestServer server = TestServer.startNew(config -> config)) {
+            Instant start = Instant.now().minusSeconds(1);
+            Run created = on(server, "client", "create", "--scope", "read");
+            assertThat(created.exit()).as(created.err()).isZero();
+            String clientId = (String) created.json().get("client_id");
+            on(server, "client", "delete", clientId);
+
+            Run jsonl = on(server, "audit", "export", "--since", start.toString());
+            assertThat(jsonl.exit()).as(jsonl.err()).isZero();
+            List<Map<String, Object>> events = jsonl.out().lines().map(Http::json).toList();
+            assertThat(events).extracting(event -> event.get("action")).contains("client.create", "client.delete");
+            assertThat(jsonl.out()).doesNotContain((String) created.json().get("client_secret"));
+
+            Run csv = on(server, "audit", "export", "--format", "csv", "--action", "client.delete");
+            assertThat(csv.out().lines().findFirst()).contains("time,actor,action,target_kind,target_id,source,before,after");
+            assertThat(csv.out().lines().skip(1)).hasSize(1).allMatch(line -> line.contains("client.delete")
+                    && line.contains(clientId));
+            assertThat(on(server, "audit", "export", "--since", Instant.now().plusSeconds(60).toString()).out())
+                    .as("nothing after the future").isEmpty();
+            assertThat(on(server, "audit", "export", "--format", "xml").err()).contains("jsonl or csv");
         }
     }
 

@@ -7,7 +7,8 @@ import picocli.CommandLine;
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "Latchkey 0.1.0",
         description = "An OAuth 2.0 authorization server.",
         subcommands = {ServeCommand.class, ClientCommand.class, KeysCommand.class, AdminCommand.class,
-                UserCommand.class, BackupCommand.class, BackupCommand.Restore.class, Commands.Version.class,
+                UserCommand.class, AuditCommand.class, BackupCommand.class, BackupCommand.Restore.class,
+                Commands.Version.class,
                 CommandLine.HelpCommand.class})
 public final class Commands implements Runnable {
 
