@@ -260,6 +260,8 @@ public final class Assembly implements AutoCloseable {
                 stores.usage().purge(now.minus(USAGE_KEPT), PURGE_BATCH);
                 lastUsagePurge = now;
             }
+            // Audit retention: one small batch per round, so it never holds the writer for long.
+            stores.audit().purgeBefore(now.minus(config.auditRetention()), PURGE_BATCH);
         } catch (RuntimeException e) {
             LOG.warn("Purge of expired tokens failed; will retry: {}", e.toString());
         }

@@ -48,7 +48,8 @@ class ConfigurationErrorsTest {
             "--issuer|https://auth.example.com?x=1|must have no query or fragment",
             "--host|0.0.0.0|set --issuer (LATCHKEY_ISSUER) to the URL clients reach this server at",
             "--log-level|LOUD|--log-level (or LATCHKEY_LOG_LEVEL) must be one of ERROR, WARN, INFO, DEBUG, TRACE",
-            "--log-format|xml|--log-format (or LATCHKEY_LOG_FORMAT) must be text or json"})
+            "--log-format|xml|--log-format (or LATCHKEY_LOG_FORMAT) must be text or json",
+            "--audit-retention-days|0|--audit-retention-days (or LATCHKEY_AUDIT_RETENTION_DAYS) must be between"})
     void aBadSettingIsOneLineNamingItAndCreatesNothing(String option, String value, String expected,
             @TempDir Path dir) {
         Run run = serve(dir, option, value);

@@ -12,4 +12,10 @@ public interface AuditStore {
 
     /** The entries the query selects, newest first, at most {@code query.limit()}. */
     List<AuditEvent> list(AuditQuery query);
+
+    /**
+     * Deletes at most {@code batchSize} entries older than {@code cutoff} (the retention), oldest
+     * first, in one short transaction; returns how many.
+     */
+    int purgeBefore(java.time.Instant cutoff, int batchSize);
 }

@@ -97,8 +97,13 @@ final class ConfigOptions {
                     + " default ${DEFAULT-VALUE}).")
     String logFormat;
 
+    @Option(names = "--audit-retention-days", defaultValue = "${env:LATCHKEY_AUDIT_RETENTION_DAYS:-90}",
+            description = "Days audit entries are kept, 1 to 3650 (LATCHKEY_AUDIT_RETENTION_DAYS; default ${DEFAULT-VALUE}).")
+    long auditRetentionDays;
+
     ServerConfig toConfig() {
         applyLogLevel(logLevel);
+        range("--audit-retention-days", "LATCHKEY_AUDIT_RETENTION_DAYS", auditRetentionDays, 1, 3650);
         if (!"text".equalsIgnoreCase(logFormat) && !"json".equalsIgnoreCase(logFormat)) {
             throw new IllegalArgumentException("--log-format (or LATCHKEY_LOG_FORMAT) must be text or json, not "
                     + logFormat);
@@ -143,6 +148,7 @@ final class ConfigOptions {
                 .usageFlushInterval(Duration.ofMillis(Long.parseLong(System.getenv()
                         .getOrDefault("LATCHKEY_USAGE_FLUSH_MS", "60000"))))
                 .bootstrapAdminPassword(emptyToNull(System.getenv("LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD")))
+                .auditRetention(Duration.ofDays(auditRetentionDays))
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();

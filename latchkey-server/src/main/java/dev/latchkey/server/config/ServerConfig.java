@@ -23,6 +23,7 @@ import java.time.Duration;
  * @param bootstrapAdminPassword the first admin's password, used only while no account exists
  *                           (from LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD, never the command line)
  * @param users              the end users' flows: PAR required, device code lifetime, self sign-up
+ * @param auditRetention     how long audit entries are kept (older ones are deleted in small batches)
  */
 public record ServerConfig(
         String host,
@@ -46,7 +47,8 @@ public record ServerConfig(
         Duration usageFlushInterval,
         Integer adminPort,
         String bootstrapAdminPassword,
-        dev.latchkey.core.authorize.AuthorizationPolicy users) {
+        dev.latchkey.core.authorize.AuthorizationPolicy users,
+        Duration auditRetention) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -205,6 +207,7 @@ public record ServerConfig(
         private String bootstrapAdminPassword;
         private dev.latchkey.core.authorize.AuthorizationPolicy users =
                 dev.latchkey.core.authorize.AuthorizationPolicy.DEFAULTS;
+        private Duration auditRetention = Duration.ofDays(90);
 
         private Builder() {
         }
@@ -232,6 +235,12 @@ public record ServerConfig(
             adminPort = c.adminPort;
             bootstrapAdminPassword = c.bootstrapAdminPassword;
             users = c.users;
+            auditRetention = c.auditRetention;
+        }
+
+        public Builder auditRetention(Duration value) {
+            auditRetention = value;
+            return this;
         }
 
         public Builder users(dev.latchkey.core.authorize.AuthorizationPolicy value) {
@@ -348,7 +357,7 @@ public record ServerConfig(
             return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay,
                     audience, limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize,
                     maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
-                    bootstrapAdminPassword, users);
+                    bootstrapAdminPassword, users, auditRetention);
         }
     }
 }

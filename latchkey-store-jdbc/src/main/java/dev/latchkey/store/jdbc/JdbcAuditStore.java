@@ -21,6 +21,18 @@ final class JdbcAuditStore implements AuditStore {
     }
 
     @Override
+    public int purgeBefore(java.time.Instant cutoff, int batchSize) {
+        return db.write(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM audit_events WHERE seq IN"
+                    + " (SELECT seq FROM audit_events WHERE at < ? ORDER BY at LIMIT ?)")) {
+                ps.setLong(1, cutoff.toEpochMilli()); // audit times are kept in milliseconds
+                ps.setInt(2, batchSize);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public long append(AuditEvent event) {
         return db.write(c -> {
             append(c, event);

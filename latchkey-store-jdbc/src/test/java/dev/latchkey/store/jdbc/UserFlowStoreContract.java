@@ -131,6 +131,22 @@ interface UserFlowStoreContract {
     }
 
     @Test
+    default void auditRetentionDeletesOldEntriesInSmallBatches() {
+        java.time.Duration day = java.time.Duration.ofDays(1);
+        for (long daysAgo : new long[] {100, 95, 1}) {
+            stores().audit().append(new dev.latchkey.core.audit.AuditEvent(0, T0.minus(day.multipliedBy(daysAgo)),
+                    "cli", "client.create", "client", "c-" + daysAgo, null, null, null, null));
+        }
+        java.time.Instant cutoff = T0.minus(day.multipliedBy(90));
+        assertThat(stores().audit().purgeBefore(cutoff, 1)).isEqualTo(1);
+        assertThat(stores().audit().purgeBefore(cutoff, 1)).isEqualTo(1);
+        assertThat(stores().audit().purgeBefore(cutoff, 1)).isZero();
+        assertThat(stores().audit().list(dev.latchkey.core.audit.AuditQuery.latest(10)))
+                .extracting(dev.latchkey.core.audit.AuditEvent::targetId).contains("c-1")
+                .doesNotContain("c-100", "c-95");
+    }
+
+    @Test
     default void anEndUserKeepsTheirEmailAddress() {
         dev.latchkey.core.account.Account user = new dev.latchkey.core.account.Account("usr_mail", "mailer",
                 dev.latchkey.core.account.Role.USER, "hash", false, false, null, null, T0, T0, "m@example.com");

@@ -17,6 +17,22 @@ final class MemoryAudit implements AuditStore {
     }
 
     @Override
+    public int purgeBefore(java.time.Instant cutoff, int batchSize) {
+        synchronized (lock) {
+            int before = events.size();
+            java.util.Iterator<AuditEvent> oldest = events.iterator();
+            int removed = 0;
+            while (oldest.hasNext() && removed < batchSize) {
+                if (oldest.next().at().isBefore(cutoff)) {
+                    oldest.remove();
+                    removed++;
+                }
+            }
+            return before - events.size();
+        }
+    }
+
+    @Override
     public long append(AuditEvent event) {
         synchronized (lock) {
             long seq = events.size() + 1L;
