@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -226,19 +225,17 @@ public final class CodeFlowLoad {
 
     private static void run(Runnable work, int threads, int seconds, LongAdder done, LongAdder refused)
             throws InterruptedException {
-        AtomicBoolean running = new AtomicBoolean(true);
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             Thread thread = new Thread(() -> {
-                while (running.get()) {
+                while (System.nanoTime() - deadline < 0) {
                     work.run();
                 }
             });
             thread.start();
             workers.add(thread);
         }
-        Thread.sleep(Duration.ofSeconds(seconds).toMillis());
-        running.set(false);
         for (Thread thread : workers) {
             thread.join();
         }

@@ -74,9 +74,8 @@ class BackupRestoreTest {
                 thread.start();
                 load.add(thread);
             }
-            while (rotations.get() < 50) {
-                Thread.sleep(10);
-            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> rotations.get() >= 50);
             Run backedUp = run("backup", "--to", backup.toString(), "--data-dir", server.dataDir().toString());
             running.set(false);
             for (Thread thread : load) {

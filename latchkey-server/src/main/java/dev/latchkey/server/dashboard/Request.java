@@ -51,8 +51,14 @@ public record Request(String method, List<String> parameters, String query, Func
         return !method.equals("GET") && !method.equals("HEAD");
     }
 
-    /** Form or query text; malformed escapes are a 400, as any other malformed input. */
-    private static MultiMap<String> decode(String text) {
+    /**
+     * Form or query text (null: none), every value of every name; malformed escapes are a
+     * {@link ManagementException} (a 400), as any other malformed input.
+     */
+    public static MultiMap<String> decode(String text) {
+        if (text == null) {
+            return new MultiMap<>();
+        }
         MultiMap<String> values = new MultiMap<>();
         try {
             UrlEncoded.decodeTo(text, values::add, StandardCharsets.UTF_8);

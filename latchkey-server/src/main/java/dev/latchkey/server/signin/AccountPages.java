@@ -14,7 +14,6 @@ import dev.latchkey.server.dashboard.Request;
 import dev.latchkey.server.dashboard.Route;
 import dev.latchkey.server.dashboard.Views;
 import dev.latchkey.server.render.Reply;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.jetty.util.MultiMap;
-import org.eclipse.jetty.util.UrlEncoded;
 
 /**
  * The end user's own pages: the account page (connected apps and revoking one, change password,
@@ -259,10 +257,10 @@ final class AccountPages {
     }
 
     private static Map<String, String> decode(String query) {
-        MultiMap<String> values = new MultiMap<>();
+        MultiMap<String> values;
         try {
-            UrlEncoded.decodeTo(query == null ? "" : query, values::add, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            values = Request.decode(query);
+        } catch (ManagementException malformed) {
             return Map.of();
         }
         Map<String, String> first = new HashMap<>();

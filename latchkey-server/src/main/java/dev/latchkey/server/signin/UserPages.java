@@ -35,7 +35,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.util.MultiMap;
-import org.eclipse.jetty.util.UrlEncoded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,10 +129,10 @@ public final class UserPages {
     }
 
     private AuthorizationRequest parse(String query) {
-        MultiMap<String> values = new MultiMap<>();
+        MultiMap<String> values;
         try {
-            UrlEncoded.decodeTo(query == null ? "" : query, values::add, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
+            values = Request.decode(query);
+        } catch (dev.latchkey.core.manage.ManagementException malformed) {
             throw AuthorizationFailure.page("The request is not valid URL encoding.");
         }
         Map<String, String> first = new HashMap<>();
@@ -409,8 +408,7 @@ public final class UserPages {
 
     /** {@code query} without the parameters named. */
     private static String without(String query, Set<String> names) {
-        MultiMap<String> values = new MultiMap<>();
-        UrlEncoded.decodeTo(query == null ? "" : query, values::add, StandardCharsets.UTF_8);
+        MultiMap<String> values = Request.decode(query);
         names.forEach(values::remove);
         return values.entrySet().stream()
                 .flatMap(entry -> entry.getValue().stream().map(value -> encode(entry.getKey()) + "=" + encode(value)))

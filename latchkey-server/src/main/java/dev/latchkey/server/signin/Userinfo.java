@@ -75,12 +75,10 @@ public final class Userinfo {
     }
 
     private static String formValue(String form, String name) {
-        org.eclipse.jetty.util.MultiMap<String> values = new org.eclipse.jetty.util.MultiMap<>();
         try {
-            org.eclipse.jetty.util.UrlEncoded.decodeTo(form, values::add, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            return dev.latchkey.server.dashboard.Request.decode(form).getValue(name);
+        } catch (dev.latchkey.core.manage.ManagementException malformed) {
             return null;
         }
-        return values.getValue(name);
     }
 }

@@ -122,7 +122,7 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
         WebElement page = find(By.tagName("html"));
         retrying(() -> {
             driver().findElement(by).click();
-            return null;
+            return Boolean.TRUE;
         });
         return waitForPageAfter(page);
     }
@@ -162,29 +162,25 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
 
     /**
      * Runs a lookup again if the page was replaced while it ran: Chromium answers "Node with given
-     * id does not belong to the document" when a navigation lands between a find and its use.
+     * id does not belong to the document" when a navigation lands between a find and its use. Polls
+     * every 50 ms for up to 5 s; any other failure (a missing element included) is thrown at once.
      */
-    private static <T> T retrying(java.util.function.Supplier<T> lookup) {
-        org.openqa.selenium.WebDriverException last = null;
-        for (int attempt = 0; attempt < 10; attempt++) {
-            try {
-                return lookup.get();
-            } catch (org.openqa.selenium.NoSuchElementException absent) {
-                throw absent;
-            } catch (org.openqa.selenium.WebDriverException replaced) {
-                if (replaced.getMessage() == null || !replaced.getMessage().contains("does not belong to the document")) {
-                    throw replaced;
-                }
-                last = replaced;
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw replaced;
-                }
-            }
-        }
-        throw last;
+    private <T> T retrying(java.util.function.Supplier<T> lookup) {
+        return new org.openqa.selenium.support.ui.FluentWait<>(driver())
+                .withTimeout(Duration.ofSeconds(5)).pollingEvery(Duration.ofMillis(50))
+                .until(d -> {
+                    try {
+                        return lookup.get();
+                    } catch (org.openqa.selenium.NoSuchElementException absent) {
+                        throw absent;
+                    } catch (org.openqa.selenium.WebDriverException replaced) {
+                        if (replaced.getMessage() != null
+                                && replaced.getMessage().contains("does not belong to the document")) {
+                            return null; // the page is being replaced: look again
+                        }
+                        throw replaced;
+                    }
+                });
     }
 
     public String text(String id) {

@@ -142,9 +142,7 @@ final class MemoryAuthorizations implements AuthorizationStore {
                     || found.get().isExpired(now)) {
                 return false;
             }
-            DeviceAuthorization d = found.get();
-            devices.put(d.hash(), new DeviceAuthorization(d.hash(), d.userCode(), d.clientId(), d.scope(), d.issuedAt(),
-                    d.expiresAt(), d.interval(), d.lastPollAt(), status, accountId, authTime, d.familyId()));
+            devices.put(found.get().hash(), found.get().decided(status, accountId, authTime));
             return true;
         }
     }
@@ -152,11 +150,7 @@ final class MemoryAuthorizations implements AuthorizationStore {
     @Override
     public void pollDevice(TokenHash hash, Instant now, int interval) {
         synchronized (lock) {
-            DeviceAuthorization d = devices.get(hash);
-            if (d != null) {
-                devices.put(hash, new DeviceAuthorization(d.hash(), d.userCode(), d.clientId(), d.scope(), d.issuedAt(),
-                        d.expiresAt(), interval, now, d.status(), d.accountId(), d.authTime(), d.familyId()));
-            }
+            devices.computeIfPresent(hash, (key, device) -> device.polled(now, interval));
         }
     }
 
@@ -167,9 +161,7 @@ final class MemoryAuthorizations implements AuthorizationStore {
             if (d == null || d.status() != DeviceAuthorization.Status.APPROVED) {
                 return false;
             }
-            devices.put(hash, new DeviceAuthorization(d.hash(), d.userCode(), d.clientId(), d.scope(), d.issuedAt(),
-                    d.expiresAt(), d.interval(), d.lastPollAt(), DeviceAuthorization.Status.REDEEMED, d.accountId(),
-                    d.authTime(), familyId));
+            devices.put(hash, d.redeemed(familyId));
             return true;
         }
     }

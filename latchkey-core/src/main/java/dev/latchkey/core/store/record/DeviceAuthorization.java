@@ -34,6 +34,24 @@ public record DeviceAuthorization(TokenHash hash, String userCode, String client
         }
     }
 
+    /** This authorization decided: {@code status}, by {@code account}, signed in at {@code signedInAt}. */
+    public DeviceAuthorization decided(Status newStatus, String account, Instant signedInAt) {
+        return new DeviceAuthorization(hash, userCode, clientId, scope, issuedAt, expiresAt, interval, lastPollAt,
+                newStatus, account, signedInAt, familyId);
+    }
+
+    /** This authorization polled at {@code now}, the client to keep {@code newInterval} from then on. */
+    public DeviceAuthorization polled(Instant now, int newInterval) {
+        return new DeviceAuthorization(hash, userCode, clientId, scope, issuedAt, expiresAt, newInterval, now, status,
+                accountId, authTime, familyId);
+    }
+
+    /** This authorization redeemed, its tokens in {@code family}. */
+    public DeviceAuthorization redeemed(String family) {
+        return new DeviceAuthorization(hash, userCode, clientId, scope, issuedAt, expiresAt, interval, lastPollAt,
+                Status.REDEEMED, accountId, authTime, family);
+    }
+
     public boolean isExpired(Instant now) {
         return !now.isBefore(expiresAt);
     }
