@@ -87,6 +87,7 @@ class CodeFlowBrowserTest {
         BROWSER.open(flow.request(web.id(), "openid read", redirect()).toString());
         assertThat(BROWSER.url()).contains("/login");
         assertThat(BROWSER.accessibilityViolations()).as("login page").isEmpty();
+        screenshots("login");
         assertThat(BROWSER.find(By.cssSelector("input[autocomplete=username]")).isDisplayed()).isTrue();
         assertThat(BROWSER.find(By.cssSelector("input[type=password][autocomplete=current-password]")).isDisplayed())
                 .isTrue();
@@ -94,6 +95,7 @@ class CodeFlowBrowserTest {
 
         assertThat(BROWSER.textOf(By.tagName("main"))).contains("Print Shop").contains("openid").contains("read");
         assertThat(BROWSER.accessibilityViolations()).as("consent page").isEmpty();
+        screenshots("consent");
         BROWSER.submit(By.cssSelector("button[name=consent][value=allow]"));
 
         assertThat(BROWSER.url()).startsWith(redirect());
@@ -110,6 +112,7 @@ class CodeFlowBrowserTest {
         BROWSER.open(SERVER.issuer() + "/account");
         assertThat(BROWSER.textOf(By.tagName("main"))).contains("Connected apps").contains("Print Shop");
         assertThat(BROWSER.accessibilityViolations()).as("account page").isEmpty();
+        screenshots("account");
     }
 
     @Test
@@ -142,6 +145,7 @@ class CodeFlowBrowserTest {
         BROWSER.type("username", "bob").type("password", PASSWORD).press("Sign in");
         assertThat(BROWSER.textOf(By.tagName("main"))).contains("Continue only if you started this on your own device");
         assertThat(BROWSER.accessibilityViolations()).as("verification page").isEmpty();
+        screenshots("device");
         BROWSER.type("user_code", ((String) started.get("user_code")).toLowerCase()).press("Continue");
         assertThat(BROWSER.textOf(By.tagName("main"))).contains("Kitchen TV");
         BROWSER.submit(By.cssSelector("button[name=consent][value=allow]"));
@@ -151,6 +155,21 @@ class CodeFlowBrowserTest {
                 "urn:ietf:params:oauth:grant-type:device_code", "client_id", tv.id(),
                 "device_code", (String) started.get("device_code")));
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+    }
+
+    /**
+     * Saves the page at 1280 and at 390 px wide under target/screenshots, for a person to look at, and
+     * checks that nothing is wider than a 390 px phone screen.
+     */
+    private static void screenshots(String name) {
+        for (int width : new int[] {1280, 390}) {
+            BROWSER.driver().manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
+            BROWSER.screenshot(java.nio.file.Path.of("target", "screenshots", "signin-" + name + "-" + width + ".png"));
+            Object overflow = ((org.openqa.selenium.JavascriptExecutor) BROWSER.driver()).executeScript(
+                    "return document.documentElement.scrollWidth > window.innerWidth");
+            assertThat(overflow).as(name + " at " + width + " px fits the width").isEqualTo(Boolean.FALSE);
+        }
+        BROWSER.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
     }
 
     private OIDCTokenResponse redeem(AuthorizationCode code, UserFlow flow, ClientAuthentication auth, String clientId)
