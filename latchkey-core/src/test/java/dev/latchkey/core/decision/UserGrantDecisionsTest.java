@@ -112,6 +112,10 @@ class UserGrantDecisionsTest {
         assertThat(issued).isInstanceOf(GrantOutcome.Issue.class);
         assertThat(((GrantOutcome.Issue) issued).tokens().refreshToken()).isPresent();
         assertThat(error(devices.decide(web, grant, Optional.empty(), NOW))).isEqualTo("invalid_grant");
+        RegisteredClient other = client("other", Map.of("grant_types",
+                List.of("urn:ietf:params:oauth:grant-type:device_code"), "scope", "read"));
+        assertThat(error(devices.decide(other, grant, Optional.of(device(DeviceAuthorization.Status.APPROVED, null, 5)),
+                NOW))).as("another client's device code").isEqualTo("invalid_grant");
     }
 
     @Test
