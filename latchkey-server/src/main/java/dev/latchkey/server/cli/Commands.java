@@ -1,5 +1,8 @@
 package dev.latchkey.server.cli;
 
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -8,7 +11,7 @@ import picocli.CommandLine;
         description = "An OAuth 2.0 authorization server.",
         subcommands = {ServeCommand.class, ClientCommand.class, KeysCommand.class, AdminCommand.class,
                 UserCommand.class, AuditCommand.class, BackupCommand.class, BackupCommand.Restore.class,
-                Commands.Version.class,
+                ConfigCommand.class, Commands.Version.class,
                 CommandLine.HelpCommand.class})
 public final class Commands implements Runnable {
 
@@ -29,6 +32,27 @@ public final class Commands implements Runnable {
         CommandLine commandLine = configure(new CommandLine(new ServeCommand()));
         commandLine.setCommandName("latchkey serve");
         return commandLine;
+    }
+
+    /**
+     * Runs {@code args} on {@code commandLine} after reading the settings file they (or
+     * {@code LATCHKEY_CONFIG}) name, if any: a file with an unknown key or table stops here, in one line.
+     */
+    public static int execute(CommandLine commandLine, String[] args, Function<String, String> environment) {
+        Optional<Path> named = ConfigFile.named(args, environment);
+        if (named.isPresent()) {
+            try {
+                ConfigFile file = ConfigFile.load(named.get());
+                // Checked against every command's options, also when only serve's model was built.
+                file.check(commandLine().getCommandSpec());
+                commandLine.setDefaultValueProvider(file.defaults(environment));
+            } catch (ConfigFile.Invalid e) {
+                commandLine.getErr().println("latchkey: " + e.getMessage());
+                commandLine.getErr().flush();
+                return 2;
+            }
+        }
+        return commandLine.execute(args);
     }
 
     private static CommandLine configure(CommandLine commandLine) {

@@ -14,6 +14,11 @@ import picocli.CommandLine.Option;
  */
 final class ConfigOptions {
 
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE", defaultValue = "${env:LATCHKEY_CONFIG}",
+            description = "A TOML file of settings, keys named as the options without the dashes; flags and"
+                    + " environment variables win over it (LATCHKEY_CONFIG). See 'latchkey config check'.")
+    Path config;
+
     @Option(names = "--host", defaultValue = "${env:LATCHKEY_HOST:-127.0.0.1}",
             description = "Address to listen on (LATCHKEY_HOST; default ${DEFAULT-VALUE}).")
     String host;

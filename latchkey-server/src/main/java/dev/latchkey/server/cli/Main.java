@@ -17,9 +17,10 @@ public final class Main {
         int exit;
         if (serve) {
             Warmup.start(Warmup.namesPostgres(args, System.getenv("LATCHKEY_DB_URL")));
-            exit = Commands.serveCommandLine().execute(Arrays.copyOfRange(args, 1, args.length));
+            exit = Commands.execute(Commands.serveCommandLine(), Arrays.copyOfRange(args, 1, args.length),
+                    System::getenv);
         } else {
-            exit = Commands.commandLine().execute(args);
+            exit = Commands.execute(Commands.commandLine(), args, System::getenv);
         }
         if (exit != 0 || !serve) {
             System.exit(exit);
