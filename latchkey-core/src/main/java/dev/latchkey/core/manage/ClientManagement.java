@@ -108,6 +108,41 @@ public final class ClientManagement {
         return new Created(registration.client(), registration.secret(), registration.registrationAccessToken());
     }
 
+    /**
+     * The metadata {@link #create} would give a client from {@code metadataJson}: parsed, with the
+     * identifiers of the APIs its scopes belong to among its resources. For comparing before changing.
+     */
+    public ClientMetadata planned(Map<String, ?> metadataJson) {
+        ClientMetadata requested = parse(metadataJson);
+        Map<String, Object> json = new LinkedHashMap<>(metadataJson);
+        json.put("resources", apiResources(requested.scope().values(), requested.resources(), catalogue.snapshot()));
+        return parse(json);
+    }
+
+    /**
+     * Makes {@code value} the client's only secret (a secret kept outside Latchkey, as a file to apply
+     * names it): added first, then the others revoked, so the client is never without one it knows.
+     */
+    public void replaceSecrets(Actor actor, String clientId, ClientSecret value, String name) {
+        RegisteredClient before = show(actor, clientId);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        if (before.liveSecrets(now).size() >= RegisteredClient.MAX_LIVE_SECRETS) {
+            for (StoredSecret old : before.secrets()) {
+                revokeSecret(actor, clientId, old.secretId());
+            }
+            before = show(actor, clientId);
+        }
+        StoredSecret stored = new StoredSecret(StoredSecret.newId(), name, value.hash(), now, null, null);
+        List<StoredSecret> secrets = new ArrayList<>(before.secrets());
+        secrets.add(stored);
+        clients.addSecret(clientId, stored, now,
+                audits.client(actor, "client.secret.add", before, before.withSecrets(secrets)));
+        directory.invalidate(clientId);
+        for (StoredSecret old : before.secrets()) {
+            revokeSecret(actor, clientId, old.secretId());
+        }
+    }
+
     /** Only an admin makes a client first-party: its users are never asked to consent. */
     private static void requireFirstPartyByAdmin(Actor actor, ClientMetadata metadata, ClientMetadata before) {
         if (!actor.admin() && metadata.userFlows().firstParty()

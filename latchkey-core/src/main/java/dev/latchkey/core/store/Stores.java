@@ -21,6 +21,8 @@ public interface Stores extends AutoCloseable {
 
     AuthorizationStore authorizations();
 
+    DeclarationStore declarations();
+
     /**
      * Asks the store to call {@code onChange} whenever another node (or process) may have appended
      * to the change log, and once after every reconnection. Stores that cannot push need not: the

@@ -11,7 +11,7 @@ import picocli.CommandLine;
         description = "An OAuth 2.0 authorization server.",
         subcommands = {ServeCommand.class, ClientCommand.class, KeysCommand.class, AdminCommand.class,
                 UserCommand.class, AuditCommand.class, BackupCommand.class, BackupCommand.Restore.class,
-                ConfigCommand.class, Commands.Version.class,
+                ConfigCommand.class, ApplyCommand.class, Commands.Version.class,
                 CommandLine.HelpCommand.class})
 public final class Commands implements Runnable {
 

@@ -42,6 +42,7 @@ public final class JdbcStores implements Stores {
     private final AuditStore audit;
     private final UsageStore usage;
     private final JdbcAuthorizationStore authorizations;
+    private final JdbcDeclarationStore declarations;
     private final String jdbcUrl;
     private final JdbcTokenStore jdbcTokens;
     private PostgresChangeListener listener;
@@ -58,6 +59,7 @@ public final class JdbcStores implements Stores {
         this.catalogue = new JdbcCatalogueStore(db, auditStore);
         this.usage = new JdbcUsageStore(db);
         this.authorizations = new JdbcAuthorizationStore(db);
+        this.declarations = new JdbcDeclarationStore(db);
         JdbcTokenStore jdbcTokens = new JdbcTokenStore(db, changeLog, auditStore, dialect);
         this.jdbcTokens = jdbcTokens;
         if (dialect == Dialect.SQLITE) {
@@ -137,7 +139,7 @@ public final class JdbcStores implements Stores {
     }
 
     /** The newest migration this binary carries, the same for both dialects (checked by a test). */
-    static final int SCHEMA_VERSION = 7;
+    static final int SCHEMA_VERSION = 8;
 
     static void migrate(String jdbcUrl, Dialect dialect) {
         if (isCurrent(jdbcUrl)) {
@@ -238,6 +240,11 @@ public final class JdbcStores implements Stores {
     @Override
     public dev.latchkey.core.store.AuthorizationStore authorizations() {
         return authorizations;
+    }
+
+    @Override
+    public dev.latchkey.core.store.DeclarationStore declarations() {
+        return declarations;
     }
 
     @Override

@@ -181,4 +181,19 @@ interface UserFlowStoreContract {
         assertThat(stores().tokens().userGrants("usr_9")).containsOnlyKeys("client-9");
         assertThat(stores().tokens().userGrants("usr_other")).isEmpty();
     }
+
+    @Test
+    default void declarationsAreReplacedListedInOrderAndForgotten() {
+        var declarations = stores().declarations();
+        declarations.put(new dev.latchkey.core.store.DeclarationStore.Declared("client", "reporting", "cli_1"));
+        declarations.put(new dev.latchkey.core.store.DeclarationStore.Declared("api", "billing", "api_1"));
+        declarations.put(new dev.latchkey.core.store.DeclarationStore.Declared("client", "reporting", "cli_2"));
+        assertThat(declarations.all()).containsExactly(
+                new dev.latchkey.core.store.DeclarationStore.Declared("api", "billing", "api_1"),
+                new dev.latchkey.core.store.DeclarationStore.Declared("client", "reporting", "cli_2"));
+        assertThat(declarations.remove("client", "reporting")).isTrue();
+        assertThat(declarations.remove("client", "reporting")).isFalse();
+        assertThat(declarations.all()).extracting(dev.latchkey.core.store.DeclarationStore.Declared::name)
+                .containsExactly("billing");
+    }
 }

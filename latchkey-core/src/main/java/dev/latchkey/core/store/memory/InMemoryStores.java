@@ -56,10 +56,16 @@ public final class InMemoryStores implements Stores, TokenStore, KeyStore, Chang
     private final MemoryCatalogue catalogue = new MemoryCatalogue(this, audit);
     private final MemoryUsage usage = new MemoryUsage(this, clients);
     private final MemoryAuthorizations authorizations = new MemoryAuthorizations(this);
+    private final MemoryDeclarations declarations = new MemoryDeclarations();
 
     @Override
     public dev.latchkey.core.store.AuthorizationStore authorizations() {
         return authorizations;
+    }
+
+    @Override
+    public dev.latchkey.core.store.DeclarationStore declarations() {
+        return declarations;
     }
 
     @Override
