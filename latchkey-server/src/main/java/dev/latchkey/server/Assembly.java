@@ -69,6 +69,7 @@ public final class Assembly implements AutoCloseable {
     private ChangeFeed feed;
     private java.nio.channels.FileLock servingLock;
     private ScheduledExecutorService maintenance;
+    private AuditStream auditStream;
     private volatile Instant lastUsagePurge = Instant.EPOCH;
 
     private Assembly(ServerConfig config, String issuer, Clock clock, boolean existingInstallation) {
@@ -169,6 +170,10 @@ public final class Assembly implements AutoCloseable {
         });
         // Every 5 s: also drops sealed grace-window successors soon after their window ends.
         maintenance.scheduleWithFixedDelay(this::purge, 5, 5, TimeUnit.SECONDS);
+        if (config.auditLog() != null) {
+            auditStream = AuditStream.to(config.auditLog(), stores.audit());
+            maintenance.scheduleWithFixedDelay(auditStream::poll, 1, 1, TimeUnit.SECONDS);
+        }
         long flush = config.usageFlushInterval().toMillis();
         maintenance.scheduleWithFixedDelay(this::flushUsage, flush, flush, TimeUnit.MILLISECONDS);
         bootstrapAdmin();
@@ -216,7 +221,7 @@ public final class Assembly implements AutoCloseable {
                 new dev.latchkey.server.signin.UserServices(authorizations, new dev.latchkey.core.authorize.DeviceFlows(
                         stores.authorizations(), config.users(), clock), idKeys, stores.accounts(), clients,
                 new dev.latchkey.core.authorize.ConnectedApps(stores.authorizations(), stores.tokens(), clients,
-                        revocations, clock)));
+                        revocations, clock)), event -> stores.audit().append(event));
     }
 
     /**
@@ -313,7 +318,15 @@ public final class Assembly implements AutoCloseable {
         }
         if (maintenance != null) {
             maintenance.shutdownNow();
+            try {
+                maintenance.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             flushUsage();
+            if (auditStream != null) {
+                auditStream.poll(); // what was committed until now, before the store closes
+            }
         }
         workers.close();
         stores.close();

@@ -13,6 +13,9 @@ public interface AuditStore {
     /** The entries the query selects, newest first, at most {@code query.limit()}. */
     List<AuditEvent> list(AuditQuery query);
 
+    /** The entries after {@code seq}, oldest first, at most {@code limit}: for following the log. */
+    List<AuditEvent> after(long seq, int limit);
+
     /**
      * Deletes at most {@code batchSize} entries older than {@code cutoff} (the retention), oldest
      * first, in one short transaction; returns how many.

@@ -106,6 +106,11 @@ final class ConfigOptions {
             description = "Days audit entries are kept, 1 to 3650 (LATCHKEY_AUDIT_RETENTION_DAYS; default ${DEFAULT-VALUE}).")
     long auditRetentionDays;
 
+    @Option(names = "--audit-log", paramLabel = "FILE", defaultValue = "${env:LATCHKEY_AUDIT_LOG}",
+            description = "Also write every audit entry as a JSON line to this file, or to standard output with -"
+                    + " (LATCHKEY_AUDIT_LOG; default nowhere).")
+    String auditLog;
+
     ServerConfig toConfig() {
         applyLogLevel(logLevel);
         range("--audit-retention-days", "LATCHKEY_AUDIT_RETENTION_DAYS", auditRetentionDays, 1, 3650);
@@ -154,6 +159,7 @@ final class ConfigOptions {
                         .getOrDefault("LATCHKEY_USAGE_FLUSH_MS", "60000"))))
                 .bootstrapAdminPassword(emptyToNull(System.getenv("LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD")))
                 .auditRetention(Duration.ofDays(auditRetentionDays))
+                .auditLog(blankToNull(auditLog))
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();

@@ -35,6 +35,9 @@ final class KeysCommand {
             ServerConfig config = options.toConfig();
             try (Assembly latchkey = Assembly.open(config, config.issuerFor(config.port()), Clock.systemUTC())) {
                 StoredKey key = latchkey.keys().rotate(config.signingAlgorithm());
+                latchkey.stores().audit().append(new dev.latchkey.core.audit.AuditEvents(Clock.systemUTC()).event(
+                        dev.latchkey.core.audit.Actor.commandLine(), "key.rotate", "key", key.kid(), null, null,
+                        java.util.Map.of("algorithm", key.algorithm(), "activates_at", key.activatesAt().toString())));
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("New %s key %s is published now and signs from %s%n", key.algorithm(), key.kid(),
                         key.activatesAt());
@@ -75,6 +78,9 @@ final class KeysCommand {
             }
             try (dev.latchkey.store.jdbc.JdbcStores stores = dev.latchkey.store.jdbc.JdbcStores.open(config.jdbcUrl())) {
                 int deleted = stores.keys().deleteAll(Clock.systemUTC().instant());
+                stores.audit().append(new dev.latchkey.core.audit.AuditEvents(Clock.systemUTC()).event(
+                        dev.latchkey.core.audit.Actor.commandLine(), "key.reset", "key", "*", null, null,
+                        java.util.Map.of("deleted", deleted)));
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("Deleted %d signing keys. The next start makes a new key under its master key;"
                         + " running servers drop the old keys within their change poll interval.%n", deleted);

@@ -24,6 +24,8 @@ import java.time.Duration;
  *                           (from LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD, never the command line)
  * @param users              the end users' flows: PAR required, device code lifetime, self sign-up
  * @param auditRetention     how long audit entries are kept (older ones are deleted in small batches)
+ * @param auditLog           where audit entries are also written as JSON lines: a file, "-" for
+ *                           standard output, or null for nowhere
  */
 public record ServerConfig(
         String host,
@@ -48,7 +50,8 @@ public record ServerConfig(
         Integer adminPort,
         String bootstrapAdminPassword,
         dev.latchkey.core.authorize.AuthorizationPolicy users,
-        Duration auditRetention) {
+        Duration auditRetention,
+        String auditLog) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -208,6 +211,7 @@ public record ServerConfig(
         private dev.latchkey.core.authorize.AuthorizationPolicy users =
                 dev.latchkey.core.authorize.AuthorizationPolicy.DEFAULTS;
         private Duration auditRetention = Duration.ofDays(90);
+        private String auditLog;
 
         private Builder() {
         }
@@ -236,6 +240,12 @@ public record ServerConfig(
             bootstrapAdminPassword = c.bootstrapAdminPassword;
             users = c.users;
             auditRetention = c.auditRetention;
+            auditLog = c.auditLog;
+        }
+
+        public Builder auditLog(String value) {
+            auditLog = value;
+            return this;
         }
 
         public Builder auditRetention(Duration value) {
@@ -357,7 +367,7 @@ public record ServerConfig(
             return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay,
                     audience, limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize,
                     maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
-                    bootstrapAdminPassword, users, auditRetention);
+                    bootstrapAdminPassword, users, auditRetention, auditLog);
         }
     }
 }

@@ -53,7 +53,7 @@ public final class RevocationPipeline {
         return CompletableFuture.supplyAsync(() -> {
             RegisteredClient caller = authentication.authenticateNow(credentials);
             Instant now = clock.instant();
-            carryOut(decide(caller, token, tokenTypeHint, now), now);
+            carryOut(decide(caller, token, tokenTypeHint, now), caller, now);
             return null;
         }, workers);
     }
@@ -80,14 +80,14 @@ public final class RevocationPipeline {
         return found.map(token -> decision.ofRefreshToken(caller, token));
     }
 
-    void carryOut(RevocationOutcome outcome, Instant now) {
+    void carryOut(RevocationOutcome outcome, RegisteredClient caller, Instant now) {
         if (outcome instanceof RevocationOutcome.RevokeJwt jwt) {
             tokens.revokeJwt(jwt.jti(), jwt.expiresAt());
             revocations.apply(new Change(0, Change.Kind.JTI_REVOKED, jwt.jti(), jwt.expiresAt()));
         } else if (outcome instanceof RevocationOutcome.RevokeAccessToken access) {
             tokens.revokeAccessToken(access.hash());
         } else if (outcome instanceof RevocationOutcome.RevokeFamily family) {
-            families.revoke(family.familyId(), now);
+            families.revoke(family.familyId(), now, caller.clientId(), caller.ownerId(), FamilyRevocations.REVOKED);
         } else if (outcome instanceof RevocationOutcome.Refuse refuse) {
             throw refuse.error().toException();
         } else if (!(outcome instanceof RevocationOutcome.Nothing)) {

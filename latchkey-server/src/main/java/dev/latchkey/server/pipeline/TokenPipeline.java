@@ -197,7 +197,7 @@ public final class TokenPipeline {
         }
         if (outcome instanceof GrantOutcome.RevokeFamily revoke) {
             return CompletableFuture.supplyAsync(() -> {
-                families.revoke(revoke.familyId(), now);
+                families.revoke(revoke.familyId(), now, client.clientId(), client.ownerId(), FamilyRevocations.REUSE);
                 LOG.warn("{} reuse by client {}: family {} revoked", grant.type() == GrantType.REFRESH_TOKEN
                         ? "Refresh token" : "Authorization or device code", client.clientId(), revoke.familyId());
                 throw revoke.error().toException();
@@ -220,7 +220,8 @@ public final class TokenPipeline {
         return tokens.redeemAsync(new Redemption(kind, grant, clock.instant(), start.family(), start.refreshToken(),
                 start.accessToken())).thenCompose(spent -> spent ? CompletableFuture.completedFuture(true)
                 : CompletableFuture.supplyAsync(() -> {
-                    winner.get().ifPresent(family -> families.revoke(family, clock.instant()));
+                    winner.get().ifPresent(family -> families.revoke(family, clock.instant(), start.family().clientId(),
+                            null, FamilyRevocations.REUSE));
                     LOG.warn("An {} was redeemed twice by client {}: its tokens are revoked", what,
                             start.family().clientId());
                     throw OAuthError.INVALID_GRANT.toException(

@@ -22,15 +22,25 @@ final class AuthenticationFailures {
     private record Spell(long since, long suppressed) {
     }
 
-    private final Map<String, Spell> spells = new ConcurrentHashMap<>();
-    private final LongSupplier nanoTime;
+    /** Failures of one client id from one address within a minute that make a burst worth auditing. */
+    static final int BURST = 10;
 
-    AuthenticationFailures() {
-        this(System::nanoTime);
+    /** Told once per minute and pair when the failures reach {@link #BURST}. */
+    interface Bursts {
+        void burst(String endpoint, String clientId, String source, int failures);
     }
 
-    AuthenticationFailures(LongSupplier nanoTime) {
+    private final Map<String, Spell> spells = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+    private final Bursts bursts;
+
+    AuthenticationFailures(Bursts bursts) {
+        this(System::nanoTime, bursts);
+    }
+
+    AuthenticationFailures(LongSupplier nanoTime, Bursts bursts) {
         this.nanoTime = nanoTime;
+        this.bursts = bursts;
     }
 
     void failed(String endpoint, String clientId, String source) {
@@ -47,6 +57,9 @@ final class AuthenticationFailures {
         Spell before = spells.get(key);
         if (before != null && now - before.since() <= WINDOW_NANOS) {
             spells.put(key, new Spell(before.since(), before.suppressed() + 1));
+            if (before.suppressed() + 2 == BURST) { // the first failure and the suppressed ones
+                bursts.burst(endpoint, client, source, BURST);
+            }
             return;
         }
         spells.put(key, new Spell(now, 0));

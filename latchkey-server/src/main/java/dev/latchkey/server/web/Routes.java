@@ -68,7 +68,7 @@ public final class Routes implements AutoCloseable {
 
     private final Router router;
     private final IdleReclaimer idle = new IdleReclaimer();
-    private final AuthenticationFailures authenticationFailures = new AuthenticationFailures();
+    private final AuthenticationFailures authenticationFailures;
 
     /**
      * @param assembly the services, once assembled
@@ -101,6 +101,18 @@ public final class Routes implements AutoCloseable {
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         Metrics metrics = new Metrics();
         Executor workers = task -> assembly.join().workers().execute(task);
+        // A burst of failed client authentication goes to the audit log, written on a store worker.
+        this.authenticationFailures = new AuthenticationFailures((endpoint, clientId, source, failures) -> {
+            try {
+                Services services = assembly.join();
+                services.workers().execute(() -> services.audit().accept(services.auditEvents().event(
+                        new dev.latchkey.core.audit.Actor("client:" + clientId, null, false, source),
+                        "client.authentication.burst", "client", clientId, null, null,
+                        Map.of("endpoint", endpoint, "failures_in_a_minute", failures))));
+            } catch (RuntimeException busy) {
+                // the workers are full: the WARN line has said it already
+            }
+        });
         Map<String, String> endpoints = Map.of("authorization_endpoint", issuer + UserPages.AUTHORIZE,
                 "token_endpoint", issuer + TOKEN, "jwks_uri", issuer + JWKS,
                 "registration_endpoint", issuer + REGISTER, "introspection_endpoint", issuer + INTROSPECT,

@@ -19,6 +19,12 @@ import java.util.function.BooleanSupplier;
  * @param workers where routes that wait for the store run, off the HTTP threads
  */
 public record Services(Pipelines pipelines, ClientRegistrar registrar, KeyManager keys, BooleanSupplier ready,
-        Executor workers, Clock clock, Management management, UserServices users) {
+        Executor workers, Clock clock, Management management, UserServices users,
+        java.util.function.Consumer<dev.latchkey.core.audit.AuditEvent> audit) {
+
+    /** Audit events stamped with this server's clock. */
+    public dev.latchkey.core.audit.AuditEvents auditEvents() {
+        return new dev.latchkey.core.audit.AuditEvents(clock);
+    }
 
 }

@@ -161,6 +161,7 @@ class PipelineTest {
 
     @Test
     void everyRevocationOutcomeHasAStep() {
+        RegisteredClient client = directory.find(register(Map.of("scope", "read")).clientId()).orElseThrow();
         Map<Class<?>, RevocationOutcome> samples = Map.of(
                 RevocationOutcome.RevokeJwt.class, new RevocationOutcome.RevokeJwt("jti", NOW.plusSeconds(60)),
                 RevocationOutcome.RevokeAccessToken.class, new RevocationOutcome.RevokeAccessToken(TokenHash.of("x")),
@@ -171,7 +172,7 @@ class PipelineTest {
         for (Class<?> type : RevocationOutcome.class.getPermittedSubclasses()) {
             assertThat(samples).as("add a sample of %s here, and its step to RevocationPipeline", type).containsKey(type);
             try {
-                pipelines.revocation().carryOut(samples.get(type), NOW);
+                pipelines.revocation().carryOut(samples.get(type), client, NOW);
             } catch (OAuthException refused) {
                 assertThat(type).isEqualTo(RevocationOutcome.Refuse.class);
             }

@@ -87,6 +87,26 @@ final class JdbcAuditStore implements AuditStore {
         });
     }
 
+    @Override
+    public List<AuditEvent> after(long seq, int limit) {
+        return db.read(c -> {
+            List<AuditEvent> events = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, at, actor, action, target_kind, target_id,"
+                    + " owner_id, before_json, after_json, source FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setLong(1, seq);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new AuditEvent(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                                rs.getString(9), rs.getString(10)));
+                    }
+                }
+            }
+            return events;
+        });
+    }
+
     private static void filter(StringBuilder sql, List<Object> parameters, String condition, Object value) {
         if (value != null) {
             sql.append(" AND ").append(condition);

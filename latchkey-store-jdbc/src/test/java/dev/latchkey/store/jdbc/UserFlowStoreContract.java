@@ -196,4 +196,21 @@ interface UserFlowStoreContract {
         assertThat(declarations.all()).extracting(dev.latchkey.core.store.DeclarationStore.Declared::name)
                 .containsExactly("billing");
     }
+
+    @Test
+    default void theAuditLogIsFollowedOldestFirstAndASeqIsNeverReused() {
+        var audit = stores().audit();
+        java.util.function.IntFunction<dev.latchkey.core.audit.AuditEvent> event = i -> new dev.latchkey.core.audit.AuditEvent(
+                0, T0.minusSeconds(100 - i), "cli", "test.follow", "thing", "t" + i, null, null, null, null);
+        long first = audit.append(event.apply(1));
+        long second = audit.append(event.apply(2));
+        long third = audit.append(event.apply(3));
+        assertThat(audit.after(first, 10)).extracting(dev.latchkey.core.audit.AuditEvent::seq)
+                .containsExactly(second, third);
+        assertThat(audit.after(first, 1)).extracting(dev.latchkey.core.audit.AuditEvent::targetId).containsExactly("t2");
+        assertThat(audit.purgeBefore(T0, 100)).isGreaterThanOrEqualTo(3);
+        long fourth = audit.append(event.apply(4));
+        assertThat(fourth).as("a purge never hands out a used seq again").isGreaterThan(third);
+        assertThat(audit.after(third, 10)).extracting(dev.latchkey.core.audit.AuditEvent::targetId).containsExactly("t4");
+    }
 }

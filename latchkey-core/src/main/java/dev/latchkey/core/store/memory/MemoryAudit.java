@@ -11,6 +11,7 @@ final class MemoryAudit implements AuditStore {
 
     private final Object lock;
     private final List<AuditEvent> events = new ArrayList<>();
+    private long lastSeq;
 
     MemoryAudit(Object lock) {
         this.lock = lock;
@@ -35,7 +36,7 @@ final class MemoryAudit implements AuditStore {
     @Override
     public long append(AuditEvent event) {
         synchronized (lock) {
-            long seq = events.size() + 1L;
+            long seq = ++lastSeq; // never reused, also after a purge
             events.add(new AuditEvent(seq, event.at(), event.actor(), event.action(), event.targetKind(),
                     event.targetId(), event.ownerId(), event.before(), event.after(), event.source()));
             return seq;
@@ -46,6 +47,13 @@ final class MemoryAudit implements AuditStore {
     void appendIfAny(AuditEvent event) {
         if (event != null) {
             append(event);
+        }
+    }
+
+    @Override
+    public List<AuditEvent> after(long seq, int limit) {
+        synchronized (lock) {
+            return events.stream().filter(event -> event.seq() > seq).limit(limit).toList();
         }
     }
 
