@@ -26,10 +26,12 @@ import dev.latchkey.server.dashboard.Management;
 import dev.latchkey.server.pipeline.Pipelines;
 import dev.latchkey.server.pipeline.StoreWorkers;
 import dev.latchkey.server.web.Services;
+import dev.latchkey.server.web.Telemetry;
 import dev.latchkey.store.jdbc.JdbcStores;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -215,13 +217,45 @@ public final class Assembly implements AutoCloseable {
         Management management = new Management(clientManagement, accountManagement, catalogueManagement,
                 new AuditLog(stores.audit()), new UsageReport(stores.usage(), stores.clients(), clock), keys,
                 pipelines.introspection()::verifyAccessToken, stores::isAvailable, issuer, clock);
-        // Ready: the database reads and takes writes, and a key signs (migrations ran at the start).
-        java.util.function.BooleanSupplier ready = () -> stores.isAvailable() && keys.signingKey().isPresent();
-        return new Services(pipelines, registrar, keys, ready, workers, clock, management,
+        // Ready: the database reads and takes writes, a key signs, and every migration is applied.
+        java.util.function.Supplier<Map<String, Boolean>> readiness = () -> {
+            Map<String, Boolean> checks = new java.util.LinkedHashMap<>();
+            checks.put("database", stores.isAvailable());
+            checks.put("signing_key", keys.signingKey().isPresent());
+            checks.put("migrations", stores.migrationsCurrent());
+            return checks;
+        };
+        return new Services(pipelines, registrar, keys, readiness, workers, clock, management,
                 new dev.latchkey.server.signin.UserServices(authorizations, new dev.latchkey.core.authorize.DeviceFlows(
                         stores.authorizations(), config.users(), clock), idKeys, stores.accounts(), clients,
                 new dev.latchkey.core.authorize.ConnectedApps(stores.authorizations(), stores.tokens(), clients,
-                        revocations, clock)), event -> stores.audit().append(event));
+                        revocations, clock)), event -> stores.audit().append(event), telemetry());
+    }
+
+    /** What /metrics reads at a scrape: the store's numbers, reuse detections, every signing key. */
+    private Telemetry telemetry() {
+        return new Telemetry() {
+            @Override
+            public Telemetry.Store store() {
+                dev.latchkey.store.jdbc.StoreStats stats = stores.stats();
+                return new Telemetry.Store(stats.poolActive(), stats.poolIdle(), stats.poolTotal(), stats.poolWaiting(),
+                        stats.writesQueued(), stats.batches(), stats.batchedWrites());
+            }
+
+            @Override
+            public long reuseDetections() {
+                return pipelines.reuseDetections();
+            }
+
+            @Override
+            public java.util.List<dev.latchkey.core.key.KeyRing.KeyState> signingKeys() {
+                Instant now = clock.instant();
+                java.util.List<dev.latchkey.core.key.KeyRing.KeyState> all = new java.util.ArrayList<>(
+                        keys.ring().states(now, keys.maxTokenTtl()));
+                all.addAll(idKeys.ring().states(now, idKeys.maxTokenTtl()));
+                return all;
+            }
+        };
     }
 
     /**

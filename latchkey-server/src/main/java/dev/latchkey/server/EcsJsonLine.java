@@ -11,7 +11,9 @@ import java.time.Instant;
 /**
  * One log event as one line of JSON with Elastic Common Schema field names ({@code --log-format
  * json}): {@code @timestamp}, {@code log.level}, {@code log.logger}, {@code process.thread.name},
- * {@code message}, {@code error.type} and {@code error.stack_trace} when a throwable came with it,
+ * {@code message}, the request's fields ({@code http.request.id}, and on access log lines {@code
+ * http.request.method url.path http.response.status_code http.response.body.bytes event.duration
+ * client.address}), {@code error.type} and {@code error.stack_trace} when a throwable came with it,
  * and {@code ecs.version}. Every string is JSON-escaped, so no message can break the line or forge
  * another. Thread-safe.
  */
@@ -28,6 +30,14 @@ final class EcsJsonLine extends LayoutBase<ILoggingEvent> {
         field(line, "log.logger", event.getLoggerName()).append(',');
         field(line, "process.thread.name", event.getThreadName()).append(',');
         field(line, "message", event.getFormattedMessage());
+        // The request's id and, on access log lines, the request: set under their ECS names.
+        java.util.Map<String, String> context = LogLine.context(event);
+        if (context != null) {
+            for (java.util.Map.Entry<String, String> entry : new java.util.TreeMap<>(context).entrySet()) {
+                line.append(',');
+                field(line, entry.getKey(), entry.getValue());
+            }
+        }
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append(',');

@@ -3,6 +3,7 @@ package dev.latchkey.server;
 import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.dashboard.Pages;
 import dev.latchkey.server.web.HttpServer;
+import dev.latchkey.server.web.Metrics;
 import dev.latchkey.server.web.Routes;
 import dev.latchkey.server.web.Services;
 import java.io.IOException;
@@ -25,9 +26,11 @@ public final class LatchkeyServer implements AutoCloseable {
     private final Server http;
     private final int port;
     private final int adminPort;
+    private final int managementPort;
     private final String issuer;
 
-    private LatchkeyServer(Assembly assembly, Server http, int port, int adminPort, String issuer) {
+    private LatchkeyServer(Assembly assembly, Server http, int port, int adminPort, int managementPort, String issuer) {
+        this.managementPort = managementPort;
         this.assembly = assembly;
         this.http = http;
         this.port = port;
@@ -53,19 +56,18 @@ public final class LatchkeyServer implements AutoCloseable {
         if (config.adminPort() != null && config.adminPort() != 0) {
             probe(config.host(), config.adminPort());
         }
+        if (config.managementPort() != null && config.managementPort() != 0) {
+            probe(config.host(), config.managementPort());
+        }
         CompletableFuture<Assembly> assembly = CompletableFuture.supplyAsync(
                 () -> Assembly.start(config, issuer, clock), task -> new Thread(task, "latchkey-start").start());
         CompletableFuture<Services> services = assembly.thenApply(Assembly::services);
         Integer adminPort = config.adminPort() == null ? null
                 : config.adminPort() == 0 ? freePort(config.host()) : config.adminPort();
-        Server http = adminPort == null
-                ? HttpServer.create(new Routes(services, config.maxBodyBytes(), issuer, Routes.Serves.BOTH,
-                        config.users().requirePushed()), config, port)
-                : HttpServer.create(new Routes(services, config.maxBodyBytes(), issuer, Routes.Serves.TOKEN_SERVICE,
-                        config.users().requirePushed()),
-                        new Routes(services, config.maxBodyBytes(), issuer, Routes.Serves.DASHBOARD), config, port,
-                        adminPort);
-        try {
+        Integer managementPort = config.managementPort() == null ? null
+                : config.managementPort() == 0 ? freePort(config.host()) : config.managementPort();
+        LogbackConfigurator.accessLog(config.accessLog());
+        Server http = HttpServer.create(config, listeners(config, services, issuer, port, adminPort, managementPort));        try {
             http.start();
         } catch (Exception e) {
             stop(http);
@@ -92,7 +94,45 @@ public final class LatchkeyServer implements AutoCloseable {
         if (adminPort != null) {
             LOG.info("Dashboard and admin API on http://{}:{}{}/", config.host(), adminPort, Pages.BASE);
         }
-        return new LatchkeyServer(assembled, http, port, adminPort == null ? port : adminPort, issuer);
+        if (managementPort != null) {
+            LOG.info("Metrics and health on http://{}:{}/metrics", config.host(), managementPort);
+        }
+        return new LatchkeyServer(assembled, http, port, adminPort == null ? port : adminPort,
+                managementPort == null ? port : managementPort, issuer);
+    }
+
+    /**
+     * The listeners: the token service on {@code port}, with the dashboard unless it has a port of
+     * its own, and with /metrics and the health endpoints unless they have one; one shared metrics.
+     */
+    private static java.util.List<HttpServer.Listener> listeners(ServerConfig config, CompletableFuture<Services> services,
+            String issuer, int port, Integer adminPort, Integer managementPort) {
+        Metrics metrics = new Metrics(config.metricsClientLimit(), Clock.systemUTC());
+        java.util.EnumSet<Routes.Part> main = java.util.EnumSet.of(Routes.Part.TOKENS);
+        if (adminPort == null) {
+            main.add(Routes.Part.DASHBOARD);
+        }
+        if (managementPort == null) {
+            main.add(Routes.Part.HEALTH);
+            main.add(Routes.Part.METRICS);
+        }
+        boolean pushed = config.users().requirePushed();
+        java.util.List<HttpServer.Listener> listeners = new java.util.ArrayList<>();
+        listeners.add(new HttpServer.Listener(port, new Routes(services, config.maxBodyBytes(), issuer, main, pushed,
+                metrics)));
+        if (adminPort != null) {
+            java.util.EnumSet<Routes.Part> admin = java.util.EnumSet.of(Routes.Part.DASHBOARD);
+            if (managementPort == null) {
+                admin.add(Routes.Part.HEALTH);
+            }
+            listeners.add(new HttpServer.Listener(adminPort, new Routes(services, config.maxBodyBytes(), issuer, admin,
+                    pushed, metrics)));
+        }
+        if (managementPort != null) {
+            listeners.add(new HttpServer.Listener(managementPort, new Routes(services, config.maxBodyBytes(), issuer,
+                    java.util.EnumSet.of(Routes.Part.HEALTH, Routes.Part.METRICS), pushed, metrics)));
+        }
+        return listeners;
     }
 
     // From the process's start time, not the RuntimeMXBean, whose classes cost the start (BENCHMARKS.md, "Start").
@@ -134,6 +174,11 @@ public final class LatchkeyServer implements AutoCloseable {
     /** Where the dashboard and the admin API listen: {@link #port()} unless --admin-port moved them. */
     public int adminPort() {
         return adminPort;
+    }
+
+    /** Where /metrics and the health endpoints listen: {@link #port()} unless --management-port moved them. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public String issuer() {

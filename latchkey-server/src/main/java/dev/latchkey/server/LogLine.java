@@ -31,11 +31,25 @@ final class LogLine extends LayoutBase<ILoggingEvent> {
         line.append(' ').append(level).append(" ".repeat(Math.max(0, 5 - level.length())));
         line.append(" [").append(event.getThreadName()).append("] ");
         line.append(abbreviator.abbreviate(event.getLoggerName())).append(" - ").append(event.getFormattedMessage());
+        java.util.Map<String, String> context = context(event);
+        String requestId = context == null ? null : context.get("http.request.id");
+        if (requestId != null) {
+            line.append(" request_id=").append(requestId);
+        }
         line.append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append(ThrowableProxyUtil.asString(thrown));
         }
         return line.toString();
+    }
+
+    /** The event's logging context (the request id), or null for an event made without a logger context. */
+    static java.util.Map<String, String> context(ILoggingEvent event) {
+        try {
+            return event.getMDCPropertyMap();
+        } catch (NullPointerException noLoggerContext) {
+            return null;
+        }
     }
 }

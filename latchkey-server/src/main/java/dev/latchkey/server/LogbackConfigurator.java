@@ -38,6 +38,7 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
         for (String library : new String[] {"org.eclipse.jetty", "com.zaxxer.hikari", "org.flywaydb"}) {
             context.getLogger(library).setLevel(Level.WARN);
         }
+        context.getLogger(ACCESS_LOGGER).setLevel(Level.OFF); // --access-log turns it on
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
@@ -51,6 +52,16 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
         encoder.setLayout(layout);
         encoder.start();
         return encoder;
+    }
+
+    /** The access log's logger: one line per request, off unless --access-log. */
+    public static final String ACCESS_LOGGER = "latchkey.access";
+
+    /** Turns the access log on or off (a Logback file of the operator's may set it too). */
+    public static void accessLog(boolean on) {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(ACCESS_LOGGER).setLevel(on ? Level.INFO : Level.OFF);
+        }
     }
 
     /**

@@ -28,7 +28,8 @@ class NoSecretsInLogsTest {
         List<String> secrets = new ArrayList<>();
         List<String> lines;
         try (LogCapture logs = new LogCapture();
-             TestServer server = TestServer.startNew(config -> config.withInitialAccessToken(null))) {
+             TestServer server = TestServer.startNew(config -> config.withInitialAccessToken(null).toBuilder()
+                     .accessLog(true).build())) {
             secrets.add(Files.readString(server.dataDir().resolve(DataDirectory.INITIAL_ACCESS_TOKEN_FILE)).trim());
             secrets.add(Files.readString(server.dataDir().resolve(DataDirectory.MASTER_KEY_FILE)).trim());
             TestClient client = registerWith(server, secrets.get(0));
@@ -60,9 +61,14 @@ class NoSecretsInLogsTest {
             Commands.commandLine().setOut(new PrintWriter(new StringWriter())).execute("keys", "rotate",
                     "--data-dir", server.dataDir().toString());
 
+            // A token in a query string (where it does not belong): the access log never prints a query.
+            Http.get(server.uri("/userinfo?access_token=" + second.getTokens().getAccessToken().getValue()));
             Http.send(HttpRequest.newBuilder(server.uri("/oauth2/register/" + client.id()))
                     .header("Authorization", "Bearer " + client.registrationToken()).DELETE().build());
             lines = new ArrayList<>(logs.lines());
+            assertThat(lines).as("the access log (--access-log) is among them")
+                    .anyMatch(line -> line.contains("POST /oauth2/token 200"))
+                    .anyMatch(line -> line.contains("GET /userinfo 401"));
             // The same events as --log-format json writes them (issue 16): one parseable object each.
             EcsJsonLine json = new EcsJsonLine();
             for (var event : logs.events()) {
@@ -72,6 +78,7 @@ class NoSecretsInLogsTest {
             }
         }
 
+        dev.latchkey.server.LogbackConfigurator.accessLog(false);
         assertThat(lines).as("the cycle was logged at all").isNotEmpty();
         assertThat(secrets).allSatisfy(secret -> assertThat(secret).hasSizeGreaterThan(20));
         for (String secret : secrets) {

@@ -111,6 +111,21 @@ final class ConfigOptions {
                     + " (LATCHKEY_AUDIT_LOG; default nowhere).")
     String auditLog;
 
+    @Option(names = "--management-port", defaultValue = "${env:LATCHKEY_MANAGEMENT_PORT}",
+            description = "Serve /metrics and the health endpoints on this port of their own (on --host) instead of"
+                    + " --port (LATCHKEY_MANAGEMENT_PORT).")
+    Integer managementPort;
+
+    @Option(names = "--access-log", defaultValue = "${env:LATCHKEY_ACCESS_LOG:-false}", arity = "1",
+            description = "Log one line per request: method, path (no query), status, bytes, time, source, request id"
+                    + " (LATCHKEY_ACCESS_LOG; default ${DEFAULT-VALUE}).")
+    boolean accessLog;
+
+    @Option(names = "--metrics-client-limit", defaultValue = "${env:LATCHKEY_METRICS_CLIENT_LIMIT:-500}",
+            description = "Clients named in the per-client token counter of /metrics, 0 to 10000; the others count as"
+                    + " client_id=\"other\" (LATCHKEY_METRICS_CLIENT_LIMIT; default ${DEFAULT-VALUE}).")
+    int metricsClientLimit;
+
     ServerConfig toConfig() {
         applyLogLevel(logLevel);
         range("--audit-retention-days", "LATCHKEY_AUDIT_RETENTION_DAYS", auditRetentionDays, 1, 3650);
@@ -133,6 +148,10 @@ final class ConfigOptions {
         if (adminPort != null) {
             range("--admin-port", "LATCHKEY_ADMIN_PORT", adminPort, 0, 65535);
         }
+        if (managementPort != null) {
+            range("--management-port", "LATCHKEY_MANAGEMENT_PORT", managementPort, 0, 65535);
+        }
+        range("--metrics-client-limit", "LATCHKEY_METRICS_CLIENT_LIMIT", metricsClientLimit, 0, 10_000);
         if (blankToNull(issuer) != null) {
             ServerConfig.checkIssuer(issuer.trim());
         }
@@ -160,6 +179,9 @@ final class ConfigOptions {
                 .bootstrapAdminPassword(emptyToNull(System.getenv("LATCHKEY_BOOTSTRAP_ADMIN_PASSWORD")))
                 .auditRetention(Duration.ofDays(auditRetentionDays))
                 .auditLog(blankToNull(auditLog))
+                .managementPort(managementPort)
+                .accessLog(accessLog)
+                .metricsClientLimit(metricsClientLimit)
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();

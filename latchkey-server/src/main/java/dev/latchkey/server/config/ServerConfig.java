@@ -26,6 +26,10 @@ import java.time.Duration;
  * @param auditRetention     how long audit entries are kept (older ones are deleted in small batches)
  * @param auditLog           where audit entries are also written as JSON lines: a file, "-" for
  *                           standard output, or null for nowhere
+ * @param managementPort     a listener of its own for /metrics and the health endpoints; null: they
+ *                           are served with the token service
+ * @param accessLog          one log line per request (logger {@code latchkey.access})
+ * @param metricsClientLimit clients named in the per-client token counter; the rest count as "other"
  */
 public record ServerConfig(
         String host,
@@ -51,7 +55,10 @@ public record ServerConfig(
         String bootstrapAdminPassword,
         dev.latchkey.core.authorize.AuthorizationPolicy users,
         Duration auditRetention,
-        String auditLog) {
+        String auditLog,
+        Integer managementPort,
+        boolean accessLog,
+        int metricsClientLimit) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -212,6 +219,9 @@ public record ServerConfig(
                 dev.latchkey.core.authorize.AuthorizationPolicy.DEFAULTS;
         private Duration auditRetention = Duration.ofDays(90);
         private String auditLog;
+        private Integer managementPort;
+        private boolean accessLog;
+        private int metricsClientLimit = 500;
 
         private Builder() {
         }
@@ -241,6 +251,24 @@ public record ServerConfig(
             users = c.users;
             auditRetention = c.auditRetention;
             auditLog = c.auditLog;
+            managementPort = c.managementPort;
+            accessLog = c.accessLog;
+            metricsClientLimit = c.metricsClientLimit;
+        }
+
+        public Builder managementPort(Integer value) {
+            managementPort = value;
+            return this;
+        }
+
+        public Builder accessLog(boolean value) {
+            accessLog = value;
+            return this;
+        }
+
+        public Builder metricsClientLimit(int value) {
+            metricsClientLimit = value;
+            return this;
         }
 
         public Builder auditLog(String value) {
@@ -367,7 +395,8 @@ public record ServerConfig(
             return new ServerConfig(host, port, dataDir, issuer, dbUrl, signingAlgorithm, keyActivationDelay,
                     audience, limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize,
                     maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
-                    bootstrapAdminPassword, users, auditRetention, auditLog);
+                    bootstrapAdminPassword, users, auditRetention, auditLog, managementPort, accessLog,
+                    metricsClientLimit);
         }
     }
 }

@@ -16,7 +16,7 @@ import java.time.Instant;
  * before the feed catches up). Used by revocation (RFC 7009) and by reuse detection (RFC 9700
  * §4.14.2). Waits for the database: call it from a store worker. Thread-safe.
  */
-final class FamilyRevocations {
+public final class FamilyRevocations {
 
     /** The audit log's name for a family revoked by its client (RFC 7009). */
     static final String REVOKED = "token.family.revoke";
@@ -26,6 +26,7 @@ final class FamilyRevocations {
     private final TokenStore tokens;
     private final RevocationList revocations;
     private final AuditEvents audits;
+    private final java.util.concurrent.atomic.LongAdder reuses = new java.util.concurrent.atomic.LongAdder();
 
     FamilyRevocations(TokenStore tokens, RevocationList revocations, Clock clock) {
         this.tokens = tokens;
@@ -38,9 +39,16 @@ final class FamilyRevocations {
      * the client as its actor; a family revoked already writes nothing.
      */
     void revoke(String familyId, Instant now, String clientId, String ownerId, String action) {
+        if (action.equals(REUSE)) {
+            reuses.increment();
+        }
         AuditEvent event = audits.event(new Actor("client:" + clientId, null, false, null), action, "family",
                 familyId, ownerId, null, Map.of("client_id", clientId));
         tokens.revokeFamily(familyId, now, event).ifPresent(rememberUntil ->
                 revocations.apply(new Change(0, Change.Kind.FAMILY_REVOKED, familyId, rememberUntil)));
+    }
+
+    long reuseDetections() {
+        return reuses.sum();
     }
 }

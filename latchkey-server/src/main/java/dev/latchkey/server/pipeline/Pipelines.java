@@ -18,7 +18,13 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /** The three request pipelines of the token service, built over one store and one set of caches. */
-public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspection, RevocationPipeline revocation) {
+public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspection, RevocationPipeline revocation,
+        FamilyRevocations families) {
+
+    /** Refresh tokens and codes presented again after use since the start (each revoked its family). */
+    public long reuseDetections() {
+        return families.reuseDetections();
+    }
 
     /** What the pipelines are built from. */
     public record Parts(ClientDirectory clients, TokenStore tokens, AsyncTokenStore asyncTokens, JwtVerifier jwts,
@@ -44,6 +50,6 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
         RevocationPipeline revocation = new RevocationPipeline(authentication, parts.jwts(), parts.tokens(),
                 parts.revocations(), families, new RevocationDecision(parts.revocations()), parts.workers(),
                 parts.clock());
-        return new Pipelines(tokens, introspection, revocation);
+        return new Pipelines(tokens, introspection, revocation, families);
     }
 }

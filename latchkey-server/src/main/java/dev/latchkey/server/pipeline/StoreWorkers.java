@@ -35,9 +35,22 @@ public final class StoreWorkers implements Executor, AutoCloseable {
         pool.allowCoreThreadTimeOut(true);
     }
 
+    /** Runs {@code work} with the logging context (the request id) of the thread that handed it over. */
     @Override
     public void execute(Runnable work) {
-        pool.execute(work);
+        java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
+        if (context == null || context.isEmpty()) {
+            pool.execute(work);
+            return;
+        }
+        pool.execute(() -> {
+            org.slf4j.MDC.setContextMap(context);
+            try {
+                work.run();
+            } finally {
+                org.slf4j.MDC.clear();
+            }
+        });
     }
 
     @Override

@@ -28,35 +28,34 @@ public final class HttpServer {
     private HttpServer() {
     }
 
+    /** A port and what it serves. */
+    public record Listener(int port, Routes routes) {
+    }
+
     /** The server, not yet started: {@link Server#start()} listens. */
     public static Server create(Routes routes, ServerConfig settings, int port) {
-        return create(routes, null, settings, port, 0);
+        return create(settings, java.util.List.of(new Listener(port, routes)));
     }
 
     /**
-     * The server with a second listener, on {@code adminPort}, for the dashboard and the admin API
-     * ({@code admin}); {@code routes} then serve the token service alone. Null {@code admin}: one
-     * listener serves everything.
+     * The server with one connector per listener, each request handed to the routes of the
+     * connector it came in on (--admin-port and --management-port give the dashboard and the
+     * operations endpoints ports of their own).
      */
-    public static Server create(Routes routes, Routes admin, ServerConfig settings, int port, int adminPort) {
+    public static Server create(ServerConfig settings, java.util.List<Listener> listeners) {
         Server server = new Server(threadPool(settings.maxThreads()));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        ServerConnector connector = connector(server, http, settings.host(), port);
         server.setErrorHandler(new JsonErrorHandler());
-        if (admin == null) {
-            server.setHandler(routes.router());
-        } else {
-            ServerConnector adminConnector = connector(server, http, settings.host(), adminPort);
-            server.setHandler(new ByListener(adminConnector, admin.router(), routes.router()));
+        java.util.Map<Connector, Handler> byConnector = new java.util.LinkedHashMap<>();
+        for (Listener listener : listeners) {
+            byConnector.put(connector(server, http, settings.host(), listener.port()), listener.routes().router());
         }
+        server.setHandler(listeners.size() == 1 ? listeners.get(0).routes().router() : new ByListener(byConnector));
         server.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStopped(LifeCycle event) {
-                routes.close();
-                if (admin != null) {
-                    admin.close();
-                }
+                listeners.forEach(listener -> listener.routes().close());
             }
         });
         return server;
@@ -73,22 +72,16 @@ public final class HttpServer {
 
     /** Sends a request to the routes of the listener it came in on. */
     private static final class ByListener extends Handler.Abstract {
-        private final Connector admin;
-        private final Handler adminRoutes;
-        private final Handler routes;
+        private final java.util.Map<Connector, Handler> byConnector;
 
-        ByListener(Connector admin, Handler adminRoutes, Handler routes) {
-            this.admin = admin;
-            this.adminRoutes = adminRoutes;
-            this.routes = routes;
-            addBean(adminRoutes);
-            addBean(routes);
+        ByListener(java.util.Map<Connector, Handler> byConnector) {
+            this.byConnector = byConnector;
+            byConnector.values().forEach(this::addBean);
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            Handler target = request.getConnectionMetaData().getConnector() == admin ? adminRoutes : routes;
-            return target.handle(request, response, callback);
+            return byConnector.get(request.getConnectionMetaData().getConnector()).handle(request, response, callback);
         }
     }
 

@@ -105,6 +105,8 @@ final class Router extends Handler.Abstract {
     private final Failures failures;
     private final Metrics metrics;
     private final IdleReclaimer idle;
+    /** The access log: off unless --access-log turned its logger on. */
+    static final org.slf4j.Logger ACCESS_LOG = org.slf4j.LoggerFactory.getLogger("latchkey.access");
 
     Router(RequestBodies bodies, Failures failures, Metrics metrics, IdleReclaimer idle) {
         this.bodies = bodies;
@@ -161,14 +163,48 @@ final class Router extends Handler.Abstract {
         return call -> CompletableFuture.supplyAsync(() -> endpoint.handle(call), workers);
     }
 
+    /**
+     * One request in flight: what its answer needs (where to write it) and what is recorded when
+     * it is written (its route label for the metrics, when it began, its request id).
+     */
+    private record Exchange(Request request, Response response, Callback callback, long started, String requestId) {
+    }
+
+    /** A request id given by a proxy in front is kept if it is short and plain; else one is made. */
+    private static final java.util.regex.Pattern PLAIN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    static final String REQUEST_ID = "X-Request-Id";
+    /** The MDC key of the request id: the ECS field name, so JSON log lines carry it as such. */
+    static final String REQUEST_ID_MDC = "http.request.id";
+
+    private static String requestId(Request request) {
+        String given = request.getHeaders().get(REQUEST_ID);
+        if (given != null && PLAIN_ID.matcher(given).matches()) {
+            return given;
+        }
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         idle.touch();
+        Exchange exchange = new Exchange(request, response, callback, System.nanoTime(), requestId(request));
+        org.slf4j.MDC.put(REQUEST_ID_MDC, exchange.requestId());
+        try {
+            receive(exchange);
+        } finally {
+            org.slf4j.MDC.remove(REQUEST_ID_MDC);
+        }
+        return true;
+    }
+
+    private void receive(Exchange exchange) {
+        Request request = exchange.request();
         Match match = match(Request.getPathInContext(request));
         if (request.getLength() == 0
                 || request.getLength() < 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-            dispatch(request, response, callback, match, NO_BODY);
-            return true;
+            dispatch(exchange, match, NO_BODY);
+            return;
         }
         // Usually the body came with the headers and this completes at once, on this thread.
         CompletableFuture<byte[]> reading = BodyReader.read(request, bodies);
@@ -180,16 +216,15 @@ final class Router extends Handler.Abstract {
             try {
                 if (failure != null) {
                     String label = match == null ? UNMATCHED : match.resource().pattern();
-                    write(response, failures.reply(failure, request.getMethod(), Request.getPathInContext(request),
-                            label), callback);
+                    answer(exchange, label, failures.reply(failure, request.getMethod(),
+                            Request.getPathInContext(request), label));
                 } else {
-                    dispatch(request, response, callback, match, body);
+                    dispatch(exchange, match, body);
                 }
             } catch (Throwable e) {
-                callback.failed(e);
+                exchange.callback().failed(e);
             }
         });
-        return true;
     }
 
     private Match match(String path) {
@@ -224,10 +259,11 @@ final class Router extends Handler.Abstract {
         return parameters;
     }
 
-    private void dispatch(Request request, Response response, Callback callback, Match match, byte[] body) {
+    private void dispatch(Exchange exchange, Match match, byte[] body) {
+        Request request = exchange.request();
         String method = request.getMethod();
         if (match == null) {
-            write(response, ErrorResponses.reply(ErrorResponses.forStatus(404, "No such endpoint")), callback);
+            answer(exchange, UNMATCHED, ErrorResponses.reply(ErrorResponses.forStatus(404, "No such endpoint")));
             return;
         }
         Resource resource = match.resource();
@@ -235,11 +271,12 @@ final class Router extends Handler.Abstract {
         if (route == null && HttpMethod.HEAD.is(method)) {
             route = resource.byMethod().get("GET");
         }
+        String pattern = resource.pattern();
         if (route == null) {
             Reply refused = ErrorResponses.reply(ErrorResponses.forStatus(405, "Method not allowed on this endpoint"));
             Map<String, String> headers = new LinkedHashMap<>(refused.headers());
             headers.put("Allow", resource.allow());
-            write(response, new Reply(405, headers, refused.body()), callback);
+            answer(exchange, pattern, new Reply(405, headers, refused.body()));
             return;
         }
         CompletableFuture<Reply> answer;
@@ -249,15 +286,56 @@ final class Router extends Handler.Abstract {
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        String pattern = resource.pattern();
         answer.whenComplete((reply, failure) -> {
             try {
-                write(response, reply != null ? reply
-                        : failures.reply(failure, method, Request.getPathInContext(request), pattern), callback);
+                answer(exchange, pattern, reply != null ? reply
+                        : failures.reply(failure, method, Request.getPathInContext(request), pattern));
             } catch (RuntimeException e) {
-                callback.failed(e);
+                exchange.callback().failed(e);
             }
         });
+    }
+
+    /** Writes the answer with the request's id, and records it: the metrics, and the access log if on. */
+    private void answer(Exchange exchange, String label, Reply reply) {
+        exchange.response().getHeaders().put(REQUEST_ID, exchange.requestId());
+        write(exchange.response(), reply, exchange.callback());
+        long elapsed = System.nanoTime() - exchange.started();
+        metrics.request(label, exchange.request().getMethod(), reply.status(), elapsed);
+        if (ACCESS_LOG.isInfoEnabled()) {
+            access(exchange, reply, elapsed);
+        }
+    }
+
+    /**
+     * One access log line: method, path (never the query: it may carry codes or state), status,
+     * bytes, milliseconds, source address, request id. In JSON the same as ECS fields.
+     */
+    private static void access(Exchange exchange, Reply reply, long elapsed) {
+        Request request = exchange.request();
+        String path = Failures.printable(Request.getPathInContext(request));
+        if (path.length() > 200) {
+            path = path.substring(0, 200) + "...";
+        }
+        String source = Request.getRemoteAddr(request);
+        java.util.Map<String, String> before = org.slf4j.MDC.getCopyOfContextMap();
+        try {
+            org.slf4j.MDC.put(REQUEST_ID_MDC, exchange.requestId());
+            org.slf4j.MDC.put("http.request.method", request.getMethod());
+            org.slf4j.MDC.put("url.path", path);
+            org.slf4j.MDC.put("http.response.status_code", Integer.toString(reply.status()));
+            org.slf4j.MDC.put("http.response.body.bytes", Integer.toString(reply.body().length));
+            org.slf4j.MDC.put("event.duration", Long.toString(elapsed));
+            org.slf4j.MDC.put("client.address", source);
+            ACCESS_LOG.info("{} {} {} {} bytes {} ms {}", request.getMethod(), path, reply.status(),
+                    reply.body().length, String.format(java.util.Locale.ROOT, "%.2f", elapsed / 1e6), source);
+        } finally {
+            if (before == null) {
+                org.slf4j.MDC.clear();
+            } else {
+                org.slf4j.MDC.setContextMap(before);
+            }
+        }
     }
 
     /** Writes a reply: JSON unless its headers name another type; an empty body has no type. */

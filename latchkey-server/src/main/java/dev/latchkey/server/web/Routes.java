@@ -31,7 +31,9 @@ import dev.latchkey.server.signin.UserPages;
 import dev.latchkey.server.signin.Userinfo;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
@@ -70,36 +72,33 @@ public final class Routes implements AutoCloseable {
     private final IdleReclaimer idle = new IdleReclaimer();
     private final AuthenticationFailures authenticationFailures;
 
+    /** What a listener serves. */
+    public enum Part {
+        /** The OAuth endpoints, the sign-in pages, userinfo. */
+        TOKENS,
+        /** The dashboard and the admin API. */
+        DASHBOARD,
+        /** /health, /health/ready, /health/started, /health/live. */
+        HEALTH,
+        /** /metrics. */
+        METRICS
+    }
+
+    /** Everything on one listener. */
+    public static final Set<Part> EVERYTHING = EnumSet.allOf(Part.class);
+
     /**
-     * @param assembly the services, once assembled
-     * @param issuer   the issuer identifier, which prefixes every endpoint's absolute URI
+     * @param assembly      the services, once assembled
+     * @param issuer        the issuer identifier, which prefixes every endpoint's absolute URI
+     * @param parts         what this listener serves
+     * @param requirePushed every authorization request must be pushed (--require-par): the metadata says so
+     * @param metrics       the server's metrics, shared by all its listeners
      */
-    public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer) {
-        this(assembly, maxBodyBytes, issuer, Serves.BOTH);
-    }
-
-    /** What a listener serves: the token service and the dashboard, or one of them (--admin-port). */
-    public enum Serves {
-        BOTH, TOKEN_SERVICE, DASHBOARD;
-
-        boolean tokens() {
-            return this != DASHBOARD;
-        }
-
-        boolean dashboard() {
-            return this != TOKEN_SERVICE;
-        }
-    }
-
-    public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Serves serves) {
-        this(assembly, maxBodyBytes, issuer, serves, false);
-    }
-
-    /** @param requirePushed every authorization request must be pushed (--require-par): the metadata says so */
-    public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Serves serves,
-            boolean requirePushed) {
+    public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Set<Part> parts,
+            boolean requirePushed, Metrics metrics) {
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
-        Metrics metrics = new Metrics();
+        metrics.readFrom(() -> assembly.isDone() && !assembly.isCompletedExceptionally()
+                ? assembly.join().telemetry() : Telemetry.NONE);
         Executor workers = task -> assembly.join().workers().execute(task);
         // A burst of failed client authentication goes to the audit log, written on a store worker.
         this.authenticationFailures = new AuthenticationFailures((endpoint, clientId, source, failures) -> {
@@ -123,7 +122,7 @@ public final class Routes implements AutoCloseable {
         String registerUri = issuer + REGISTER;
 
         this.router = new Router(bodies, new Failures(metrics), metrics, idle);
-        if (serves.tokens()) {
+        if (parts.contains(Part.TOKENS)) {
             tokenService(assembly, bodies, metrics, workers, issuer, endpoints, registerUri, requirePushed);
             // The end users' side: the authorization endpoint, login and consent pages (RFC 6749 §4.1).
             UserPages users = new UserPages(() -> assembly.join().management(), () -> assembly.join().users(), issuer);
@@ -137,7 +136,7 @@ public final class Routes implements AutoCloseable {
                     .route(HttpMethod.POST, USERINFO, Router.onWorkers(call ->
                             userinfo.reply(call.header(HttpHeader.AUTHORIZATION), call.body()), workers));
         }
-        if (serves.dashboard()) {
+        if (parts.contains(Part.DASHBOARD)) {
             // The dashboard and the admin API (DESIGN.md): every route waits for the store or a password hash.
             Supplier<Management> management = () -> assembly.join().management();
             List<Route> routes = new ArrayList<>(new AdminApi(management, maxBodyBytes).routes());
@@ -146,14 +145,17 @@ public final class Routes implements AutoCloseable {
                 register(route, workers);
             }
         }
-        router.route(HttpMethod.GET, "/health", Router.onWorkers(call ->      // readiness: the database reads and writes
-                        HealthResponses.ready(assembly.join().ready().getAsBoolean()), workers))
-                .route(HttpMethod.GET, "/health/ready", Router.onWorkers(call ->  // the same, by its conventional name
-                        HealthResponses.ready(assembly.join().ready().getAsBoolean()), workers))
-                .route(HttpMethod.GET, "/health/started", Router.immediate(call -> // startup: store and keys opened
-                        HealthResponses.ready(assembly.isDone() && !assembly.isCompletedExceptionally())))
-                .route(HttpMethod.GET, "/health/live", Router.immediate(call -> HealthResponses.live()));  // liveness
-        if (serves.tokens()) {
+        if (parts.contains(Part.HEALTH)) {
+            // Readiness: the database reads and takes writes, a key signs, every migration is applied.
+            router.route(HttpMethod.GET, "/health", Router.onWorkers(call ->
+                            HealthResponses.ready(assembly.join().readiness().get()), workers))
+                    .route(HttpMethod.GET, "/health/ready", Router.onWorkers(call ->  // the same, by its conventional name
+                            HealthResponses.ready(assembly.join().readiness().get()), workers))
+                    .route(HttpMethod.GET, "/health/started", Router.immediate(call -> // startup: store and keys opened
+                            HealthResponses.ready(assembly.isDone() && !assembly.isCompletedExceptionally())))
+                    .route(HttpMethod.GET, "/health/live", Router.immediate(call -> HealthResponses.live()));  // liveness
+        }
+        if (parts.contains(Part.METRICS)) {
             router.route(HttpMethod.GET, "/metrics", Router.immediate(metrics::handle));                // Prometheus text format
         }
     }
@@ -173,7 +175,7 @@ public final class Routes implements AutoCloseable {
                     return logFailedAuthentication(TOKEN, request.credentials().clientId(), call.source(), () ->
                             assembly.join().pipelines().tokens().token(request.credentials(), request.grant()))
                             .thenApply(result -> {
-                                metrics.issued(request.grant(), result.tokens().format());
+                                metrics.issued(request.grant(), result.tokens().format(), result.client().clientId());
                                 Reply reply = TokenResponses.reply(result);
                                 // RFC 9700 §2.6: a page of the client's own (an origin of its redirect
                                 // URIs) may read the answer; no other.
@@ -289,6 +291,8 @@ public final class Routes implements AutoCloseable {
     private <T> CompletableFuture<T> logFailedAuthentication(String endpoint, String clientId, String source,
             Supplier<CompletableFuture<T>> request) {
         CompletableFuture<T> answer;
+        // The request's id, for the log line, which may be written on whichever thread failed it.
+        String requestId = org.slf4j.MDC.get(Router.REQUEST_ID_MDC);
         try {
             answer = request.get(); // a client checked on this thread fails here, not in the future
         } catch (RuntimeException e) {
@@ -299,7 +303,19 @@ public final class Routes implements AutoCloseable {
                     && wrapped.getCause() != null ? wrapped.getCause() : failure;
             if (cause instanceof dev.latchkey.core.error.OAuthException refused
                     && refused.error().code().equals("invalid_client")) {
-                authenticationFailures.failed(endpoint, clientId, source);
+                String before = org.slf4j.MDC.get(Router.REQUEST_ID_MDC);
+                if (requestId != null) {
+                    org.slf4j.MDC.put(Router.REQUEST_ID_MDC, requestId);
+                }
+                try {
+                    authenticationFailures.failed(endpoint, clientId, source);
+                } finally {
+                    if (before == null) {
+                        org.slf4j.MDC.remove(Router.REQUEST_ID_MDC);
+                    } else {
+                        org.slf4j.MDC.put(Router.REQUEST_ID_MDC, before);
+                    }
+                }
             }
         });
     }

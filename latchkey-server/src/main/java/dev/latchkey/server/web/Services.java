@@ -7,7 +7,7 @@ import dev.latchkey.server.signin.UserServices;
 import dev.latchkey.server.pipeline.Pipelines;
 import java.time.Clock;
 import java.util.concurrent.Executor;
-import java.util.function.BooleanSupplier;
+import java.util.Map;
 
 /**
  * What the routes serve, handed to the web layer by whoever assembles the service: the request
@@ -15,12 +15,13 @@ import java.util.function.BooleanSupplier;
  * management services of the dashboard and the admin API. The web layer asks nothing else of the
  * assembly.
  *
- * @param ready   true while the database answers reads and takes writes (it may wait for the database)
+ * @param readiness each readiness check by name (database, signing_key, migrations); it may wait for the database
  * @param workers where routes that wait for the store run, off the HTTP threads
  */
-public record Services(Pipelines pipelines, ClientRegistrar registrar, KeyManager keys, BooleanSupplier ready,
+public record Services(Pipelines pipelines, ClientRegistrar registrar, KeyManager keys,
+        java.util.function.Supplier<Map<String, Boolean>> readiness,
         Executor workers, Clock clock, Management management, UserServices users,
-        java.util.function.Consumer<dev.latchkey.core.audit.AuditEvent> audit) {
+        java.util.function.Consumer<dev.latchkey.core.audit.AuditEvent> audit, Telemetry telemetry) {
 
     /** Audit events stamped with this server's clock. */
     public dev.latchkey.core.audit.AuditEvents auditEvents() {

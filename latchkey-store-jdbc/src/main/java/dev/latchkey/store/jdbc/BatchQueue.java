@@ -50,6 +50,11 @@ final class BatchQueue<T> {
         }
     }
 
+    /** Items waiting for a thread. */
+    int waiting() {
+        return queue.size();
+    }
+
     void add(T item) {
         if (!running) {
             throw new StoreUnavailableException("the store is closed", null);

@@ -43,6 +43,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Dialect dialect;
     private final Supplier<Connection> connections;
     private final BatchQueue<Task<?>> queue;
+    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder batchedWrites = new java.util.concurrent.atomic.LongAdder();
     private final RepeatedFailureLog failureLog = new RepeatedFailureLog(LOG, "Write transaction failed", 10);
     private volatile long lastFailureNanos;
     private volatile long lastInsertNanos;
@@ -97,7 +99,22 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** Writes waiting for a writer thread. */
+    int queued() {
+        return queue.waiting();
+    }
+
+    long batches() {
+        return batches.sum();
+    }
+
+    long batchedWrites() {
+        return batchedWrites.sum();
+    }
+
     private void runBatch(Connection[] connection, List<Task<?>> batch) {
+        batches.increment();
+        batchedWrites.add(batch.size());
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
         try {

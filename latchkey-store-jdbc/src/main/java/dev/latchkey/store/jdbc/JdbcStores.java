@@ -188,6 +188,24 @@ public final class JdbcStores implements Stores {
         }
     }
 
+    /**
+     * For readiness: every migration this binary carries is applied and none failed. A newer
+     * schema (another node upgraded first; migrations only add) still counts as current.
+     */
+    public boolean migrationsCurrent() {
+        try {
+            return db.read(c -> {
+                try (var statement = c.createStatement();
+                     var rs = statement.executeQuery("SELECT MAX(CAST(version AS INTEGER)), SUM(CASE WHEN success"
+                             + " THEN 0 ELSE 1 END) FROM flyway_schema_history WHERE version IS NOT NULL")) {
+                    return rs.next() && rs.getInt(1) >= SCHEMA_VERSION && rs.getInt(2) == 0;
+                }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     public Dialect dialect() {
         return dialect;
     }
@@ -245,6 +263,11 @@ public final class JdbcStores implements Stores {
     @Override
     public dev.latchkey.core.store.DeclarationStore declarations() {
         return declarations;
+    }
+
+    /** The pool's and the writer's numbers, for the metrics. */
+    public StoreStats stats() {
+        return db.stats();
     }
 
     @Override

@@ -31,6 +31,14 @@ final class JdbcTransactor implements Transactor {
     private final Semaphore readPermits;
     private final GroupCommitWriter writer;
 
+    @Override
+    public StoreStats stats() {
+        com.zaxxer.hikari.HikariPoolMXBean pool = readers.getHikariPoolMXBean();
+        return pool == null ? new StoreStats(0, 0, 0, 0, writer.queued(), writer.batches(), writer.batchedWrites())
+                : new StoreStats(pool.getActiveConnections(), pool.getIdleConnections(), pool.getTotalConnections(),
+                        pool.getThreadsAwaitingConnection(), writer.queued(), writer.batches(), writer.batchedWrites());
+    }
+
     JdbcTransactor(Dialect dialect, String jdbcUrl, int poolSize) {
         int readPool = dialect == Dialect.SQLITE ? 16 : poolSize;
         HikariConfig config = new HikariConfig();

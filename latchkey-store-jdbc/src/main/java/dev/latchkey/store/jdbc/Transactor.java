@@ -14,6 +14,11 @@ interface Transactor extends AutoCloseable {
     /** {@link #write} without waiting: the future completes when the write is durable, or fails. */
     <T> CompletableFuture<T> writeAsync(SqlWork<T> work);
 
+    /** The pool's and the writer's numbers, for the metrics. */
+    default StoreStats stats() {
+        return StoreStats.NONE;
+    }
+
     <T> T read(SqlWork<T> work);
 
     boolean ping();
