@@ -9,6 +9,8 @@
 # `client secret add` after registration, and requests authenticate with the first.
 # SCENARIO: cc-jwt, cc-opaque (client credentials), introspect-jwt, introspect-opaque (256 tokens) or
 # refresh (rotation: each request spends the refresh token the previous response returned).
+# SEED_DIR=DIR starts every run on a copy of DIR (a data directory prepared beforehand, e.g. with a
+# million old audit entries for a run during the retention purge); SQLite only.
 # STORE=postgresql runs every variant on a schema of its own in PostgreSQL (LATCHKEY_BENCH_PG_URL,
 # default 127.0.0.1:5432/test as postgres), dropped after the run; the default is SQLite.
 # Each run starts the variant on a fresh data directory, warms it for WARMUP seconds (default
@@ -37,6 +39,7 @@ trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -n "$SCHEMA" ] && psql_test "D
 run() { # label jar jopts env secrets -> one result line
   local label=$1 jar=$2 jopts=$3 envs=$4 secrets=${5:-1} dir
   dir=$(mktemp -d /tmp/latchkey-ab.XXXXXX)
+  if [ -n "$SEED_DIR" ]; then cp -a "$SEED_DIR/." "$dir/"; fi
   local db=()
   if [ "$STORE" = postgresql ]; then
     SCHEMA=lk_ab_$$_$RANDOM; psql_test "CREATE SCHEMA $SCHEMA"; db=(LATCHKEY_DB_URL="$PG_BASE&currentSchema=$SCHEMA")
