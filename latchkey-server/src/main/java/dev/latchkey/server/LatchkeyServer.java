@@ -28,6 +28,7 @@ public final class LatchkeyServer implements AutoCloseable {
     private final int adminPort;
     private final int managementPort;
     private final String issuer;
+    private Tracer tracer;
 
     private LatchkeyServer(Assembly assembly, Server http, int port, int adminPort, int managementPort, String issuer) {
         this.managementPort = managementPort;
@@ -67,6 +68,7 @@ public final class LatchkeyServer implements AutoCloseable {
         Integer managementPort = config.managementPort() == null ? null
                 : config.managementPort() == 0 ? freePort(config.host()) : config.managementPort();
         LogbackConfigurator.accessLog(config.accessLog());
+        Tracer tracer = Tracer.start(config.otelEndpoint(), config.otelSampleRatio());
         Server http = HttpServer.create(config, listeners(config, services, issuer, port, adminPort, managementPort));        try {
             http.start();
         } catch (Exception e) {
@@ -97,8 +99,10 @@ public final class LatchkeyServer implements AutoCloseable {
         if (managementPort != null) {
             LOG.info("Metrics and health on http://{}:{}/metrics", config.host(), managementPort);
         }
-        return new LatchkeyServer(assembled, http, port, adminPort == null ? port : adminPort,
+        LatchkeyServer server = new LatchkeyServer(assembled, http, port, adminPort == null ? port : adminPort,
                 managementPort == null ? port : managementPort, issuer);
+        server.tracer = tracer;
+        return server;
     }
 
     /**
@@ -193,5 +197,8 @@ public final class LatchkeyServer implements AutoCloseable {
     public void close() {
         stop(http);
         assembly.close();
+        if (tracer != null) {
+            tracer.close();
+        }
     }
 }

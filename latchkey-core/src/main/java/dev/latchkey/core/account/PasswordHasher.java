@@ -85,7 +85,12 @@ public final class PasswordHasher {
         return parsed == null || !parsed.cost().equals(cost);
     }
 
+    /** One Argon2id derivation, in a trace span of its own when tracing is on (it is the sign-in's cost). */
     private byte[] derive(char[] password, byte[] salt, Cost with, int length) {
+        return dev.latchkey.core.trace.Tracing.inSpan("password.argon2id", () -> deriveNow(password, salt, with, length));
+    }
+
+    private byte[] deriveNow(char[] password, byte[] salt, Cost with, int length) {
         try {
             if (!permits.tryAcquire(10, TimeUnit.SECONDS)) {
                 throw new Busy();

@@ -126,6 +126,16 @@ final class ConfigOptions {
                     + " client_id=\"other\" (LATCHKEY_METRICS_CLIENT_LIMIT; default ${DEFAULT-VALUE}).")
     int metricsClientLimit;
 
+    @Option(names = "--otel-endpoint", defaultValue = "${env:LATCHKEY_OTEL_ENDPOINT}",
+            description = "Send OpenTelemetry trace spans to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318"
+                    + " (LATCHKEY_OTEL_ENDPOINT; default off).")
+    String otelEndpoint;
+
+    @Option(names = "--otel-sample-ratio", defaultValue = "${env:LATCHKEY_OTEL_SAMPLE_RATIO:-0.05}",
+            description = "Share of new traces sampled, 0 to 1; a caller's sampled trace is always followed"
+                    + " (LATCHKEY_OTEL_SAMPLE_RATIO; default ${DEFAULT-VALUE}).")
+    double otelSampleRatio;
+
     ServerConfig toConfig() {
         applyLogLevel(logLevel);
         range("--audit-retention-days", "LATCHKEY_AUDIT_RETENTION_DAYS", auditRetentionDays, 1, 3650);
@@ -150,6 +160,14 @@ final class ConfigOptions {
         }
         if (managementPort != null) {
             range("--management-port", "LATCHKEY_MANAGEMENT_PORT", managementPort, 0, 65535);
+        }
+        if (otelSampleRatio < 0 || otelSampleRatio > 1 || Double.isNaN(otelSampleRatio)) {
+            throw new IllegalArgumentException("--otel-sample-ratio (or LATCHKEY_OTEL_SAMPLE_RATIO) must be between 0"
+                    + " and 1, not " + otelSampleRatio);
+        }
+        if (blankToNull(otelEndpoint) != null && !otelEndpoint.trim().matches("https?://[^\\s?#]+")) {
+            throw new IllegalArgumentException("--otel-endpoint (or LATCHKEY_OTEL_ENDPOINT) must be an http(s) URL"
+                    + " such as http://127.0.0.1:4318, not " + otelEndpoint);
         }
         range("--metrics-client-limit", "LATCHKEY_METRICS_CLIENT_LIMIT", metricsClientLimit, 0, 10_000);
         if (blankToNull(issuer) != null) {
@@ -182,6 +200,8 @@ final class ConfigOptions {
                 .managementPort(managementPort)
                 .accessLog(accessLog)
                 .metricsClientLimit(metricsClientLimit)
+                .otelEndpoint(blankToNull(otelEndpoint))
+                .otelSampleRatio(otelSampleRatio)
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();

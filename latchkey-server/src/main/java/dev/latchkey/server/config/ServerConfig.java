@@ -30,6 +30,8 @@ import java.time.Duration;
  *                           are served with the token service
  * @param accessLog          one log line per request (logger {@code latchkey.access})
  * @param metricsClientLimit clients named in the per-client token counter; the rest count as "other"
+ * @param otelEndpoint       an OTLP/HTTP collector to send trace spans to; null: no tracing
+ * @param otelSampleRatio    the share of new traces sampled (a caller's sampled trace is always followed)
  */
 public record ServerConfig(
         String host,
@@ -58,7 +60,9 @@ public record ServerConfig(
         String auditLog,
         Integer managementPort,
         boolean accessLog,
-        int metricsClientLimit) {
+        int metricsClientLimit,
+        String otelEndpoint,
+        double otelSampleRatio) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -222,6 +226,8 @@ public record ServerConfig(
         private Integer managementPort;
         private boolean accessLog;
         private int metricsClientLimit = 500;
+        private String otelEndpoint;
+        private double otelSampleRatio = 0.05;
 
         private Builder() {
         }
@@ -254,6 +260,18 @@ public record ServerConfig(
             managementPort = c.managementPort;
             accessLog = c.accessLog;
             metricsClientLimit = c.metricsClientLimit;
+            otelEndpoint = c.otelEndpoint;
+            otelSampleRatio = c.otelSampleRatio;
+        }
+
+        public Builder otelEndpoint(String value) {
+            otelEndpoint = value;
+            return this;
+        }
+
+        public Builder otelSampleRatio(double value) {
+            otelSampleRatio = value;
+            return this;
         }
 
         public Builder managementPort(Integer value) {
@@ -396,7 +414,7 @@ public record ServerConfig(
                     audience, limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize,
                     maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
                     bootstrapAdminPassword, users, auditRetention, auditLog, managementPort, accessLog,
-                    metricsClientLimit);
+                    metricsClientLimit, otelEndpoint, otelSampleRatio);
         }
     }
 }

@@ -38,15 +38,19 @@ public final class StoreWorkers implements Executor, AutoCloseable {
     /** Runs {@code work} with the logging context (the request id) of the thread that handed it over. */
     @Override
     public void execute(Runnable work) {
+        if (dev.latchkey.core.trace.Tracing.enabled()) {
+            work = io.opentelemetry.context.Context.current().wrap(work); // the request's trace comes along
+        }
         java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
         if (context == null || context.isEmpty()) {
             pool.execute(work);
             return;
         }
+        Runnable traced = work;
         pool.execute(() -> {
             org.slf4j.MDC.setContextMap(context);
             try {
-                work.run();
+                traced.run();
             } finally {
                 org.slf4j.MDC.clear();
             }

@@ -94,6 +94,26 @@ public final class TokenPipeline {
      * {@link dev.latchkey.core.store.StoreUnavailableException} (503).
      */
     public CompletableFuture<GrantResult> token(ClientCredentials credentials, GrantRequest grant) {
+        if (!dev.latchkey.core.trace.Tracing.enabled()) {
+            return counted(credentials, grant);
+        }
+        // A span from authentication to the written answer (the reads and the write are its children or links).
+        io.opentelemetry.api.trace.Span span = dev.latchkey.core.trace.Tracing.tracer().spanBuilder("oauth2.token")
+                .setAttribute("oauth2.grant_type", grant.type().wireName())
+                .setAttribute("oauth2.client_id", String.valueOf(credentials.clientId())).startSpan();
+        try (var scope = span.makeCurrent()) {
+            return counted(credentials, grant).whenComplete((issued, failure) -> {
+                if (failure != null) {
+                    Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+                    span.setAttribute("oauth2.error", cause instanceof OAuthException refused
+                            ? refused.error().code() : cause.getClass().getSimpleName());
+                }
+                span.end();
+            });
+        }
+    }
+
+    private CompletableFuture<GrantResult> counted(ClientCredentials credentials, GrantRequest grant) {
         CompletableFuture<GrantResult> result =
                 authentication.authenticate(credentials).thenCompose(client -> grant(client, grant, true));
         if (!usage.enabled()) {

@@ -167,7 +167,31 @@ final class Router extends Handler.Abstract {
      * One request in flight: what its answer needs (where to write it) and what is recorded when
      * it is written (its route label for the metrics, when it began, its request id).
      */
-    private record Exchange(Request request, Response response, Callback callback, long started, String requestId) {
+    private record Exchange(Request request, Response response, Callback callback, long started, String requestId,
+            io.opentelemetry.api.trace.Span span) {
+    }
+
+    /** Reads W3C trace context (traceparent, tracestate) from a request's headers. */
+    private static final io.opentelemetry.context.propagation.TextMapGetter<Request> HEADERS =
+            new io.opentelemetry.context.propagation.TextMapGetter<>() {
+                @Override
+                public Iterable<String> keys(Request request) {
+                    return request.getHeaders().getFieldNamesCollection();
+                }
+
+                @Override
+                public String get(Request request, String key) {
+                    return request == null ? null : request.getHeaders().get(key);
+                }
+            };
+
+    /** The request's server span, a child of the caller's trace if it sent one (W3C Trace Context). */
+    private static io.opentelemetry.api.trace.Span serverSpan(Request request) {
+        io.opentelemetry.context.Context parent = io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator
+                .getInstance().extract(io.opentelemetry.context.Context.root(), request, HEADERS);
+        return dev.latchkey.core.trace.Tracing.tracer().spanBuilder(request.getMethod()).setParent(parent)
+                .setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER)
+                .setAttribute("http.request.method", request.getMethod()).startSpan();
     }
 
     /** A request id given by a proxy in front is kept if it is short and plain; else one is made. */
@@ -188,12 +212,18 @@ final class Router extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         idle.touch();
-        Exchange exchange = new Exchange(request, response, callback, System.nanoTime(), requestId(request));
+        boolean traced = dev.latchkey.core.trace.Tracing.enabled();
+        Exchange exchange = new Exchange(request, response, callback, System.nanoTime(), requestId(request),
+                traced ? serverSpan(request) : io.opentelemetry.api.trace.Span.getInvalid());
         org.slf4j.MDC.put(REQUEST_ID_MDC, exchange.requestId());
-        try {
+        if (traced) {
+            org.slf4j.MDC.put("trace.id", exchange.span().getSpanContext().getTraceId());
+        }
+        try (io.opentelemetry.context.Scope scope = traced ? exchange.span().makeCurrent() : null) {
             receive(exchange);
         } finally {
             org.slf4j.MDC.remove(REQUEST_ID_MDC);
+            org.slf4j.MDC.remove("trace.id");
         }
         return true;
     }
@@ -302,6 +332,17 @@ final class Router extends Handler.Abstract {
         write(exchange.response(), reply, exchange.callback());
         long elapsed = System.nanoTime() - exchange.started();
         metrics.request(label, exchange.request().getMethod(), reply.status(), elapsed);
+        if (exchange.span().getSpanContext().isValid()) {
+            io.opentelemetry.api.trace.Span span = exchange.span();
+            span.updateName(exchange.request().getMethod() + " " + label);
+            span.setAttribute("http.route", label);
+            span.setAttribute("http.response.status_code", reply.status());
+            span.setAttribute("http.request.id", exchange.requestId());
+            if (reply.status() >= 500) {
+                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+            }
+            span.end();
+        }
         if (ACCESS_LOG.isInfoEnabled()) {
             access(exchange, reply, elapsed);
         }

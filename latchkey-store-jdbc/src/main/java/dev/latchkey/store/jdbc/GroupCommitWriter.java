@@ -37,8 +37,12 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final int MAX_BATCH = 256;
     private static final long SUBMIT_TIMEOUT_SECONDS = 30;
 
-    private record Task<T>(SqlWork<T> work, CompletableFuture<T> result) {
+    /** A write, its result, and the trace context it was asked for in (null when tracing is off). */
+    private record Task<T>(SqlWork<T> work, CompletableFuture<T> result, io.opentelemetry.api.trace.SpanContext asker) {
     }
+
+    /** Links from a batch's span to the requests it wrote for: at most this many. */
+    private static final int MAX_LINKS = 128;
 
     private final Dialect dialect;
     private final Supplier<Connection> connections;
@@ -72,7 +76,8 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> enqueue(SqlWork<T> work) {
-        Task<T> task = new Task<>(work, new CompletableFuture<>());
+        Task<T> task = new Task<>(work, new CompletableFuture<>(), dev.latchkey.core.trace.Tracing.enabled()
+                ? io.opentelemetry.api.trace.Span.current().getSpanContext() : null);
         try {
             queue.add(task);
         } catch (StoreUnavailableException full) {
@@ -112,9 +117,46 @@ final class GroupCommitWriter implements AutoCloseable {
         return batchedWrites.sum();
     }
 
+    /**
+     * One group commit, in a trace span of its own ({@code db.write}) when tracing is on: it serves
+     * many requests, so instead of a parent it has a link to each request's span.
+     */
     private void runBatch(Connection[] connection, List<Task<?>> batch) {
         batches.increment();
         batchedWrites.add(batch.size());
+        if (!dev.latchkey.core.trace.Tracing.enabled()) {
+            runBatchNow(connection, batch);
+            return;
+        }
+        var builder = dev.latchkey.core.trace.Tracing.tracer().spanBuilder("db.write")
+                .setAttribute("db.operation.batch.size", batch.size());
+        // The first sampled request is its parent (so a traced request always shows its write); the rest are links.
+        io.opentelemetry.api.trace.SpanContext parent = null;
+        int links = 0;
+        for (Task<?> task : batch) {
+            if (task.asker() == null || !task.asker().isValid()) {
+                continue;
+            }
+            if (parent == null && task.asker().isSampled()) {
+                parent = task.asker();
+            } else if (links++ < MAX_LINKS) {
+                builder.addLink(task.asker());
+            }
+        }
+        if (parent == null) {
+            builder.setNoParent();
+        } else {
+            builder.setParent(io.opentelemetry.context.Context.root().with(io.opentelemetry.api.trace.Span.wrap(parent)));
+        }
+        io.opentelemetry.api.trace.Span span = builder.startSpan();
+        try {
+            runBatchNow(connection, batch);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void runBatchNow(Connection[] connection, List<Task<?>> batch) {
         Object[] results = new Object[batch.size()];
         Throwable[] failures = new Throwable[batch.size()];
         try {

@@ -98,8 +98,13 @@ final class JdbcTransactor implements Transactor {
         return writer.submitAsync(work);
     }
 
+    /** A read: in a trace span of its own ({@code db.read}, a child of the request's) when tracing is on. */
     @Override
     public <T> T read(SqlWork<T> work) {
+        return dev.latchkey.core.trace.Tracing.inSpan("db.read", () -> readNow(work));
+    }
+
+    private <T> T readNow(SqlWork<T> work) {
         try {
             if (!readPermits.tryAcquire(2, TimeUnit.SECONDS)) {
                 throw new dev.latchkey.core.store.StoreUnavailableException("no database connection free", null);
