@@ -41,14 +41,19 @@ mkdir -p "$ROOT/opt/latchkey" "$ROOT/tmp" "$ROOT/var/lib/latchkey" "$ROOT/etc"
 cp -a "$OUT/latchkey/runtime" "$ROOT/opt/latchkey/runtime"
 # Only the libraries a server loads (java.desktop is in the runtime for java.beans; its AWT libraries,
 # which would bring X11, are never loaded and their dependencies are left out).
+# And SQLite's JDBC driver's own native library, which it unpacks from the jar into /tmp at run time.
+NATIVE=$(mktemp -d)
+unzip -q -o "$JAR" 'org/sqlite/native/Linux/x86_64/libsqlitejdbc.so' -d "$NATIVE"
+{ find "$NATIVE" -name '*.so' -print0
 find "$ROOT/opt/latchkey/runtime" -type f \( -path '*/bin/*' -o -name libjvm.so -o -name libjli.so \
     -o -name libjava.so -o -name libnet.so -o -name libnio.so -o -name libzip.so -o -name libjimage.so \
-    -o -name libverify.so -o -name libextnet.so -o -name 'libmanagement*.so' -o -name libj2gss.so \) -print0 \
+    -o -name libverify.so -o -name libextnet.so -o -name 'libmanagement*.so' -o -name libj2gss.so \) -print0; } \
   | xargs -0 ldd 2>/dev/null | awk '/=> \//{print $3} /^\s*\/.*ld-linux/{print $1}' | sort -u \
   | while read -r lib; do
       mkdir -p "$ROOT$(dirname "$lib")"
       cp -L "$lib" "$ROOT$lib"
     done
+rm -rf "$NATIVE"
 # A user for the JVM to name (it runs as 65532, no shell, no home but the data directory).
 printf 'root:x:0:0:root:/root:/sbin/nologin\nlatchkey:x:65532:65532:latchkey:/var/lib/latchkey:/sbin/nologin\n' > "$ROOT/etc/passwd"
 printf 'root:x:0:\nlatchkey:x:65532:\n' > "$ROOT/etc/group"
