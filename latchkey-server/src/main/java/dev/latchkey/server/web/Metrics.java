@@ -41,8 +41,8 @@ import java.util.function.Supplier;
  *     a fixed list, never from the request, so no request can add a series.</li>
  * <li>{@code latchkey_tokens_issued_total} by grant type and format; {@code
  *     latchkey_client_tokens_issued_total} by client, for at most {@code clientLimit} clients (the
- *     first to get a token since the start; a client once named stays named, so every series only
- *     grows), the others summed as {@code client_id="other"}.</li>
+ *     busiest since the previous scrape; a series counts only while its client is named, so none ever
+ *     goes down), the others summed as {@code client_id="other"}.</li>
  * <li>{@code latchkey_oauth_errors_total} by endpoint and error code; {@code
  *     latchkey_refresh_token_reuse_detected_total}.</li>
  * <li>{@code latchkey_signing_key_age_seconds} by key, algorithm and status; the store's pool,
@@ -101,8 +101,16 @@ public final class Metrics {
     private final Map<RequestKey, Latency> requests = new ConcurrentHashMap<>();
     private final Map<List<String>, LongAdder> issued = new ConcurrentHashMap<>();
     private final Map<List<String>, LongAdder> errors = new ConcurrentHashMap<>();
+    /** Every client's tokens since the start: what the busiest are chosen by. */
     private final Map<String, LongAdder> perClient = new ConcurrentHashMap<>();
-    private final LongAdder allClients = new LongAdder();
+    /** Each client's count when the busiest were last chosen. */
+    private final Map<String, Long> atLastChoice = new java.util.HashMap<>();
+    /** The named clients: their series count the tokens they got while named. */
+    private final Map<String, LongAdder> named = new ConcurrentHashMap<>();
+    /** The series of clients named before, kept so a client named again goes on from where it was. */
+    private final Map<String, LongAdder> series = new ConcurrentHashMap<>();
+    /** Tokens of clients that were not named when they got them. */
+    private final LongAdder other = new LongAdder();
     private final AtomicInteger bodiesPending = new AtomicInteger();
     private volatile Supplier<Telemetry> telemetry = () -> Telemetry.NONE;
     private final CompletableFuture<PrometheusMeterRegistry> registry = new CompletableFuture<>();
@@ -151,15 +159,21 @@ public final class Metrics {
 
     void issued(GrantRequest grant, TokenFormat format, String clientId) {
         increment(issued, List.of(format.wireName(), grant.type().wireName()));
-        allClients.increment();
         LongAdder client = perClient.get(clientId);
         if (client == null) {
-            if (perClient.size() >= clientLimit) {
-                return; // counted as other
-            }
             client = perClient.computeIfAbsent(clientId, id -> new LongAdder());
         }
         client.increment();
+        LongAdder shown = named.get(clientId);
+        if (shown == null && named.size() < clientLimit) {
+            // Room left: named at once (so with fewer clients than the limit every token is in its series).
+            shown = named.computeIfAbsent(clientId, id -> series.computeIfAbsent(id, k -> new LongAdder()));
+        }
+        if (shown != null) {
+            shown.increment();
+        } else {
+            other.increment();
+        }
     }
 
     void error(String endpoint, String code) {
@@ -258,24 +272,38 @@ public final class Metrics {
     }
 
     /**
-     * The per-client counter: the first {@code clientLimit} clients to get a token since the start
-     * are named (busy clients ask first), each with all its tokens; {@code other} counts the rest.
-     * A name is never dropped, so every series only grows. A race at the limit may name a few more.
+     * The per-client counter. With more clients than the limit, each scrape names the busiest since the
+     * previous one (by tokens in between); a named client's series counts the tokens it got while named,
+     * {@code other} those of clients that were not, so no series ever goes down. A client that is no
+     * longer among the busiest is not shown (its series goes stale) and goes on from its last value if
+     * it comes back.
      */
     private void clients(StringBuilder out) {
-        long total = allClients.sum();
-        Map<String, Long> counts = new TreeMap<>();
-        perClient.forEach((clientId, count) -> counts.put(clientId, count.sum()));
-        family(out, "latchkey_client_tokens_issued_total", "counter", "Tokens issued per client, for the first "
-                + clientLimit + " clients since the start (--metrics-client-limit); the rest as client_id=\"other\"");
-        long namedSum = 0;
-        for (Map.Entry<String, Long> entry : counts.entrySet()) {
-            out.append("latchkey_client_tokens_issued_total{client_id=\"").append(escape(entry.getKey())).append("\"} ")
-                    .append(entry.getValue()).append('\n');
-            namedSum += entry.getValue();
+        synchronized (atLastChoice) {
+            List<Map.Entry<String, Long>> recent = new ArrayList<>();
+            perClient.forEach((clientId, count) -> {
+                long now = count.sum();
+                recent.add(Map.entry(clientId, now - atLastChoice.getOrDefault(clientId, 0L)));
+                atLastChoice.put(clientId, now);
+            });
+            if (recent.size() > clientLimit) {
+                recent.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+                Set<String> busiest = new java.util.HashSet<>();
+                recent.stream().limit(clientLimit).forEach(e -> busiest.add(e.getKey()));
+                named.keySet().retainAll(busiest);
+                busiest.forEach(id -> named.computeIfAbsent(id, k -> series.computeIfAbsent(k, x -> new LongAdder())));
+                if (series.size() > 4L * clientLimit) {
+                    series.keySet().retainAll(named.keySet()); // bounded: one named again starts from 0 (a reset)
+                }
+            }
         }
-        out.append("latchkey_client_tokens_issued_total{client_id=\"other\"} ").append(Math.max(0, total - namedSum))
-                .append('\n');
+        family(out, "latchkey_client_tokens_issued_total", "counter", "Tokens issued per client while it was among the "
+                + clientLimit + " busiest (--metrics-client-limit); the others as client_id=\"other\"");
+        for (Map.Entry<String, LongAdder> entry : new TreeMap<>(named).entrySet()) {
+            out.append("latchkey_client_tokens_issued_total{client_id=\"").append(escape(entry.getKey())).append("\"} ")
+                    .append(entry.getValue().sum()).append('\n');
+        }
+        out.append("latchkey_client_tokens_issued_total{client_id=\"other\"} ").append(other.sum()).append('\n');
     }
 
     private void keys(StringBuilder out, List<KeyRing.KeyState> keys) {

@@ -215,17 +215,26 @@ final class Router extends Handler.Abstract {
         boolean traced = dev.latchkey.core.trace.Tracing.enabled();
         Exchange exchange = new Exchange(request, response, callback, System.nanoTime(), requestId(request),
                 traced ? serverSpan(request) : io.opentelemetry.api.trace.Span.getInvalid());
+        inContext(exchange, () -> receive(exchange));
+        return true;
+    }
+
+    /**
+     * Runs {@code work} (on whichever thread) with the request's id in the logging context and its
+     * span current, so log lines and child spans written meanwhile belong to the request.
+     */
+    private static void inContext(Exchange exchange, Runnable work) {
+        boolean traced = exchange.span().getSpanContext().isValid();
         org.slf4j.MDC.put(REQUEST_ID_MDC, exchange.requestId());
         if (traced) {
             org.slf4j.MDC.put("trace.id", exchange.span().getSpanContext().getTraceId());
         }
         try (io.opentelemetry.context.Scope scope = traced ? exchange.span().makeCurrent() : null) {
-            receive(exchange);
+            work.run();
         } finally {
             org.slf4j.MDC.remove(REQUEST_ID_MDC);
             org.slf4j.MDC.remove("trace.id");
         }
-        return true;
     }
 
     private void receive(Exchange exchange) {
@@ -242,7 +251,8 @@ final class Router extends Handler.Abstract {
             metrics.bodyPending();
             reading.whenComplete((body, failure) -> metrics.bodyArrived());
         }
-        reading.whenComplete((body, failure) -> {
+        // Completes on this thread if the body came with the headers, else on the one that read its end.
+        reading.whenComplete((body, failure) -> inContext(exchange, () -> {
             try {
                 if (failure != null) {
                     String label = match == null ? UNMATCHED : match.resource().pattern();
@@ -254,7 +264,7 @@ final class Router extends Handler.Abstract {
             } catch (Throwable e) {
                 exchange.callback().failed(e);
             }
-        });
+        }));
     }
 
     private Match match(String path) {
