@@ -35,26 +35,38 @@ final class JdbcAuditStore implements AuditStore {
     @Override
     public long append(AuditEvent event) {
         return db.write(c -> {
-            append(c, event);
-            return 0L;
+            // RETURNING: PostgreSQL and SQLite (3.35 and later) both answer the seq they gave it.
+            try (PreparedStatement ps = c.prepareStatement(INSERT + " RETURNING seq")) {
+                bind(ps, event);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
         });
     }
 
+    private static final String INSERT = "INSERT INTO audit_events (at, actor, action, target_kind, target_id,"
+            + " owner_id, before_json, after_json, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     /** Appends inside the caller's transaction. */
     void append(Connection c, AuditEvent event) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_events (at, actor, action, target_kind,"
-                + " target_id, owner_id, before_json, after_json, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setLong(1, event.at().toEpochMilli());
-            ps.setString(2, event.actor());
-            ps.setString(3, event.action());
-            ps.setString(4, event.targetKind());
-            ps.setString(5, event.targetId());
-            ps.setString(6, event.ownerId());
-            ps.setString(7, event.before());
-            ps.setString(8, event.after());
-            ps.setString(9, event.source());
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            bind(ps, event);
             ps.executeUpdate();
         }
+    }
+
+    private static void bind(PreparedStatement ps, AuditEvent event) throws SQLException {
+        ps.setLong(1, event.at().toEpochMilli());
+        ps.setString(2, event.actor());
+        ps.setString(3, event.action());
+        ps.setString(4, event.targetKind());
+        ps.setString(5, event.targetId());
+        ps.setString(6, event.ownerId());
+        ps.setString(7, event.before());
+        ps.setString(8, event.after());
+        ps.setString(9, event.source());
     }
 
     @Override

@@ -34,6 +34,19 @@ class PostgresStoreTest extends JdbcStoreContractTest {
         }
     }
 
+    /** The client search's trigram index, where pg_trgm may be used (it may here: the tests run as postgres). */
+    @Test
+    void aTrigramIndexServesTheClientSearchAndOpeningAgainKeepsIt() throws Exception {
+        try (JdbcStores again = JdbcStores.open(database.url());
+             java.sql.Connection c = java.sql.DriverManager.getConnection(database.url());
+             var rs = c.createStatement().executeQuery("SELECT indexdef FROM pg_indexes WHERE tablename = 'clients'"
+                     + " AND schemaname = current_schema() AND indexname = 'clients_name_trgm'")) {
+            assertThat(rs.next()).as("the index exists").isTrue();
+            assertThat(rs.getString(1)).contains("USING gin").contains("gin_trgm_ops");
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
     @Test
     void purgesRunningOnSeveralNodesAtOnceShareTheWorkWhileRotationsGoOn() throws Exception {
         int expired = 6_000;
