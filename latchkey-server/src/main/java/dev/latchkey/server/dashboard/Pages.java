@@ -53,7 +53,9 @@ public final class Pages {
     public static final String INVITATION = BASE + "/invitation/";
     static final String PRE_SESSION_COOKIE = "latchkey_form";
     private static final int PAGE = 50;
-    private static final List<String> ASSETS = List.of("latchkey.css", "favicon.svg");
+    private static final List<String> ASSETS = List.of("latchkey.css", "favicon.svg", "htmx.min.js");
+    /** htmx from its WebJar (the version of the POM's dependency). */
+    static final String HTMX = "/META-INF/resources/webjars/htmx.org/2.0.8/dist/htmx.min.js";
     private static final Map<String, String> NOTICES = Map.ofEntries(
             Map.entry("saved", "Saved."),
             Map.entry("scopes", "Scopes saved."),
@@ -777,12 +779,13 @@ public final class Pages {
         if (!ASSETS.contains(file)) {
             return message(404, "Not Found", "There is no such file.", null);
         }
-        try (InputStream in = Pages.class.getResourceAsStream("/dashboard/" + file)) {
+        try (InputStream in = Pages.class.getResourceAsStream(file.equals("htmx.min.js") ? HTMX : "/dashboard/" + file)) {
             if (in == null) {
                 throw new IllegalStateException(file + " is missing from the build");
             }
             Map<String, String> headers = Views.securityHeaders();
-            headers.put("Content-Type", file.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml");
+            headers.put("Content-Type", file.endsWith(".css") ? "text/css; charset=utf-8"
+                    : file.endsWith(".js") ? "text/javascript; charset=utf-8" : "image/svg+xml");
             headers.put("Cache-Control", "public, max-age=3600");
             return new Reply(200, headers, in.readAllBytes());
         } catch (IOException e) {
