@@ -104,13 +104,31 @@ public final class CodeFlowLoad {
      */
     private static void wrk(String base, String script, int seconds, Map<String, String> environment)
             throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         for (int duration : new int[] {5, seconds}) {
             ProcessBuilder wrk = new ProcessBuilder("wrk", "-t2", "-c" + System.getenv().getOrDefault("CONNS", "64"), "-d" + duration + "s", "-s",
                     "latchkey-bench/load/" + script, base + (script.equals("post.lua") ? "/oauth2/token" : ""))
-                    .inheritIO();
+                    .redirectErrorStream(true);
             wrk.environment().putAll(environment);
-            if (wrk.start().waitFor() != 0) {
+            long cpuBefore = os.getProcessCpuTime();
+            Process running = wrk.start();
+            String output = new String(running.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            long serverCpu = os.getProcessCpuTime() - cpuBefore;
+            System.out.print(output);
+            if (running.waitFor() != 0) {
                 throw new IllegalStateException("wrk failed");
+            }
+            // The server's own CPU (this JVM: the load generator is wrk, another process): what one unit
+            // of work costs it, and so what two cores given to the server alone would do.
+            java.util.regex.Matcher exchanges = java.util.regex.Pattern.compile("exchanges (\\d+) in").matcher(output);
+            java.util.regex.Matcher requests = java.util.regex.Pattern.compile("(\\d+) requests in").matcher(output);
+            long units = exchanges.find() ? Long.parseLong(exchanges.group(1))
+                    : requests.find() ? Long.parseLong(requests.group(1)) : 0;
+            if (units > 0) {
+                double micros = serverCpu / 1e3 / units;
+                System.out.printf("server CPU %.1f s in %d s; %.0f us per %s: %.0f per second on 2 cores of its own%n",
+                        serverCpu / 1e9, duration, micros, script.equals("code.lua") ? "exchange" : "request",
+                        2e6 / micros);
             }
         }
     }
