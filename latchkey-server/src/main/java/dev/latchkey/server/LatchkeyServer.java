@@ -4,6 +4,7 @@ import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.dashboard.Pages;
 import dev.latchkey.server.web.HttpServer;
 import dev.latchkey.server.web.Metrics;
+import dev.latchkey.server.web.Tls;
 import dev.latchkey.server.web.Routes;
 import dev.latchkey.server.web.Services;
 import java.io.IOException;
@@ -29,6 +30,7 @@ public final class LatchkeyServer implements AutoCloseable {
     private final int managementPort;
     private final String issuer;
     private Tracer tracer;
+    private Tls tls;
 
     private LatchkeyServer(Assembly assembly, Server http, int port, int adminPort, int managementPort, String issuer) {
         this.managementPort = managementPort;
@@ -69,7 +71,12 @@ public final class LatchkeyServer implements AutoCloseable {
                 : config.managementPort() == 0 ? freePort(config.host()) : config.managementPort();
         LogbackConfigurator.accessLog(config.accessLog());
         Tracer tracer = Tracer.start(config.otelEndpoint(), config.otelSampleRatio());
-        Server http = HttpServer.create(config, listeners(config, services, issuer, port, adminPort, managementPort));        try {
+        Tls tls = tls(config, issuer);
+        if (tls == null && !isLoopback(config.host())) {
+            LOG.warn("Serving plain HTTP on {}: secrets and tokens cross the network unencrypted. Use --tls-cert and"
+                    + " --tls-key, or a proxy that terminates TLS in front of a loopback --host", config.host());
+        }
+        Server http = HttpServer.create(config, listeners(config, services, issuer, port, adminPort, managementPort), tls);        try {
             http.start();
         } catch (Exception e) {
             stop(http);
@@ -89,7 +96,8 @@ public final class LatchkeyServer implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("Latchkey listening on http://{}:{} (issuer {}, data in {}; JVM up {} ms)", config.host(), port,
+        LOG.info("Latchkey listening on {}://{}:{} (issuer {}, data in {}; JVM up {} ms)", config.tls() ? "https" : "http",
+                config.host(), port,
                 issuer, config.dbUrl() == null ? config.dataDir().toAbsolutePath().normalize()
                         : "the configured database",
                 uptimeMillis());
@@ -102,7 +110,27 @@ public final class LatchkeyServer implements AutoCloseable {
         LatchkeyServer server = new LatchkeyServer(assembled, http, port, adminPort == null ? port : adminPort,
                 managementPort == null ? port : managementPort, issuer);
         server.tracer = tracer;
+        server.tls = tls;
         return server;
+    }
+
+    /** HTTPS as configured, or null for plain HTTP. */
+    private static Tls tls(ServerConfig config, String issuer) {
+        if (config.tlsCert() != null) {
+            return Tls.fromPem(config.tlsCert(), config.tlsKey());
+        }
+        if (config.tlsSelfSigned()) {
+            return Tls.selfSigned(config.dataDir(), java.net.URI.create(issuer).getHost());
+        }
+        return null;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return host == null || InetAddress.getByName(host).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -112,6 +140,8 @@ public final class LatchkeyServer implements AutoCloseable {
     private static java.util.List<HttpServer.Listener> listeners(ServerConfig config, CompletableFuture<Services> services,
             String issuer, int port, Integer adminPort, Integer managementPort) {
         Metrics metrics = new Metrics(config.metricsClientLimit(), Clock.systemUTC());
+        dev.latchkey.server.web.ClientAddress addresses = dev.latchkey.server.web.ClientAddress.trusting(
+                config.trustedProxies());
         java.util.EnumSet<Routes.Part> main = java.util.EnumSet.of(Routes.Part.TOKENS);
         if (adminPort == null) {
             main.add(Routes.Part.DASHBOARD);
@@ -123,18 +153,18 @@ public final class LatchkeyServer implements AutoCloseable {
         boolean pushed = config.users().requirePushed();
         java.util.List<HttpServer.Listener> listeners = new java.util.ArrayList<>();
         listeners.add(new HttpServer.Listener(port, new Routes(services, config.maxBodyBytes(), issuer, main, pushed,
-                metrics)));
+                metrics, addresses)));
         if (adminPort != null) {
             java.util.EnumSet<Routes.Part> admin = java.util.EnumSet.of(Routes.Part.DASHBOARD);
             if (managementPort == null) {
                 admin.add(Routes.Part.HEALTH);
             }
             listeners.add(new HttpServer.Listener(adminPort, new Routes(services, config.maxBodyBytes(), issuer, admin,
-                    pushed, metrics)));
+                    pushed, metrics, addresses)));
         }
         if (managementPort != null) {
             listeners.add(new HttpServer.Listener(managementPort, new Routes(services, config.maxBodyBytes(), issuer,
-                    java.util.EnumSet.of(Routes.Part.HEALTH, Routes.Part.METRICS), pushed, metrics)));
+                    java.util.EnumSet.of(Routes.Part.HEALTH, Routes.Part.METRICS), pushed, metrics, addresses)));
         }
         return listeners;
     }
@@ -199,6 +229,9 @@ public final class LatchkeyServer implements AutoCloseable {
         assembly.close();
         if (tracer != null) {
             tracer.close();
+        }
+        if (tls != null) {
+            tls.close();
         }
     }
 }

@@ -49,7 +49,12 @@ class ConfigurationErrorsTest {
             "--host|0.0.0.0|set --issuer (LATCHKEY_ISSUER) to the URL clients reach this server at",
             "--log-level|LOUD|--log-level (or LATCHKEY_LOG_LEVEL) must be one of ERROR, WARN, INFO, DEBUG, TRACE",
             "--log-format|xml|--log-format (or LATCHKEY_LOG_FORMAT) must be text or json",
-            "--audit-retention-days|0|--audit-retention-days (or LATCHKEY_AUDIT_RETENTION_DAYS) must be between"})
+            "--audit-retention-days|0|--audit-retention-days (or LATCHKEY_AUDIT_RETENTION_DAYS) must be between",
+            "--tls-cert|cert.pem|--tls-cert and --tls-key (or LATCHKEY_TLS_CERT and LATCHKEY_TLS_KEY) go together",
+            "--otel-sample-ratio|1.5|--otel-sample-ratio (or LATCHKEY_OTEL_SAMPLE_RATIO) must be between 0 and 1",
+            "--otel-endpoint|grpc://collector|--otel-endpoint (or LATCHKEY_OTEL_ENDPOINT) must be an http(s) URL",
+            "--metrics-client-limit|-1|--metrics-client-limit (or LATCHKEY_METRICS_CLIENT_LIMIT) must be between",
+            "--management-port|70000|--management-port (or LATCHKEY_MANAGEMENT_PORT) must be between"})
     void aBadSettingIsOneLineNamingItAndCreatesNothing(String option, String value, String expected,
             @TempDir Path dir) {
         Run run = serve(dir, option, value);

@@ -136,6 +136,27 @@ final class ConfigOptions {
                     + " (LATCHKEY_OTEL_SAMPLE_RATIO; default ${DEFAULT-VALUE}).")
     double otelSampleRatio;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE", defaultValue = "${env:LATCHKEY_TLS_CERT}",
+            description = "Serve HTTPS with this PEM certificate chain (with --tls-key); reloaded when the file changes"
+                    + " (LATCHKEY_TLS_CERT).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", defaultValue = "${env:LATCHKEY_TLS_KEY}",
+            description = "The PEM private key of --tls-cert, unencrypted (LATCHKEY_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed", defaultValue = "${env:LATCHKEY_TLS_SELF_SIGNED:-false}", arity = "1",
+            description = "For development: serve HTTPS with a certificate made for the issuer's host, kept in the data"
+                    + " directory (LATCHKEY_TLS_SELF_SIGNED; default ${DEFAULT-VALUE}).")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--trusted-proxies", split = ",", paramLabel = "ADDRESS|CIDR",
+            defaultValue = "${env:LATCHKEY_TRUSTED_PROXIES}",
+            description = "Reverse proxies (addresses or CIDR ranges, comma separated) whose Forwarded or X-Forwarded-For"
+                    + " names the client; from any other peer those headers are ignored (LATCHKEY_TRUSTED_PROXIES;"
+                    + " default none).")
+    java.util.List<String> trustedProxies;
+
     ServerConfig toConfig() {
         applyLogLevel(logLevel);
         range("--audit-retention-days", "LATCHKEY_AUDIT_RETENTION_DAYS", auditRetentionDays, 1, 3650);
@@ -169,6 +190,16 @@ final class ConfigOptions {
             throw new IllegalArgumentException("--otel-endpoint (or LATCHKEY_OTEL_ENDPOINT) must be an http(s) URL"
                     + " such as http://127.0.0.1:4318, not " + otelEndpoint);
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key (or LATCHKEY_TLS_CERT and LATCHKEY_TLS_KEY) go"
+                    + " together: give both or neither");
+        }
+        if (tlsCert != null && tlsSelfSigned) {
+            throw new IllegalArgumentException("--tls-self-signed makes its own certificate: leave out --tls-cert and"
+                    + " --tls-key, or --tls-self-signed");
+        }
+        java.util.List<String> proxies = trustedProxies == null ? java.util.List.of() : trustedProxies;
+        dev.latchkey.server.web.ClientAddress.trusting(proxies); // a bad address or range stops here, named
         range("--metrics-client-limit", "LATCHKEY_METRICS_CLIENT_LIMIT", metricsClientLimit, 0, 10_000);
         if (blankToNull(issuer) != null) {
             ServerConfig.checkIssuer(issuer.trim());
@@ -202,6 +233,9 @@ final class ConfigOptions {
                 .metricsClientLimit(metricsClientLimit)
                 .otelEndpoint(blankToNull(otelEndpoint))
                 .otelSampleRatio(otelSampleRatio)
+                .tls(tlsCert, tlsKey)
+                .tlsSelfSigned(tlsSelfSigned)
+                .trustedProxies(proxies)
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();

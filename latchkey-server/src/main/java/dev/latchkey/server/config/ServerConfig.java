@@ -4,6 +4,7 @@ import dev.latchkey.core.client.ClientLimits;
 import dev.latchkey.core.key.SigningAlgorithm;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything a server needs to start. Null {@code issuer}, {@code dbUrl} and {@code audience} mean
@@ -32,6 +33,10 @@ import java.time.Duration;
  * @param metricsClientLimit clients named in the per-client token counter; the rest count as "other"
  * @param otelEndpoint       an OTLP/HTTP collector to send trace spans to; null: no tracing
  * @param otelSampleRatio    the share of new traces sampled (a caller's sampled trace is always followed)
+ * @param tlsCert            a PEM certificate chain to serve HTTPS with (with {@code tlsKey}); null: see tlsSelfSigned
+ * @param tlsKey             its PEM private key (PKCS#8, or PKCS#1/SEC1), unencrypted
+ * @param tlsSelfSigned      serve HTTPS with a certificate made for the issuer's host in the data directory
+ * @param trustedProxies     addresses and CIDR ranges of reverse proxies whose Forwarded / X-Forwarded-For is believed
  */
 public record ServerConfig(
         String host,
@@ -62,7 +67,11 @@ public record ServerConfig(
         boolean accessLog,
         int metricsClientLimit,
         String otelEndpoint,
-        double otelSampleRatio) {
+        double otelSampleRatio,
+        Path tlsCert,
+        Path tlsKey,
+        boolean tlsSelfSigned,
+        List<String> trustedProxies) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -115,7 +124,12 @@ public record ServerConfig(
                     + " derived from it: set --issuer (LATCHKEY_ISSUER) to the URL clients reach this server at");
         }
         String name = host == null ? "127.0.0.1" : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return "http://" + name + ":" + actualPort;
+        return (tls() ? "https://" : "http://") + name + ":" + actualPort;
+    }
+
+    /** True if the listeners serve HTTPS. */
+    public boolean tls() {
+        return tlsCert != null || tlsSelfSigned;
     }
 
     static boolean isWildcard(String host) {
@@ -228,6 +242,10 @@ public record ServerConfig(
         private int metricsClientLimit = 500;
         private String otelEndpoint;
         private double otelSampleRatio = 0.05;
+        private Path tlsCert;
+        private Path tlsKey;
+        private boolean tlsSelfSigned;
+        private List<String> trustedProxies = List.of();
 
         private Builder() {
         }
@@ -262,6 +280,26 @@ public record ServerConfig(
             metricsClientLimit = c.metricsClientLimit;
             otelEndpoint = c.otelEndpoint;
             otelSampleRatio = c.otelSampleRatio;
+            tlsCert = c.tlsCert;
+            tlsKey = c.tlsKey;
+            tlsSelfSigned = c.tlsSelfSigned;
+            trustedProxies = c.trustedProxies;
+        }
+
+        public Builder trustedProxies(List<String> value) {
+            trustedProxies = List.copyOf(value);
+            return this;
+        }
+
+        public Builder tls(Path cert, Path key) {
+            tlsCert = cert;
+            tlsKey = key;
+            return this;
+        }
+
+        public Builder tlsSelfSigned(boolean value) {
+            tlsSelfSigned = value;
+            return this;
         }
 
         public Builder otelEndpoint(String value) {
@@ -414,7 +452,7 @@ public record ServerConfig(
                     audience, limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize,
                     maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
                     bootstrapAdminPassword, users, auditRetention, auditLog, managementPort, accessLog,
-                    metricsClientLimit, otelEndpoint, otelSampleRatio);
+                    metricsClientLimit, otelEndpoint, otelSampleRatio, tlsCert, tlsKey, tlsSelfSigned, trustedProxies);
         }
     }
 }

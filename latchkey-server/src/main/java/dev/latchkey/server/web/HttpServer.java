@@ -43,13 +43,22 @@ public final class HttpServer {
      * operations endpoints ports of their own).
      */
     public static Server create(ServerConfig settings, java.util.List<Listener> listeners) {
+        return create(settings, listeners, null);
+    }
+
+    /** The same, every listener on HTTPS when {@code tls} is given. */
+    public static Server create(ServerConfig settings, java.util.List<Listener> listeners, Tls tls) {
         Server server = new Server(threadPool(settings.maxThreads()));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        if (tls != null) {
+            // No SNI host check: a certificate for the issuer's name also answers on an address.
+            http.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+        }
         server.setErrorHandler(new JsonErrorHandler());
         java.util.Map<Connector, Handler> byConnector = new java.util.LinkedHashMap<>();
         for (Listener listener : listeners) {
-            byConnector.put(connector(server, http, settings.host(), listener.port()), listener.routes().router());
+            byConnector.put(connector(server, http, tls, settings.host(), listener.port()), listener.routes().router());
         }
         server.setHandler(listeners.size() == 1 ? listeners.get(0).routes().router() : new ByListener(byConnector));
         server.addEventListener(new LifeCycle.Listener() {
@@ -61,8 +70,10 @@ public final class HttpServer {
         return server;
     }
 
-    private static ServerConnector connector(Server server, HttpConfiguration http, String host, int port) {
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    private static ServerConnector connector(Server server, HttpConfiguration http, Tls tls, String host, int port) {
+        ServerConnector connector = tls == null ? new ServerConnector(server, new HttpConnectionFactory(http))
+                : new ServerConnector(server, new org.eclipse.jetty.server.SslConnectionFactory(tls.factory(), "http/1.1"),
+                        new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         connector.setAcceptQueueSize(acceptQueueSize());

@@ -105,10 +105,12 @@ final class Router extends Handler.Abstract {
     private final Failures failures;
     private final Metrics metrics;
     private final IdleReclaimer idle;
+    private final ClientAddress addresses;
     /** The access log: off unless --access-log turned its logger on. */
     static final org.slf4j.Logger ACCESS_LOG = org.slf4j.LoggerFactory.getLogger("latchkey.access");
 
-    Router(RequestBodies bodies, Failures failures, Metrics metrics, IdleReclaimer idle) {
+    Router(RequestBodies bodies, Failures failures, Metrics metrics, IdleReclaimer idle, ClientAddress addresses) {
+        this.addresses = addresses;
         this.bodies = bodies;
         this.failures = failures;
         this.metrics = metrics;
@@ -322,7 +324,7 @@ final class Router extends Handler.Abstract {
         CompletableFuture<Reply> answer;
         try {
             answer = route.handle(new Call(request.getHeaders(), body, match.parameters(),
-                    request.getHttpURI().getQuery(), Request.getRemoteAddr(request)));
+                    request.getHttpURI().getQuery(), addresses.of(request)));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -354,7 +356,7 @@ final class Router extends Handler.Abstract {
             span.end();
         }
         if (ACCESS_LOG.isInfoEnabled()) {
-            access(exchange, reply, elapsed);
+            access(exchange, reply, elapsed, addresses.of(exchange.request()));
         }
     }
 
@@ -362,13 +364,12 @@ final class Router extends Handler.Abstract {
      * One access log line: method, path (never the query: it may carry codes or state), status,
      * bytes, milliseconds, source address, request id. In JSON the same as ECS fields.
      */
-    private static void access(Exchange exchange, Reply reply, long elapsed) {
+    private static void access(Exchange exchange, Reply reply, long elapsed, String source) {
         Request request = exchange.request();
         String path = Failures.printable(Request.getPathInContext(request));
         if (path.length() > 200) {
             path = path.substring(0, 200) + "...";
         }
-        String source = Request.getRemoteAddr(request);
         java.util.Map<String, String> before = org.slf4j.MDC.getCopyOfContextMap();
         try {
             org.slf4j.MDC.put(REQUEST_ID_MDC, exchange.requestId());

@@ -96,6 +96,12 @@ public final class Routes implements AutoCloseable {
      */
     public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Set<Part> parts,
             boolean requirePushed, Metrics metrics) {
+        this(assembly, maxBodyBytes, issuer, parts, requirePushed, metrics, ClientAddress.DIRECT);
+    }
+
+    /** @param addresses how a request's source address is found (--trusted-proxies) */
+    public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Set<Part> parts,
+            boolean requirePushed, Metrics metrics, ClientAddress addresses) {
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         metrics.readFrom(() -> assembly.isDone() && !assembly.isCompletedExceptionally()
                 ? assembly.join().telemetry() : Telemetry.NONE);
@@ -121,7 +127,7 @@ public final class Routes implements AutoCloseable {
                 "end_session_endpoint", issuer + "/logout");
         String registerUri = issuer + REGISTER;
 
-        this.router = new Router(bodies, new Failures(metrics), metrics, idle);
+        this.router = new Router(bodies, new Failures(metrics), metrics, idle, addresses);
         if (parts.contains(Part.TOKENS)) {
             tokenService(assembly, bodies, metrics, workers, issuer, endpoints, registerUri, requirePushed);
             // The end users' side: the authorization endpoint, login and consent pages (RFC 6749 §4.1).
