@@ -319,6 +319,11 @@ public final class Assembly implements AutoCloseable {
         return keys;
     }
 
+    /** The keys that sign id_tokens, one staged rotation per algorithm (OpenID Connect). */
+    public KeyManager idKeys() {
+        return idKeys;
+    }
+
     public ClientRegistrar registrar() {
         return registrar;
     }

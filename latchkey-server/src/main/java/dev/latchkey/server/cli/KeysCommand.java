@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 final class KeysCommand {
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
-            description = "Add a new signing key (of --signing-alg) that signs after --key-activation-delay.")
+            description = "Add a new signing key (of --signing-alg) that signs after --key-activation-delay; with"
+                    + " --id-token-alg, a new id_token key of that algorithm instead.")
     static final class Rotate implements Callable<Integer> {
 
         @Spec
@@ -30,14 +31,21 @@ final class KeysCommand {
         @Mixin
         ConfigOptions options;
 
+        @picocli.CommandLine.Option(names = "--id-token-alg",
+                description = "Rotate the id_token key of this algorithm (RS256, ES256 or EdDSA): published now, it"
+                        + " signs id_tokens after --key-activation-delay, as access token keys do.")
+        dev.latchkey.core.key.SigningAlgorithm idTokenAlgorithm;
+
         @Override
         public Integer call() {
             ServerConfig config = options.toConfig();
             try (Assembly latchkey = Assembly.open(config, config.issuerFor(config.port()), Clock.systemUTC())) {
-                StoredKey key = latchkey.keys().rotate(config.signingAlgorithm());
+                StoredKey key = idTokenAlgorithm == null ? latchkey.keys().rotate(config.signingAlgorithm())
+                        : latchkey.idKeys().rotate(idTokenAlgorithm);
                 latchkey.stores().audit().append(new dev.latchkey.core.audit.AuditEvents(Clock.systemUTC()).event(
                         dev.latchkey.core.audit.Actor.commandLine(), "key.rotate", "key", key.kid(), null, null,
-                        java.util.Map.of("algorithm", key.algorithm(), "activates_at", key.activatesAt().toString())));
+                        java.util.Map.of("algorithm", key.algorithm(), "activates_at", key.activatesAt().toString(),
+                                "purpose", key.purpose())));
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("New %s key %s is published now and signs from %s%n", key.algorithm(), key.kid(),
                         key.activatesAt());
@@ -106,9 +114,13 @@ final class KeysCommand {
             try (Assembly latchkey = Assembly.open(config, config.issuerFor(config.port()), Clock.systemUTC())) {
                 java.time.Instant now = java.time.Instant.now();
                 PrintWriter out = spec.commandLine().getOut();
-                for (var key : latchkey.keys().ring().states(now, latchkey.keys().maxTokenTtl())) {
-                    out.printf("%s\t%s\t%s\tcreated %s\tsigns from %s\t%s%n", key.kid(), key.algorithm().jws().getName(),
-                            key.status(), key.createdAt(), key.activatesAt(), key.published() ? "published" : "unpublished");
+                for (var manager : java.util.List.of(latchkey.keys(), latchkey.idKeys())) {
+                    String purpose = manager == latchkey.keys() ? "access" : "id_token";
+                    for (var key : manager.ring().states(now, manager.maxTokenTtl())) {
+                        out.printf("%s\t%s\t%s\t%s\tcreated %s\tsigns from %s\t%s%n", key.kid(),
+                                key.algorithm().jws().getName(), purpose, key.status(), key.createdAt(),
+                                key.activatesAt(), key.published() ? "published" : "unpublished");
+                    }
                 }
                 out.flush();
             }
