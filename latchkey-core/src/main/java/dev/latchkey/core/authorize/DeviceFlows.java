@@ -130,8 +130,20 @@ public final class DeviceFlows {
 
     /** The person approves or denies: true if this decided it (it was still pending). */
     public boolean decide(String userCode, Account user, Instant authTime, boolean approve) {
-        return store.decideDevice(userCode, approve ? DeviceAuthorization.Status.APPROVED
+        boolean decided = store.decideDevice(userCode, approve ? DeviceAuthorization.Status.APPROVED
                 : DeviceAuthorization.Status.DENIED, user.accountId(), authTime.truncatedTo(ChronoUnit.SECONDS), now());
+        if (decided && approve) {
+            // Remembered as a consent, as at the authorization endpoint: the account page's Connected apps
+            // shows what the person allowed, and revoking the app there forgets it.
+            store.findDeviceByUserCode(userCode).ifPresent(device -> {
+                java.util.Set<String> scope = new java.util.HashSet<>(device.scope().values());
+                store.consent(user.accountId(), device.clientId())
+                        .ifPresent(before -> scope.addAll(before.scope().values()));
+                store.saveConsent(new dev.latchkey.core.store.record.Consent(user.accountId(), device.clientId(),
+                        dev.latchkey.core.scope.Scope.of(scope), now()));
+            });
+        }
+        return decided;
     }
 
     /** The 8 letters of an input such as {@code "bcdf-ghjk"}, or null if it cannot be a user code. */

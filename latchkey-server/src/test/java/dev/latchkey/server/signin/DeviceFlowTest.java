@@ -99,7 +99,12 @@ class DeviceFlowTest {
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
         Map<String, Object> body = Http.json(tokens);
         assertThat(body).containsKeys("access_token", "refresh_token", "id_token");
-        assertThat(SignedJWT.parse((String) body.get("access_token")).getJWTClaimsSet().getSubject()).startsWith("usr_");
+        String user = SignedJWT.parse((String) body.get("access_token")).getJWTClaimsSet().getSubject();
+        assertThat(user).startsWith("usr_");
+        assertThat(SERVER.server().assembly().stores().authorizations().consent(user, tv.id()))
+                .as("the approval is remembered as a consent: Connected apps shows its scopes")
+                .hasValueSatisfying(consent -> assertThat(consent.scope().values())
+                        .contains("openid", "offline_access", "read"));
 
         SERVER.clock().advance(Duration.ofSeconds(6));
         assertThat(error(poll(deviceCode))).as("a device code works once").isEqualTo("invalid_grant");
