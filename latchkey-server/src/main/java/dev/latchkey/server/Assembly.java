@@ -295,6 +295,7 @@ public final class Assembly implements AutoCloseable {
             revocations.prune(clock.instant());
             Instant now = clock.instant();
             stores.accounts().purgeSessions(now, PURGE_BATCH);
+            stores.authorizations().purgeAssertions(now, PURGE_BATCH);
             if (Duration.between(lastUsagePurge, now).toHours() >= 1) {
                 stores.usage().purge(now.minus(USAGE_KEPT), PURGE_BATCH);
                 lastUsagePurge = now;

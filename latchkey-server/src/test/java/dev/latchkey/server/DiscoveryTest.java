@@ -49,12 +49,15 @@ class DiscoveryTest {
         assertThat(metadata.getDeviceAuthorizationEndpointURI())
                 .isEqualTo(SERVER.uri("/oauth2/device_authorization"));
         List<ClientAuthenticationMethod> methods = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
-                ClientAuthenticationMethod.CLIENT_SECRET_POST);
+                ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT);
         List<ClientAuthenticationMethod> withPublic = List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
-                ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.NONE);
+                ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.PRIVATE_KEY_JWT,
+                ClientAuthenticationMethod.NONE);
         assertThat(metadata.getTokenEndpointAuthMethods()).containsExactlyElementsOf(withPublic);
         assertThat(metadata.getIntrospectionEndpointAuthMethods()).containsExactlyElementsOf(methods);
         assertThat(metadata.getRevocationEndpointAuthMethods()).containsExactlyElementsOf(withPublic);
+        assertThat(metadata.getTokenEndpointJWSAlgs()).extracting(Object::toString)
+                .containsExactly("EdDSA", "ES256", "PS256", "RS256");
     }
 
     @Test

@@ -9,6 +9,8 @@ public enum AuthMethod implements WireNamed {
     CLIENT_SECRET_BASIC("client_secret_basic"),
     /** {@code client_id} and {@code client_secret} in the form body. */
     CLIENT_SECRET_POST("client_secret_post"),
+    /** A JWT signed with the client's private key (RFC 7523 §2.2, OIDC Core §9); its public keys are registered. */
+    PRIVATE_KEY_JWT("private_key_jwt"),
     /** A public client (RFC 6749 §2.1): only {@code client_id}, no secret; PKCE stands in for it. */
     NONE("none");
 

@@ -59,7 +59,18 @@ public record ClientMetadata(
         List<URI> resources,
         List<String> introspectionAudiences,
         ResponseProfile responseProfile,
-        UserFlows userFlows) {
+        UserFlows userFlows,
+        ClientKeys keys) {
+
+    /** The metadata of a client without keys of its own (every method but private_key_jwt). */
+    public ClientMetadata(String clientName, String description, Set<GrantType> grantTypes, Scope scope,
+            AuthMethod authMethod, TokenFormat accessTokenFormat, Duration accessTokenTtl, Duration refreshTokenTtl,
+            Duration refreshTokenGrace, Duration refreshTokenAbsoluteTtl, List<URI> resources,
+            List<String> introspectionAudiences, ResponseProfile responseProfile, UserFlows userFlows) {
+        this(clientName, description, grantTypes, scope, authMethod, accessTokenFormat, accessTokenTtl, refreshTokenTtl,
+                refreshTokenGrace, refreshTokenAbsoluteTtl, resources, introspectionAudiences, responseProfile,
+                userFlows, ClientKeys.NONE);
+    }
 
     /**
      * Bounds that keep every token the server issues within what its endpoints accept back (a
@@ -82,6 +93,7 @@ public record ClientMetadata(
     }
 
     public ClientMetadata {
+        keys = keys == null ? ClientKeys.NONE : keys;
         grantTypes = Set.copyOf(grantTypes);
         resources = List.copyOf(resources);
         introspectionAudiences = List.copyOf(introspectionAudiences);
@@ -106,7 +118,11 @@ public record ClientMetadata(
         }
         String method = string(json, "token_endpoint_auth_method", AuthMethod.CLIENT_SECRET_BASIC.wireName());
         AuthMethod authMethod = AuthMethod.fromWire(method).orElseThrow(() -> invalid(
-                "token_endpoint_auth_method must be client_secret_basic, client_secret_post or none"));
+                "token_endpoint_auth_method must be client_secret_basic, client_secret_post, private_key_jwt or none"));
+        ClientKeys keys = ClientKeys.parse(json);
+        if (authMethod == AuthMethod.PRIVATE_KEY_JWT && keys.isEmpty()) {
+            throw invalid("private_key_jwt needs the client's public keys: jwks or jwks_uri");
+        }
         boolean code = grants.contains(GrantType.AUTHORIZATION_CODE);
         if (!grants.contains(GrantType.CLIENT_CREDENTIALS) && !code && !grants.contains(GrantType.DEVICE_CODE)) {
             // RFC 7591 §2.1: metadata must be consistent; a refresh token family starts with a
@@ -174,7 +190,7 @@ public record ClientMetadata(
         List<String> audiences = uris(json, "introspection_audiences").stream().map(URI::toString).toList();
         return new ClientMetadata(name, description == null || description.isBlank() ? null : description, grants,
                 scope, authMethod, tokenFormat, accessTtl, refreshTtl, grace,
-                absoluteTtl, resources, audiences, profile, userFlows);
+                absoluteTtl, resources, audiences, profile, userFlows, keys);
     }
 
     private static boolean bool(Map<String, ?> json, String name) {
@@ -295,6 +311,7 @@ public record ClientMetadata(
         json.put("resources", resources.stream().map(URI::toString).toList());
         json.put("introspection_audiences", introspectionAudiences);
         json.put("response_profile", responseProfile.wireName());
+        keys.toJson(json);
         if (allows(GrantType.AUTHORIZATION_CODE) || !userFlows.redirectUris().isEmpty()) {
             json.put("response_types", allows(GrantType.AUTHORIZATION_CODE) ? List.of("code") : List.of());
             json.put("redirect_uris", userFlows.redirectUris().stream().map(URI::toString).toList());

@@ -55,4 +55,13 @@ public interface AuthorizationStore {
 
     /** Records a poll and the interval the client must keep from now on. */
     void pollDevice(TokenHash hash, Instant now, int interval);
+
+    /**
+     * Records a client assertion's {@code jti} (hashed with its client id) as spent until {@code until},
+     * for every node: false if it was spent already and has not expired (a replay, RFC 7523 §3).
+     */
+    boolean spendAssertion(TokenHash jti, String clientId, Instant until, Instant now);
+
+    /** Forgets spent assertions whose time is over; returns how many. */
+    int purgeAssertions(Instant now, int batchSize);
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.server.convert;
 
 import dev.latchkey.core.client.AuthMethod;
+import dev.latchkey.core.client.ClientAssertions;
 import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.secret.ClientSecret;
@@ -22,8 +23,36 @@ public final class ClientAuthentication {
     }
 
     public static ClientCredentials parse(String authorization, Form form) {
+        return parse(authorization, form, java.util.List.of());
+    }
+
+    /**
+     * The same, also reading a client assertion (RFC 7523 §2.2: {@code client_assertion_type} and
+     * {@code client_assertion}), which may be addressed to one of {@code audiences} (the issuer and
+     * the endpoint's URL). An assertion with any other method in the same request is
+     * {@code invalid_request} (RFC 6749 §2.3: one method per request).
+     */
+    public static ClientCredentials parse(String authorization, Form form, java.util.List<String> audiences) {
         String bodyId = form.single("client_id");
         String bodySecret = form.single("client_secret");
+        String assertionType = form.single("client_assertion_type");
+        String assertion = form.single("client_assertion");
+        if (assertionType != null || assertion != null) {
+            if (!ClientAssertions.TYPE.equals(assertionType) || assertion == null) {
+                throw OAuthError.INVALID_CLIENT.toException("client_assertion_type must be " + ClientAssertions.TYPE
+                        + ", with a client_assertion");
+            }
+            if (authorization != null || bodySecret != null) {
+                throw OAuthError.INVALID_REQUEST.toException("the client authenticated twice: with a client_assertion"
+                        + " and with a secret");
+            }
+            String subject = ClientAssertions.subject(assertion)
+                    .orElseThrow(() -> OAuthError.INVALID_CLIENT.toException("client_assertion names no sub"));
+            if (bodyId != null && !bodyId.equals(subject)) {
+                throw OAuthError.INVALID_CLIENT.toException("client_id does not match the client_assertion's sub");
+            }
+            return ClientCredentials.assertion(subject, assertion, audiences);
+        }
         if (authorization != null) {
             if (bodySecret != null) {
                 throw OAuthError.INVALID_REQUEST.toException(

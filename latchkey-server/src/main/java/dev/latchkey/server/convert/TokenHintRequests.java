@@ -20,8 +20,13 @@ public final class TokenHintRequests {
     }
 
     public static TokenHintRequest parse(String authorization, Form form) {
+        return parse(authorization, form, java.util.List.of());
+    }
+
+    /** @param audiences what a client assertion may be addressed to: the issuer and the endpoint */
+    public static TokenHintRequest parse(String authorization, Form form, java.util.List<String> audiences) {
         form.requireNoRepeats();
-        ClientCredentials credentials = ClientAuthentication.parse(authorization, form);
+        ClientCredentials credentials = ClientAuthentication.parse(authorization, form, audiences);
         return new TokenHintRequest(credentials, form.required("token"), form.single("token_type_hint"));
     }
 }

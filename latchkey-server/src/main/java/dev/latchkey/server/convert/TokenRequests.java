@@ -26,6 +26,11 @@ public final class TokenRequests {
     }
 
     public static TokenRequest parse(String authorization, Form form) {
+        return parse(authorization, form, java.util.List.of());
+    }
+
+    /** @param audiences what a client assertion may be addressed to: the issuer and the token endpoint */
+    public static TokenRequest parse(String authorization, Form form, java.util.List<String> audiences) {
         form.requireNoRepeats("resource");
         String grantType = form.required("grant_type");
         Optional<Scope> scope = Optional.ofNullable(form.single("scope"))
@@ -44,6 +49,6 @@ public final class TokenRequests {
             default -> throw OAuthError.UNSUPPORTED_GRANT_TYPE.toException("grant_type must be client_credentials,"
                     + " refresh_token, authorization_code or urn:ietf:params:oauth:grant-type:device_code");
         };
-        return new TokenRequest(ClientAuthentication.parse(authorization, form), grant);
+        return new TokenRequest(ClientAuthentication.parse(authorization, form, audiences), grant);
     }
 }

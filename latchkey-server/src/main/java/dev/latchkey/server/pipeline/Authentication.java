@@ -23,7 +23,12 @@ final class Authentication {
     private final Executor workers;
     private final Clock clock;
 
-    Authentication(ClientDirectory clients, UsageCounter usage, Executor workers, Clock clock) {
+    private final dev.latchkey.core.store.AuthorizationStore assertions;
+    private final ClientJwks jwks = new ClientJwks();
+
+    Authentication(ClientDirectory clients, UsageCounter usage, Executor workers, Clock clock,
+            dev.latchkey.core.store.AuthorizationStore assertions) {
+        this.assertions = assertions;
         this.clients = clients;
         this.usage = usage;
         this.workers = workers;
@@ -32,6 +37,10 @@ final class Authentication {
 
     /** Fails with an {@link dev.latchkey.core.error.OAuthException} {@code invalid_client}. */
     CompletableFuture<RegisteredClient> authenticate(ClientCredentials credentials) {
+        if (credentials.method() == dev.latchkey.core.client.AuthMethod.PRIVATE_KEY_JWT) {
+            // It may fetch the client's keys and it writes the assertion's jti: on the store workers.
+            return CompletableFuture.supplyAsync(() -> authenticateNow(credentials), workers);
+        }
         Optional<RegisteredClient> cached = clients.cached(credentials.clientId());
         if (cached != null) {
             return CompletableFuture.completedFuture(check(credentials, cached));
@@ -45,10 +54,35 @@ final class Authentication {
     }
 
     private RegisteredClient check(ClientCredentials credentials, Optional<RegisteredClient> named) {
+        if (credentials.method() == dev.latchkey.core.client.AuthMethod.PRIVATE_KEY_JWT) {
+            return asserted(credentials, named);
+        }
         ClientAuthenticator.Authenticated authenticated =
                 ClientAuthenticator.authenticate(credentials, named, clock.instant());
         usage.secretUsed(authenticated.secretId());
         return authenticated.client();
+    }
+
+    /**
+     * {@code private_key_jwt} (RFC 7523 §2.2): the assertion checked against the client's keys
+     * ({@link dev.latchkey.core.client.ClientAssertions}), then its {@code jti} spent in the store, once
+     * on every node (a replay is {@code invalid_client}).
+     */
+    private RegisteredClient asserted(ClientCredentials credentials, Optional<RegisteredClient> named) {
+        java.time.Instant now = clock.instant();
+        RegisteredClient client = named.filter(found -> !found.disabled()
+                && found.metadata().authMethod() == dev.latchkey.core.client.AuthMethod.PRIVATE_KEY_JWT)
+                .orElseThrow(() -> dev.latchkey.core.error.OAuthError.INVALID_CLIENT.toException(
+                        "Client authentication failed"));
+        com.nimbusds.jose.jwk.JWKSet keys = jwks.keys(client,
+                dev.latchkey.core.client.ClientAssertions.keyId(credentials.assertion()), now);
+        dev.latchkey.core.client.ClientAssertions.Verified verified =
+                dev.latchkey.core.client.ClientAssertions.verify(credentials, client, keys, now);
+        if (!assertions.spendAssertion(verified.jti(), client.clientId(), verified.rememberUntil(), now)) {
+            throw dev.latchkey.core.error.OAuthError.INVALID_CLIENT.toException(
+                    "client_assertion was used before: its jti is single use");
+        }
+        return client;
     }
 
     /** The client a token names, if it is still registered; read as {@link #authenticate} reads. */

@@ -35,7 +35,7 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
 
     public static Pipelines of(Parts parts) {
         Authentication authentication = new Authentication(parts.clients(), parts.usage(), parts.workers(),
-                parts.clock());
+                parts.clock(), parts.codes());
         FamilyRevocations families = new FamilyRevocations(parts.tokens(), parts.revocations(), parts.clock());
         String audience = parts.policy().defaultAudience();
         TokenPipeline tokens = new TokenPipeline(authentication, parts.tokens(), parts.asyncTokens(), families,

@@ -13,8 +13,12 @@ import java.util.Map;
  */
 public final class ServerMetadata {
 
-    static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post");
-    static final List<String> TOKEN_AUTH_METHODS = List.of("client_secret_basic", "client_secret_post", "none");
+    static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post", "private_key_jwt");
+    static final List<String> TOKEN_AUTH_METHODS =
+            List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none");
+    /** RFC 8414 §2: the algorithms a private_key_jwt assertion may be signed with, exactly. */
+    static final List<String> ASSERTION_ALGORITHMS = dev.latchkey.core.client.ClientAssertions.ALGORITHMS.stream()
+            .map(com.nimbusds.jose.JWSAlgorithm::getName).toList();
 
     private ServerMetadata() {
     }
@@ -38,6 +42,9 @@ public final class ServerMetadata {
         metadata.put("token_endpoint_auth_methods_supported", TOKEN_AUTH_METHODS);
         metadata.put("introspection_endpoint_auth_methods_supported", AUTH_METHODS);
         metadata.put("revocation_endpoint_auth_methods_supported", TOKEN_AUTH_METHODS);
+        metadata.put("token_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGORITHMS);
+        metadata.put("introspection_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGORITHMS);
+        metadata.put("revocation_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGORITHMS);
         // OIDC Discovery §3
         metadata.put("scopes_supported", List.of("openid", "profile", "email", "offline_access"));
         metadata.put("subject_types_supported", List.of("public"));

@@ -176,7 +176,8 @@ public final class Routes implements AutoCloseable {
                 .route(HttpMethod.GET, METADATA + dev.latchkey.server.config.ServerConfig.issuerPath(issuer),
                         Router.immediate(call -> Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed))))
                 .route(HttpMethod.POST, TOKEN, call -> {                                          // RFC 6749 §3.2, §4.4, §6
-                    TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
+                    TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies),
+                            List.of(issuer, issuer + TOKEN));
                     String origin = call.headers().get("Origin");
                     return logFailedAuthentication(TOKEN, request.credentials().clientId(), call.source(), () ->
                             assembly.join().pipelines().tokens().token(request.credentials(), request.grant()))
@@ -193,11 +194,13 @@ public final class Routes implements AutoCloseable {
                     Form form = call.form(bodies);
                     Services services = assembly.join();
                     RegisteredClient client = services.pipelines().tokens().authenticateNow(
-                            ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form));
+                            ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form,
+                                    List.of(issuer, issuer + PAR)));  // RFC 9126 §2: the issuer must be accepted
                     Map<String, String> parameters = new java.util.HashMap<>();
                     java.util.Set<String> repeated = new java.util.HashSet<>();
                     form.parameters().forEach((name, values) -> {
-                        if (!name.equals("client_secret") && !values.isEmpty() && !values.get(0).isEmpty()) {
+                        if (!name.equals("client_secret") && !name.startsWith("client_assertion") && !values.isEmpty()
+                                && !values.get(0).isEmpty()) {
                             parameters.put(name, values.get(0));
                         }
                         if (values.size() > 1) {
@@ -212,7 +215,8 @@ public final class Routes implements AutoCloseable {
                     Form form = call.form(bodies);
                     Services services = assembly.join();
                     RegisteredClient client = services.pipelines().tokens().authenticateNow(
-                            ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form));
+                            ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form,
+                                    List.of(issuer, issuer + DEVICE_AUTHORIZATION)));
                     java.util.Optional<dev.latchkey.core.scope.Scope> scope = java.util.Optional.ofNullable(
                             form.single("scope")).map(value -> dev.latchkey.core.scope.Scope.parse(value,
                             dev.latchkey.core.error.OAuthError.INVALID_SCOPE));
@@ -228,8 +232,8 @@ public final class Routes implements AutoCloseable {
                     return Reply.noStore(200, body);
                 }, workers))
                 .route(HttpMethod.POST, INTROSPECT, call -> {                                     // RFC 7662 §2
-                    TokenHintRequest request =
-                            TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
+                    TokenHintRequest request = TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION),
+                            call.form(bodies), List.of(issuer, issuer + INTROSPECT));
                     return logFailedAuthentication(INTROSPECT, request.credentials().clientId(), call.source(), () ->
                             assembly.join().pipelines().introspection()
                                     .introspect(request.credentials(), request.token(), request.tokenTypeHint()))
@@ -241,8 +245,8 @@ public final class Routes implements AutoCloseable {
                             .thenApply(IntrospectionResponses::reply);
                 })
                 .route(HttpMethod.POST, REVOKE, call -> {                                         // RFC 7009 §2
-                    TokenHintRequest request =
-                            TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies));
+                    TokenHintRequest request = TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION),
+                            call.form(bodies), List.of(issuer, issuer + REVOKE));
                     return logFailedAuthentication(REVOKE, request.credentials().clientId(), call.source(), () ->
                             assembly.join().pipelines().revocation()
                                     .revoke(request.credentials(), request.token(), request.tokenTypeHint()))

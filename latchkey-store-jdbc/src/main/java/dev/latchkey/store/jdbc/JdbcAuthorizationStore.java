@@ -243,4 +243,35 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
     private static Scope scope(String text) {
         return Scope.parse(text, OAuthError.SERVER_ERROR);
     }
+
+    /**
+     * One statement: the jti is inserted, or takes over a row whose time is over; a row still live
+     * makes it change nothing, and that is a replay. Both dialects have this upsert.
+     */
+    @Override
+    public boolean spendAssertion(TokenHash jti, String clientId, java.time.Instant until, java.time.Instant now) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO client_assertions (jti_hash, client_id,"
+                    + " expires_at) VALUES (?, ?, ?) ON CONFLICT (jti_hash) DO UPDATE SET client_id = excluded.client_id,"
+                    + " expires_at = excluded.expires_at WHERE client_assertions.expires_at < ?")) {
+                ps.setString(1, jti.value());
+                ps.setString(2, clientId);
+                ps.setLong(3, until.getEpochSecond());
+                ps.setLong(4, now.getEpochSecond());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public int purgeAssertions(java.time.Instant now, int batchSize) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM client_assertions WHERE jti_hash IN"
+                    + " (SELECT jti_hash FROM client_assertions WHERE expires_at < ? LIMIT ?)")) {
+                ps.setLong(1, now.getEpochSecond());
+                ps.setInt(2, batchSize);
+                return ps.executeUpdate();
+            }
+        });
+    }
 }

@@ -213,4 +213,18 @@ interface UserFlowStoreContract {
         assertThat(fourth).as("a purge never hands out a used seq again").isGreaterThan(third);
         assertThat(audit.after(third, 10)).extracting(dev.latchkey.core.audit.AuditEvent::targetId).containsExactly("t4");
     }
+
+    @Test
+    default void aClientAssertionIsSpentOnceUntilItsTimeIsOver() {
+        TokenHash jti = TokenHash.of("client-1\u0000jti-1");
+        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(300), T0)).isTrue();
+        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(300), T0.plusSeconds(10)))
+                .as("a replay").isFalse();
+        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(900), T0.plusSeconds(301)))
+                .as("after its time a jti may be seen again (its assertion has expired anyway)").isTrue();
+        assertThat(codes().spendAssertion(TokenHash.of("client-1\u0000jti-2"), "client-1", T0.plusSeconds(5), T0))
+                .isTrue();
+        assertThat(codes().purgeAssertions(T0.plusSeconds(60), 100)).isEqualTo(1);
+        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(900), T0.plusSeconds(302))).isFalse();
+    }
 }

@@ -21,6 +21,7 @@ final class MemoryAuthorizations implements AuthorizationStore {
     private final Map<String, Consent> consents = new HashMap<>();
     private final Map<TokenHash, PushedRequest> pushed = new HashMap<>();
     private final Map<TokenHash, DeviceAuthorization> devices = new HashMap<>();
+    private final Map<TokenHash, java.time.Instant> assertions = new HashMap<>();
 
     MemoryAuthorizations(Object lock) {
         this.lock = lock;
@@ -163,6 +164,27 @@ final class MemoryAuthorizations implements AuthorizationStore {
             }
             devices.put(hash, d.redeemed(familyId));
             return true;
+        }
+    }
+
+    @Override
+    public boolean spendAssertion(TokenHash jti, String clientId, java.time.Instant until, java.time.Instant now) {
+        synchronized (lock) {
+            java.time.Instant spent = assertions.get(jti);
+            if (spent != null && !spent.isBefore(now)) {
+                return false;
+            }
+            assertions.put(jti, until);
+            return true;
+        }
+    }
+
+    @Override
+    public int purgeAssertions(java.time.Instant now, int batchSize) {
+        synchronized (lock) {
+            int before = assertions.size();
+            assertions.values().removeIf(until -> until.isBefore(now));
+            return before - assertions.size();
         }
     }
 }
