@@ -1,7 +1,7 @@
 package dev.latchkey.server.convert;
 
 import dev.latchkey.core.client.AuthMethod;
-import dev.latchkey.core.client.ClientAssertions;
+import dev.latchkey.core.assertion.ClientAssertions;
 import dev.latchkey.core.client.ClientCredentials;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.secret.ClientSecret;

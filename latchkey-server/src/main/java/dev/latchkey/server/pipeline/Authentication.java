@@ -65,7 +65,7 @@ final class Authentication {
 
     /**
      * {@code private_key_jwt} (RFC 7523 §2.2): the assertion checked against the client's keys
-     * ({@link dev.latchkey.core.client.ClientAssertions}), then its {@code jti} spent in the store, once
+     * ({@link dev.latchkey.core.assertion.ClientAssertions}), then its {@code jti} spent in the store, once
      * on every node (a replay is {@code invalid_client}).
      */
     private RegisteredClient asserted(ClientCredentials credentials, Optional<RegisteredClient> named) {
@@ -75,9 +75,9 @@ final class Authentication {
                 .orElseThrow(() -> dev.latchkey.core.error.OAuthError.INVALID_CLIENT.toException(
                         "Client authentication failed"));
         com.nimbusds.jose.jwk.JWKSet keys = jwks.keys(client,
-                dev.latchkey.core.client.ClientAssertions.keyId(credentials.assertion()), now);
-        dev.latchkey.core.client.ClientAssertions.Verified verified =
-                dev.latchkey.core.client.ClientAssertions.verify(credentials, client, keys, now);
+                dev.latchkey.core.assertion.ClientAssertions.keyId(credentials.assertion()), now);
+        dev.latchkey.core.assertion.ClientAssertions.Verified verified =
+                dev.latchkey.core.assertion.ClientAssertions.verify(credentials, client, keys, now);
         if (!assertions.spendAssertion(verified.jti(), client.clientId(), verified.rememberUntil(), now)) {
             throw dev.latchkey.core.error.OAuthError.INVALID_CLIENT.toException(
                     "client_assertion was used before: its jti is single use");

@@ -17,7 +17,7 @@ public final class ServerMetadata {
     static final List<String> TOKEN_AUTH_METHODS =
             List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none");
     /** RFC 8414 §2: the algorithms a private_key_jwt assertion may be signed with, exactly. */
-    static final List<String> ASSERTION_ALGORITHMS = dev.latchkey.core.client.ClientAssertions.ALGORITHMS.stream()
+    static final List<String> ASSERTION_ALGORITHMS = dev.latchkey.core.assertion.ClientAssertions.ALGORITHMS.stream()
             .map(com.nimbusds.jose.JWSAlgorithm::getName).toList();
 
     private ServerMetadata() {

@@ -1,4 +1,7 @@
-package dev.latchkey.core.client;
+package dev.latchkey.core.assertion;
+
+import dev.latchkey.core.client.ClientCredentials;
+import dev.latchkey.core.client.RegisteredClient;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
