@@ -60,7 +60,19 @@ public record ClientMetadata(
         List<String> introspectionAudiences,
         ResponseProfile responseProfile,
         UserFlows userFlows,
-        ClientKeys keys) {
+        ClientKeys keys,
+        RateLimit rateLimit) {
+
+    /** The metadata without a rate limit. */
+    public ClientMetadata(String clientName, String description, Set<GrantType> grantTypes, Scope scope,
+            AuthMethod authMethod, TokenFormat accessTokenFormat, Duration accessTokenTtl, Duration refreshTokenTtl,
+            Duration refreshTokenGrace, Duration refreshTokenAbsoluteTtl, List<URI> resources,
+            List<String> introspectionAudiences, ResponseProfile responseProfile, UserFlows userFlows,
+            ClientKeys keys) {
+        this(clientName, description, grantTypes, scope, authMethod, accessTokenFormat, accessTokenTtl, refreshTokenTtl,
+                refreshTokenGrace, refreshTokenAbsoluteTtl, resources, introspectionAudiences, responseProfile,
+                userFlows, keys, RateLimit.NONE);
+    }
 
     /** The metadata of a client without keys of its own (every method but private_key_jwt). */
     public ClientMetadata(String clientName, String description, Set<GrantType> grantTypes, Scope scope,
@@ -94,6 +106,7 @@ public record ClientMetadata(
 
     public ClientMetadata {
         keys = keys == null ? ClientKeys.NONE : keys;
+        rateLimit = rateLimit == null ? RateLimit.NONE : rateLimit;
         grantTypes = Set.copyOf(grantTypes);
         resources = List.copyOf(resources);
         introspectionAudiences = List.copyOf(introspectionAudiences);
@@ -190,7 +203,7 @@ public record ClientMetadata(
         List<String> audiences = uris(json, "introspection_audiences").stream().map(URI::toString).toList();
         return new ClientMetadata(name, description == null || description.isBlank() ? null : description, grants,
                 scope, authMethod, tokenFormat, accessTtl, refreshTtl, grace,
-                absoluteTtl, resources, audiences, profile, userFlows, keys);
+                absoluteTtl, resources, audiences, profile, userFlows, keys, RateLimit.parse(json));
     }
 
     private static boolean bool(Map<String, ?> json, String name) {
@@ -269,6 +282,9 @@ public record ClientMetadata(
         if (authMethod != granted.authMethod) {
             throw invalid("token_endpoint_auth_method cannot be changed with the registration access token");
         }
+        if (!rateLimit.atMost(granted.rateLimit)) {
+            throw widened("rate_limit_per_second and rate_limit_burst");
+        }
     }
 
     private static RuntimeException widened(String member) {
@@ -312,6 +328,7 @@ public record ClientMetadata(
         json.put("introspection_audiences", introspectionAudiences);
         json.put("response_profile", responseProfile.wireName());
         keys.toJson(json);
+        rateLimit.toJson(json);
         if (allows(GrantType.AUTHORIZATION_CODE) || !userFlows.redirectUris().isEmpty()) {
             json.put("response_types", allows(GrantType.AUTHORIZATION_CODE) ? List.of("code") : List.of());
             json.put("redirect_uris", userFlows.redirectUris().stream().map(URI::toString).toList());

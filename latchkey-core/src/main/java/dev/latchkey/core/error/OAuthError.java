@@ -43,6 +43,8 @@ public record OAuthError(String code, String description, URI uri, int status) {
     public static final OAuthError CONSENT_REQUIRED = of("consent_required", 400);
     public static final OAuthError SERVER_ERROR = of("server_error", 500);
     public static final OAuthError TEMPORARILY_UNAVAILABLE = of("temporarily_unavailable", 503);
+    /** Latchkey's: the client is over its rate limit (429, with Retry-After; README "Rate limits"). */
+    public static final OAuthError RATE_LIMITED = of("rate_limited", 429);
 
     public OAuthError {
         Objects.requireNonNull(code, "code");

@@ -8,10 +8,21 @@ package dev.latchkey.core.error;
 public final class OAuthException extends RuntimeException {
 
     private final OAuthError error;
+    private final long retryAfterSeconds;
 
     public OAuthException(OAuthError error) {
+        this(error, 0);
+    }
+
+    /** @param retryAfterSeconds when the client may try again (the answer's Retry-After); 0: not said */
+    public OAuthException(OAuthError error, long retryAfterSeconds) {
         super(error.code() + (error.description() == null ? "" : ": " + error.description()), null, false, false);
         this.error = error;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public OAuthError error() {

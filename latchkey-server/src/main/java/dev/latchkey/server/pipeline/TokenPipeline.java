@@ -69,6 +69,7 @@ public final class TokenPipeline {
     private final UsageCounter usage;
     private final Executor workers;
     private final Clock clock;
+    private final RateLimiter limiter;
 
     TokenPipeline(Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
             ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens,
@@ -86,6 +87,7 @@ public final class TokenPipeline {
         this.refreshTokens = refreshTokens;
         this.workers = workers;
         this.clock = clock;
+        this.limiter = new RateLimiter(clock);
     }
 
     /**
@@ -114,8 +116,12 @@ public final class TokenPipeline {
     }
 
     private CompletableFuture<GrantResult> counted(ClientCredentials credentials, GrantRequest grant) {
-        CompletableFuture<GrantResult> result =
-                authentication.authenticate(credentials).thenCompose(client -> grant(client, grant, true));
+        CompletableFuture<GrantResult> result = authentication.authenticate(credentials).thenCompose(client -> {
+            long wait = limiter.acquire(client);
+            return wait == 0 ? grant(client, grant, true) : CompletableFuture.failedFuture(new OAuthException(
+                    OAuthError.RATE_LIMITED.withDescription("This client is over its rate limit; retry after "
+                            + wait + " s"), wait));
+        });
         if (!usage.enabled()) {
             return result;
         }

@@ -23,9 +23,14 @@ public final class ErrorResponses {
     }
 
     public static Reply reply(OAuthError error) {
+        return reply(error, 0);
+    }
+
+    /** The same, saying when the client may retry (RFC 9110 §10.2.3 Retry-After; 0: a second for 429 and 503). */
+    public static Reply reply(OAuthError error, long retryAfterSeconds) {
         Map<String, String> headers = new LinkedHashMap<>(Reply.NO_STORE);
-        if (error.status() == 503) {
-            headers.put("Retry-After", "1"); // RFC 9110 §10.2.3: the client may come back in a second
+        if (error.status() == 503 || error.status() == 429) {
+            headers.put("Retry-After", Long.toString(Math.max(1, retryAfterSeconds)));
         }
         if (error.status() == 401) {
             headers.put("WWW-Authenticate", OAuthError.INVALID_TOKEN.code().equals(error.code())

@@ -38,7 +38,7 @@ final class Failures {
                 ? raised.getCause() : raised;
         if (failure instanceof OAuthException expected) {
             metrics.error(route, expected.error().code());
-            return ErrorResponses.reply(expected.error());
+            return ErrorResponses.reply(expected.error(), expected.retryAfterSeconds());
         }
         if (failure instanceof StoreUnavailableException) {
             unavailable.failed(method + " " + path + ": " + failure.getMessage(), null);
