@@ -114,7 +114,7 @@ public final class CodeFlowLoad {
             Process running = wrk.start();
             String output = new String(running.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             long serverCpu = os.getProcessCpuTime() - cpuBefore;
-            System.out.print(output);
+            LOG.info("wrk, {} s:\n{}", duration, output.stripTrailing());
             if (running.waitFor() != 0) {
                 throw new IllegalStateException("wrk failed");
             }
@@ -126,9 +126,9 @@ public final class CodeFlowLoad {
                     : requests.find() ? Long.parseLong(requests.group(1)) : 0;
             if (units > 0) {
                 double micros = serverCpu / 1e3 / units;
-                System.out.printf("server CPU %.1f s in %d s; %.0f us per %s: %.0f per second on 2 cores of its own%n",
-                        serverCpu / 1e9, duration, micros, script.equals("code.lua") ? "exchange" : "request",
-                        2e6 / micros);
+                LOG.info("server CPU {} s in {} s; {} us per {}: {} per second on 2 cores of its own",
+                        String.format("%.1f", serverCpu / 1e9), duration, Math.round(micros),
+                        script.equals("code.lua") ? "exchange" : "request", Math.round(2e6 / micros));
             }
         }
     }

@@ -9,7 +9,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.error.OAuthException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
@@ -93,19 +92,15 @@ public record ClientKeys(String jwks, URI jwksUri) {
         try {
             URI uri = new URI(text);
             boolean https = "https".equals(uri.getScheme());
-            boolean loopback = "http".equals(uri.getScheme()) && uri.getHost() != null
-                    && InetAddress.getByName(uri.getHost()).isLoopbackAddress() && isLiteralOrLocalhost(uri.getHost());
+            // The redirect URIs' rule (UserFlows): no name is looked up.
+            boolean loopback = "http".equals(uri.getScheme()) && uri.getHost() != null && UserFlows.isLoopback(uri.getHost());
             if (!uri.isAbsolute() || uri.getRawFragment() != null || !(https || loopback) || uri.getHost() == null) {
                 throw invalid("jwks_uri must be an https URL (http only on a loopback address), without a fragment");
             }
             return uri;
-        } catch (URISyntaxException | java.net.UnknownHostException e) {
+        } catch (URISyntaxException e) {
             throw invalid("jwks_uri is not a valid URL");
         }
-    }
-
-    private static boolean isLiteralOrLocalhost(String host) {
-        return host.equals("localhost") || host.matches("[0-9.]+") || host.startsWith("[");
     }
 
     void toJson(Map<String, Object> json) {

@@ -132,12 +132,7 @@ public final class ClientManagement {
             }
             before = show(actor, clientId);
         }
-        StoredSecret stored = new StoredSecret(StoredSecret.newId(), name, value.hash(), now, null, null);
-        List<StoredSecret> secrets = new ArrayList<>(before.secrets());
-        secrets.add(stored);
-        clients.addSecret(clientId, stored, now,
-                audits.client(actor, "client.secret.add", before, before.withSecrets(secrets)));
-        directory.invalidate(clientId);
+        add(actor, before, new StoredSecret(StoredSecret.newId(), name, value.hash(), now, null, null), now);
         for (StoredSecret old : before.secrets()) {
             revokeSecret(actor, clientId, old.secretId());
         }
@@ -241,12 +236,17 @@ public final class ClientManagement {
                     + " live secrets: expire or revoke one first");
         }
         NewSecret secret = newSecret(name, now, expiresAt);
-        List<StoredSecret> secrets = new ArrayList<>(before.secrets());
-        secrets.add(secret.stored());
-        clients.addSecret(clientId, secret.stored(), now,
-                audits.client(actor, "client.secret.add", before, before.withSecrets(secrets)));
-        directory.invalidate(clientId);
+        add(actor, before, secret.stored(), now);
         return secret;
+    }
+
+    /** Stores one more secret of the client's, with its audit entry. */
+    private void add(Actor actor, RegisteredClient before, StoredSecret stored, Instant now) {
+        List<StoredSecret> secrets = new ArrayList<>(before.secrets());
+        secrets.add(stored);
+        clients.addSecret(before.clientId(), stored, now,
+                audits.client(actor, "client.secret.add", before, before.withSecrets(secrets)));
+        directory.invalidate(before.clientId());
     }
 
     /**

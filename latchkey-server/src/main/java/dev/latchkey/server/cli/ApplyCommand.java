@@ -254,11 +254,8 @@ final class ApplyCommand implements Callable<Integer> {
     private static void keys(Path file, String where, JsonNode table, Set<String> valid) {
         table.fieldNames().forEachRemaining(key -> {
             if (!valid.contains(key)) {
-                String closest = valid.stream().min(java.util.Comparator.comparingInt(
-                        candidate -> ConfigFile.distance(key, candidate))).orElse(null);
-                boolean close = closest != null && ConfigFile.distance(key, closest) <= Math.max(2, key.length() / 3);
                 throw invalid(file, (where.isEmpty() ? "" : where + " ") + "unknown key \"" + key + "\""
-                        + (close ? " (did you mean \"" + closest + "\"?)" : ""));
+                        + ConfigFile.suggestion(key, valid));
             }
         });
     }

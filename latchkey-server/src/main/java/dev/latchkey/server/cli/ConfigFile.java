@@ -238,7 +238,8 @@ final class ConfigFile {
         };
     }
 
-    private static String suggestion(String key, Set<String> valid) {
+    /** " (did you mean \"x\"?)" for the closest valid name, if one is close; else empty. */
+    static String suggestion(String key, Set<String> valid) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : valid) {

@@ -39,6 +39,8 @@ final class ClientJwks {
     }
 
     private final Map<String, Fetched> byClient = new ConcurrentHashMap<>();
+    /** One lock per client: a slow jwks_uri holds up its own client's requests, no one else's. */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -57,7 +59,7 @@ final class ClientJwks {
         boolean unknownKid = fetched != null && kid != null && fetched.keys().getKeyByKeyId(kid) == null;
         boolean mayFetch = fetched == null || !now.isBefore(fetched.at().plus(REFETCH_AFTER));
         if ((stale || unknownKid) && mayFetch) {
-            synchronized (this) {
+            synchronized (locks.computeIfAbsent(key, k -> new Object())) {
                 Fetched again = byClient.get(key);
                 if (again == fetched) {
                     try {

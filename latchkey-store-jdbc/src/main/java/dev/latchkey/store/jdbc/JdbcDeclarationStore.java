@@ -33,16 +33,12 @@ final class JdbcDeclarationStore implements DeclarationStore {
     @Override
     public void put(Declared declared) {
         db.write(c -> {
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM declarations WHERE kind = ? AND name = ?");
-                 PreparedStatement insert = c.prepareStatement(
-                         "INSERT INTO declarations (kind, name, object_id) VALUES (?, ?, ?)")) {
-                delete.setString(1, declared.kind());
-                delete.setString(2, declared.name());
-                delete.executeUpdate();
-                insert.setString(1, declared.kind());
-                insert.setString(2, declared.name());
-                insert.setString(3, declared.objectId());
-                insert.executeUpdate();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO declarations (kind, name, object_id)"
+                    + " VALUES (?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET object_id = excluded.object_id")) {
+                ps.setString(1, declared.kind());
+                ps.setString(2, declared.name());
+                ps.setString(3, declared.objectId());
+                ps.executeUpdate();
             }
             return null;
         });
