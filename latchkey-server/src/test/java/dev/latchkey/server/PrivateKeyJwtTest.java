@@ -225,6 +225,31 @@ class PrivateKeyJwtTest {
         }
     }
 
+    /** With its registration access token a client rotates inline keys, but never points Latchkey at a new URL. */
+    @Test
+    void aClientCannotRedirectTheKeyFetchWithItsRegistrationAccessToken() throws Exception {
+        ECKey key = key("k1");
+        HttpResponse<String> created = Http.json(SERVER, "POST", "/oauth2/register", Http.toJson(Map.of("scope", "read",
+                "token_endpoint_auth_method", "private_key_jwt", "jwks_uri", "https://client.example/jwks")),
+                TestServer.INITIAL_ACCESS_TOKEN);
+        Map<String, Object> body = Http.json(created);
+        dev.latchkey.server.testing.TestClient client = new dev.latchkey.server.testing.TestClient(
+                (String) body.get("client_id"), null, (String) body.get("registration_access_token"), body);
+        Map<String, Object> metadata = new java.util.HashMap<>(Map.of("scope", "read",
+                "token_endpoint_auth_method", "private_key_jwt"));
+
+        metadata.put("jwks_uri", "http://127.0.0.1:9090/metrics");
+        HttpResponse<String> redirected = dev.latchkey.server.testing.Rfc7592.update(SERVER, client,
+                client.registrationToken(), metadata);
+        assertThat(redirected.statusCode()).as(redirected.body()).isEqualTo(400);
+        assertThat(Http.json(redirected)).containsEntry("error", "invalid_client_metadata");
+
+        metadata.remove("jwks_uri");
+        metadata.putAll(inline(key));
+        assertThat(dev.latchkey.server.testing.Rfc7592.update(SERVER, client, client.registrationToken(), metadata)
+                .statusCode()).as("keys inline instead: nothing to fetch").isEqualTo(200);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"no keys", "a private key", "both jwks and jwks_uri", "jwks_uri over http elsewhere",
             "a small RSA key"})

@@ -282,6 +282,12 @@ public record ClientMetadata(
         if (authMethod != granted.authMethod) {
             throw invalid("token_endpoint_auth_method cannot be changed with the registration access token");
         }
+        // A client may rotate its keys, but not point Latchkey at a new URL to fetch: that would let a
+        // registration access token make the server send requests where its holder chooses.
+        if (keys.jwksUri() != null && !keys.jwksUri().equals(granted.keys.jwksUri())) {
+            throw invalid("jwks_uri can be set or changed only with the initial access token or by an admin;"
+                    + " inline jwks may be rotated");
+        }
         if (!rateLimit.atMost(granted.rateLimit)) {
             throw widened("rate_limit_per_second and rate_limit_burst");
         }

@@ -59,11 +59,27 @@ class ClientSearchBrowserTest {
         assertThat(BROWSER.url()).as("the address follows the search").contains("search=alpha");
         assertThat(driver.executeScript("return window.violations")).as("no CSP violation").isEqualTo(List.of());
         assertThat(BROWSER.accessibilityViolations()).isEmpty();
+        BROWSER.screenshotsAtBothWidths("dashboard-clients-search");
 
         BROWSER.find(By.id("search")).sendKeys(" and nothing else");
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> rows().isEmpty());
         assertThat(BROWSER.textOf(By.id("results"))).contains("No client applications match");
         assertThat(driver.executeScript("return window.latchkeyMarker")).isEqualTo("kept");
+    }
+
+    @Test
+    void theSettingsTabOffersPrivateKeyJwtAndShowsItSelected() throws Exception {
+        var key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("k").generate();
+        String clientId = SERVER.register(Map.of("client_name", "signed with its key", "token_endpoint_auth_method",
+                "private_key_jwt", "jwks", Map.of("keys", List.of(key.toPublicJWK().toJSONObject())))).id();
+        BROWSER.open(base() + "/dashboard/signin");
+        if (BROWSER.url().contains("/signin")) {
+            BROWSER.type("username", "admin").type("password", PASSWORD).press("Sign in");
+        }
+        BROWSER.open(base() + "/dashboard/clients/" + clientId + "/settings");
+        assertThat(BROWSER.find(By.cssSelector("option[value='private_key_jwt']")).isSelected()).isTrue();
+        assertThat(BROWSER.accessibilityViolations()).isEmpty();
+        BROWSER.screenshotsAtBothWidths("dashboard-settings-private-key-jwt");
     }
 
     @Test

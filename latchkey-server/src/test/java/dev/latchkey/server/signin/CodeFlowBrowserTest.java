@@ -157,19 +157,8 @@ class CodeFlowBrowserTest {
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
     }
 
-    /**
-     * Saves the page at 1280 and at 390 px wide under target/screenshots, for a person to look at, and
-     * checks that nothing is wider than a 390 px phone screen.
-     */
     private static void screenshots(String name) {
-        for (int width : new int[] {1280, 390}) {
-            BROWSER.driver().manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
-            BROWSER.screenshot(java.nio.file.Path.of("target", "screenshots", "signin-" + name + "-" + width + ".png"));
-            Object overflow = ((org.openqa.selenium.JavascriptExecutor) BROWSER.driver()).executeScript(
-                    "return document.documentElement.scrollWidth > window.innerWidth");
-            assertThat(overflow).as(name + " at " + width + " px fits the width").isEqualTo(Boolean.FALSE);
-        }
-        BROWSER.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        BROWSER.screenshotsAtBothWidths("signin-" + name);
     }
 
     private OIDCTokenResponse redeem(AuthorizationCode code, UserFlow flow, ClientAuthentication auth, String clientId)

@@ -241,6 +241,20 @@ public final class Browser implements AfterEachCallback, AfterAllCallback, AutoC
     }
 
     /** Saves what the browser shows as a PNG. */
+    /**
+     * Saves the page at 1280 and at 390 px wide as target/screenshots/NAME-WIDTH.png, for a person to
+     * look at, checks that nothing is wider than a 390 px phone screen, and goes back to 1280 px.
+     */
+    public void screenshotsAtBothWidths(String name) {
+        for (int width : new int[] {1280, 390}) {
+            driver().manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
+            screenshot(Path.of("target", "screenshots", name + "-" + width + ".png"));
+            Object overflow = driver().executeScript("return document.documentElement.scrollWidth > window.innerWidth");
+            assertThat(overflow).as(name + " at " + width + " px fits the width").isEqualTo(Boolean.FALSE);
+        }
+        driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+    }
+
     public Path screenshot(Path file) {
         try {
             Files.createDirectories(file.getParent());
