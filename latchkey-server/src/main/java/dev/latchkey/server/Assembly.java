@@ -23,8 +23,10 @@ import dev.latchkey.core.usage.UsageCounter;
 import dev.latchkey.server.config.DataDirectory;
 import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.dashboard.Management;
+import dev.latchkey.server.pipeline.DpopCheck;
 import dev.latchkey.server.pipeline.Pipelines;
 import dev.latchkey.server.pipeline.StoreWorkers;
+import dev.latchkey.server.web.Routes;
 import dev.latchkey.server.web.Services;
 import dev.latchkey.server.web.Telemetry;
 import dev.latchkey.store.jdbc.JdbcStores;
@@ -64,6 +66,7 @@ public final class Assembly implements AutoCloseable {
     private final RevocationList revocations = new RevocationList();
     private final StoreWorkers workers;
     private final Pipelines pipelines;
+    private final dev.latchkey.core.assertion.DpopNonces dpopNonces;
     private final UsageCounter usage;
     private final ClientManagement clientManagement;
     private final AccountManagement accountManagement;
@@ -83,6 +86,7 @@ public final class Assembly implements AutoCloseable {
                 : DataDirectory.open(config.dataDir());
 
         MasterKey masterKey = dataDir.masterKey(config.masterKey());
+        this.dpopNonces = new dev.latchkey.core.assertion.DpopNonces(masterKey.derive("dpop-nonce"), clock);
         // The command line registers clients itself: only a serving node takes the initial access token.
         String initialAccessToken = existingInstallation ? null : dataDir.initialAccessToken(config.initialAccessToken());
         this.stores = JdbcStores.open(config.jdbcUrl(), config.dbPoolSize());
@@ -103,7 +107,9 @@ public final class Assembly implements AutoCloseable {
         this.usage = new UsageCounter(config.usageCounting());
         this.pipelines = Pipelines.of(new Pipelines.Parts(clients, stores.tokens(), stores.asyncTokens(), jwts,
                 minter, masterKey, policy, revocations, this::isCurrent, usage, workers, clock,
-                stores.authorizations(), new dev.latchkey.core.token.IdTokenMinter(issuer, idKeys)));
+                stores.authorizations(), new dev.latchkey.core.token.IdTokenMinter(issuer, idKeys),
+                new DpopCheck(java.net.URI.create(issuer + Routes.TOKEN), dpopNonces, config.dpopNonce(),
+                        stores.authorizations(), clock)));
         this.authorizations = new dev.latchkey.core.authorize.Authorizations(clients, stores.authorizations(),
                 config.users(), clock);
         this.clientManagement = new ClientManagement(stores.clients(), stores.tokens(), stores.catalogue(), clients,

@@ -91,6 +91,42 @@ class MultiNodeTest {
         assertThat(OAuth.introspect(a, client, response.getTokens().getAccessToken().getValue()).isActive()).isTrue();
     }
 
+    /**
+     * Issue 17: a DPoP proof and a private_key_jwt assertion are single use on every node (their jti
+     * is spent in the shared database), so one replayed to the other node is refused.
+     */
+    @Test
+    void aDpopProofOrAClientAssertionUsedOnOneNodeIsRefusedOnTheOther() throws Exception {
+        com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("k1").generate();
+        java.net.URI publicToken = java.net.URI.create(shared.get("LATCHKEY_ISSUER") + "/oauth2/token");
+        TestClient client = a.register(Map.of("scope", "read"));
+        String proof = new com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory(key,
+                com.nimbusds.jose.JWSAlgorithm.ES256).createDPoPJWT("POST", publicToken).serialize();
+        for (Node node : new Node[] {a, b}) {
+            java.net.http.HttpResponse<String> answer = Http.send(java.net.http.HttpRequest.newBuilder(
+                    node.uri("/oauth2/token")).header("Authorization", client.basicHeader()).header("DPoP", proof)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(node == a ? 200 : 400);
+            if (node == b) {
+                assertThat(Http.json(answer)).containsEntry("error", "invalid_dpop_proof");
+            }
+        }
+
+        TestClient asserting = b.register(Map.of("scope", "read", "token_endpoint_auth_method", "private_key_jwt",
+                "jwks", Map.of("keys", List.of(key.toPublicJWK().toJSONObject()))));
+        com.nimbusds.jwt.SignedJWT assertion = new com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT(
+                new com.nimbusds.oauth2.sdk.id.ClientID(asserting.id()), publicToken,
+                com.nimbusds.jose.JWSAlgorithm.ES256, key.toECPrivateKey(), "k1", null).getClientAssertion();
+        for (Node node : new Node[] {b, a}) {
+            HttpResponse<String> answer = Http.postForm(node.uri("/oauth2/token"), null, Map.of("grant_type",
+                    "client_credentials", "client_id", asserting.id(), "client_assertion_type",
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion", assertion.serialize()));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(node == b ? 200 : 401);
+        }
+    }
+
     @Test
     void refreshTokenIssuedOnOneNodeRotatesOnTheOtherAndItsReplayRevokesTheFamily() throws Exception {
         TestClient client = a.register(Clients.refreshClient(Map.of()));

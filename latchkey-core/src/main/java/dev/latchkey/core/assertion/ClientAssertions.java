@@ -131,7 +131,7 @@ public final class ClientAssertions {
         return new Verified(TokenHash.of(clientId + "\u0000" + jti), expires.plus(LEEWAY));
     }
 
-    private static Optional<JWSVerifier> verifier(JWK key, JWSAlgorithm algorithm) {
+    static Optional<JWSVerifier> verifier(JWK key, JWSAlgorithm algorithm) {
         try {
             if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(algorithm.getName())) {
                 return Optional.empty();

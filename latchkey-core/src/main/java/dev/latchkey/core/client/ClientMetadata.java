@@ -61,7 +61,19 @@ public record ClientMetadata(
         ResponseProfile responseProfile,
         UserFlows userFlows,
         ClientKeys keys,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        SenderConstraint senderConstraint) {
+
+    /** The metadata of a client whose tokens are bearer tokens. */
+    public ClientMetadata(String clientName, String description, Set<GrantType> grantTypes, Scope scope,
+            AuthMethod authMethod, TokenFormat accessTokenFormat, Duration accessTokenTtl, Duration refreshTokenTtl,
+            Duration refreshTokenGrace, Duration refreshTokenAbsoluteTtl, List<URI> resources,
+            List<String> introspectionAudiences, ResponseProfile responseProfile, UserFlows userFlows,
+            ClientKeys keys, RateLimit rateLimit) {
+        this(clientName, description, grantTypes, scope, authMethod, accessTokenFormat, accessTokenTtl, refreshTokenTtl,
+                refreshTokenGrace, refreshTokenAbsoluteTtl, resources, introspectionAudiences, responseProfile,
+                userFlows, keys, rateLimit, SenderConstraint.NONE);
+    }
 
     /** The metadata without a rate limit. */
     public ClientMetadata(String clientName, String description, Set<GrantType> grantTypes, Scope scope,
@@ -107,6 +119,7 @@ public record ClientMetadata(
     public ClientMetadata {
         keys = keys == null ? ClientKeys.NONE : keys;
         rateLimit = rateLimit == null ? RateLimit.NONE : rateLimit;
+        senderConstraint = senderConstraint == null ? SenderConstraint.NONE : senderConstraint;
         grantTypes = Set.copyOf(grantTypes);
         resources = List.copyOf(resources);
         introspectionAudiences = List.copyOf(introspectionAudiences);
@@ -203,7 +216,8 @@ public record ClientMetadata(
         List<String> audiences = uris(json, "introspection_audiences").stream().map(URI::toString).toList();
         return new ClientMetadata(name, description == null || description.isBlank() ? null : description, grants,
                 scope, authMethod, tokenFormat, accessTtl, refreshTtl, grace,
-                absoluteTtl, resources, audiences, profile, userFlows, keys, RateLimit.parse(json));
+                absoluteTtl, resources, audiences, profile, userFlows, keys, RateLimit.parse(json),
+                SenderConstraint.parse(json));
     }
 
     private static boolean bool(Map<String, ?> json, String name) {
@@ -291,6 +305,10 @@ public record ClientMetadata(
         if (!rateLimit.atMost(granted.rateLimit)) {
             throw widened("rate_limit_per_second and rate_limit_burst");
         }
+        String loosened = senderConstraint.loosenedFrom(granted.senderConstraint);
+        if (loosened != null) {
+            throw invalid(loosened + " may be turned on with the registration access token, not off");
+        }
     }
 
     private static RuntimeException widened(String member) {
@@ -335,6 +353,7 @@ public record ClientMetadata(
         json.put("response_profile", responseProfile.wireName());
         keys.toJson(json);
         rateLimit.toJson(json);
+        senderConstraint.toJson(json);
         if (allows(GrantType.AUTHORIZATION_CODE) || !userFlows.redirectUris().isEmpty()) {
             json.put("response_types", allows(GrantType.AUTHORIZATION_CODE) ? List.of("code") : List.of());
             json.put("redirect_uris", userFlows.redirectUris().stream().map(URI::toString).toList());

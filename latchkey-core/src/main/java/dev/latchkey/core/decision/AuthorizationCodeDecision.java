@@ -39,6 +39,12 @@ public final class AuthorizationCodeDecision {
 
     public GrantOutcome decide(RegisteredClient client, AuthorizationCodeGrant grant, Optional<AuthorizationCode> read,
             Instant precise) {
+        return decide(client, grant, read, null, precise);
+    }
+
+    /** @param proven the key the request proved possession of (a DPoP proof's), or null: the tokens' binding */
+    public GrantOutcome decide(RegisteredClient client, AuthorizationCodeGrant grant, Optional<AuthorizationCode> read,
+            dev.latchkey.core.secret.Confirmation proven, Instant precise) {
         Instant now = precise.truncatedTo(ChronoUnit.SECONDS);
         if (!client.metadata().allows(GrantType.AUTHORIZATION_CODE)) {
             return refuse(OAuthError.UNAUTHORIZED_CLIENT, "authorization_code is not registered for this client");
@@ -80,7 +86,7 @@ public final class AuthorizationCodeDecision {
         }
 
         UserTokens.Issued issued = tokens.issue(client, code.accountId(), code.scope(), resources, code.authTime(),
-                code.nonce(), precise);
+                code.nonce(), proven, precise);
         return new GrantOutcome.Issue(issued.tokens(), new TokenWrite.RedeemCode(code.hash(), issued.start()));
     }
 

@@ -43,6 +43,12 @@ public final class ClientCredentialsDecision {
      *                new token values lead with its milliseconds
      */
     public GrantOutcome decide(RegisteredClient client, ClientCredentialsGrant grant, Instant precise) {
+        return decide(client, grant, null, precise);
+    }
+
+    /** @param proven the key the request proved possession of (a DPoP proof's), or null: the tokens' binding */
+    public GrantOutcome decide(RegisteredClient client, ClientCredentialsGrant grant,
+            dev.latchkey.core.secret.Confirmation proven, Instant precise) {
         Instant now = precise.truncatedTo(ChronoUnit.SECONDS);
         if (!client.metadata().allows(GrantType.CLIENT_CREDENTIALS)) {
             return refuse(OAuthError.UNAUTHORIZED_CLIENT, "client_credentials is not registered for this client");
@@ -60,22 +66,20 @@ public final class ClientCredentialsDecision {
         List<String> audience = audiences.audience(resources);
 
         if (!client.metadata().allows(GrantType.REFRESH_TOKEN)) {
-            MintedAccessToken access = minter.mint(client, scope, audience, null, precise);
-            IssuedTokens issued =
-                    new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.empty());
+            MintedAccessToken access = minter.mint(client, null, scope, audience, null, proven, precise);
+            IssuedTokens issued = IssuedTokens.of(access, now, scope, Optional.empty(), Optional.empty());
             return new GrantOutcome.Issue(issued, access.record() == null ? new TokenWrite.Nothing()
                     : new TokenWrite.SaveAccessToken(access.record()));
         }
         String familyId = Secrets.random128();
-        MintedAccessToken access = minter.mint(client, scope, audience, familyId, precise);
+        MintedAccessToken access = minter.mint(client, null, scope, audience, familyId, proven, precise);
         RefreshToken refresh = RefreshToken.generate(precise);
         Duration absolute = client.metadata().refreshTokenAbsoluteTtl();
         TokenFamily family = TokenFamily.start(familyId, client.clientId(), now,
                 absolute.isZero() ? null : now.plus(absolute));
         RefreshTokenRecord record = RefreshTokenRecord.active(refresh.hash(), family, scope, resources, now,
                 now.plus(client.metadata().refreshTokenTtl()), access.expiresAt());
-        IssuedTokens issued =
-                new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope, Optional.of(refresh));
+        IssuedTokens issued = IssuedTokens.of(access, now, scope, Optional.of(refresh), Optional.empty());
         return new GrantOutcome.Issue(issued, new TokenWrite.StartFamily(family, record, access.record()));
     }
 

@@ -51,6 +51,12 @@ public final class DeviceCodeDecision {
 
     public GrantOutcome decide(RegisteredClient client, DeviceCodeGrant grant, Optional<DeviceAuthorization> read,
             Instant precise) {
+        return decide(client, grant, read, null, precise);
+    }
+
+    /** @param proven the key the request proved possession of (a DPoP proof's), or null: the tokens' binding */
+    public GrantOutcome decide(RegisteredClient client, DeviceCodeGrant grant, Optional<DeviceAuthorization> read,
+            dev.latchkey.core.secret.Confirmation proven, Instant precise) {
         Instant now = precise.truncatedTo(ChronoUnit.SECONDS);
         if (!client.metadata().allows(GrantType.DEVICE_CODE)) {
             return new GrantOutcome.Refuse(OAuthError.UNAUTHORIZED_CLIENT
@@ -76,7 +82,7 @@ public final class DeviceCodeDecision {
             return new GrantOutcome.Refuse(tooSoon(device, precise) ? SLOW_DOWN : AUTHORIZATION_PENDING);
         }
         UserTokens.Issued issued = tokens.issue(client, device.accountId(), device.scope(), List.of(),
-                device.authTime(), null, precise);
+                device.authTime(), null, proven, precise);
         return new GrantOutcome.Issue(issued.tokens(), new TokenWrite.RedeemDevice(device.hash(), issued.start()));
     }
 }

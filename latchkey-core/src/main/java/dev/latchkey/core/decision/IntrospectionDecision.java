@@ -5,6 +5,7 @@ import dev.latchkey.core.client.RegisteredClient;
 import dev.latchkey.core.grant.GrantType;
 import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
 import dev.latchkey.core.store.record.StoredRefreshToken;
+import dev.latchkey.core.secret.Confirmation;
 import dev.latchkey.core.token.Introspection;
 import dev.latchkey.core.token.RevocationList;
 import java.text.ParseException;
@@ -54,7 +55,8 @@ public final class IntrospectionDecision {
             return visibleTo(caller, Introspection.active().tokenType(Introspection.ACCESS_TOKEN)
                     .scope(claims.getStringClaim("scope")).clientId(owner.get().clientId()).subject(claims.getSubject())
                     .expiresAt(claims.getExpirationTime().toInstant()).issuedAt(claims.getIssueTime().toInstant())
-                    .audience(claims.getAudience()).issuer(claims.getIssuer()).jti(claims.getJWTID()).build());
+                    .audience(claims.getAudience()).issuer(claims.getIssuer()).jti(claims.getJWTID())
+                    .confirmation(Confirmation.fromClaim(claims.getClaim("cnf"))).build());
         } catch (ParseException | NullPointerException e) {
             return Introspection.INACTIVE;
         }
@@ -71,7 +73,7 @@ public final class IntrospectionDecision {
         return visibleTo(caller, Introspection.active().tokenType(Introspection.ACCESS_TOKEN)
                 .scope(token.scope().toString()).clientId(token.clientId()).subject(token.subject())
                 .expiresAt(token.expiresAt()).issuedAt(token.issuedAt()).audience(token.audience()).jti(token.jti())
-                .build());
+                .confirmation(token.confirmation()).build());
     }
 
     /**

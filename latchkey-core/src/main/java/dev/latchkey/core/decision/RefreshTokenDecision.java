@@ -12,6 +12,7 @@ import dev.latchkey.core.store.record.RefreshTokenRecord;
 import dev.latchkey.core.store.record.Rotation;
 import dev.latchkey.core.store.record.StoredRefreshToken;
 import dev.latchkey.core.token.AccessTokenMinter;
+import dev.latchkey.core.secret.Confirmation;
 import dev.latchkey.core.token.IssuedTokens;
 import dev.latchkey.core.token.MintedAccessToken;
 import java.net.URI;
@@ -68,6 +69,15 @@ public final class RefreshTokenDecision {
      */
     public GrantOutcome decide(RegisteredClient client, RefreshTokenGrant grant, RefreshTokenRead read,
             Instant precise) {
+        return decide(client, grant, read, null, precise);
+    }
+
+    /**
+     * @param proven the key the request proved possession of (a DPoP proof's), or null: the new
+     *               access token is bound to it, and a refresh token bound to a key needs that key
+     */
+    public GrantOutcome decide(RegisteredClient client, RefreshTokenGrant grant, RefreshTokenRead read,
+            Confirmation proven, Instant precise) {
         Instant now = precise.truncatedTo(ChronoUnit.SECONDS);
         if (!client.metadata().allows(GrantType.REFRESH_TOKEN)) {
             return new GrantOutcome.Refuse(OAuthError.UNAUTHORIZED_CLIENT
@@ -81,10 +91,15 @@ public final class RefreshTokenDecision {
         StoredRefreshToken stored = read.token().get();
         RefreshTokenRecord current = stored.token();
         if (current.state() == RefreshTokenRecord.State.ROTATED) {
-            return reuse(current, read.successor(), now);
+            return reuse(current, read.successor(), proven, now);
         }
         if (!stored.isUsable(now)) {
             return new GrantOutcome.Refuse(INVALID);
+        }
+        // RFC 9449 §5: a refresh token bound to a DPoP key is used with a proof of that same key.
+        if (current.confirmation() != null && !current.confirmation().equals(proven)) {
+            return new GrantOutcome.Refuse(OAuthError.INVALID_GRANT.withDescription(
+                    "The refresh token is bound to a DPoP key; send a DPoP proof signed with that key"));
         }
 
         // RFC 6749 §6: no scope beyond the one originally granted (nor beyond what the client may
@@ -107,13 +122,14 @@ public final class RefreshTokenDecision {
         }
 
         MintedAccessToken access = minter.mint(client, current.subject(), scope, audiences.audience(resources),
-                current.familyId(), precise);
+                current.familyId(), proven, precise);
         RefreshToken next = RefreshToken.generate(precise);
         // RFC 6749 §6: the new refresh token keeps the scope of the one it replaces.
         RefreshTokenRecord successor = RefreshTokenRecord.active(next.hash(), stored.family(), current.scope(),
-                current.resources(), now, now.plus(client.metadata().refreshTokenTtl()), access.expiresAt());
-        IssuedTokens issued = new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope,
-                Optional.of(next));
+                current.resources(), now, now.plus(client.metadata().refreshTokenTtl()), access.expiresAt())
+                .boundTo(current.confirmation() != null ? current.confirmation()
+                        : UserTokens.refreshBinding(client, proven));
+        IssuedTokens issued = IssuedTokens.of(access, now, scope, Optional.of(next), Optional.empty());
 
         Duration grace = client.metadata().refreshTokenGrace();
         byte[] sealed = grace.isZero() ? null : masterKey.seal(issued.toBytes(), aad(current.hash()));
@@ -123,10 +139,13 @@ public final class RefreshTokenDecision {
         return new GrantOutcome.Issue(issued, new TokenWrite.Rotate(rotation));
     }
 
-    private GrantOutcome reuse(RefreshTokenRecord rotated, Optional<StoredRefreshToken> successor, Instant now) {
+    private GrantOutcome reuse(RefreshTokenRecord rotated, Optional<StoredRefreshToken> successor, Confirmation proven,
+            Instant now) {
         // Inside the window the successor is handed out again, but only while it is itself unused:
-        // once the client has moved on, an old token coming back is a real replay.
+        // once the client has moved on, an old token coming back is a real replay. A bound token's
+        // successor goes only to a request proving the same key.
         if (rotated.sealedSuccessor() != null && insideGrace(rotated, now)
+                && (rotated.confirmation() == null || rotated.confirmation().equals(proven))
                 && successor.filter(next -> next.isUsable(now)).isPresent()) {
             return new GrantOutcome.Repeat(IssuedTokens.fromBytes(masterKey.open(rotated.sealedSuccessor(),
                     aad(rotated.hash()))));

@@ -8,6 +8,7 @@ import dev.latchkey.core.secret.Secrets;
 import dev.latchkey.core.store.record.RefreshTokenRecord;
 import dev.latchkey.core.store.record.TokenFamily;
 import dev.latchkey.core.token.AccessTokenMinter;
+import dev.latchkey.core.secret.Confirmation;
 import dev.latchkey.core.token.IdTokenMinter;
 import dev.latchkey.core.token.IssuedTokens;
 import dev.latchkey.core.token.MintedAccessToken;
@@ -42,11 +43,13 @@ final class UserTokens {
         this.audiences = audiences;
     }
 
+    /** @param proven the key the request proved (DPoP), or null: the access token is bound to it */
     Issued issue(RegisteredClient client, String subject, Scope scope, List<URI> resources, Instant authTime,
-            String nonce, Instant precise) {
+            String nonce, Confirmation proven, Instant precise) {
         Instant now = precise.truncatedTo(ChronoUnit.SECONDS);
         String familyId = Secrets.random128();
-        MintedAccessToken access = minter.mint(client, subject, scope, audiences.audience(resources), familyId, precise);
+        MintedAccessToken access = minter.mint(client, subject, scope, audiences.audience(resources), familyId, proven,
+                precise);
         boolean openId = scope.values().contains("openid");
         Optional<String> idToken = !openId ? Optional.empty()
                 : Optional.of(idTokens.mint(client.clientId(), client.metadata().userFlows().idTokenSignedResponseAlg(),
@@ -56,16 +59,26 @@ final class UserTokens {
         if (!refresh) {
             // A family of access tokens only, ending with them.
             TokenFamily family = TokenFamily.start(familyId, client.clientId(), now, access.expiresAt(), subject);
-            return new Issued(new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope,
-                    Optional.empty(), idToken), new TokenWrite.StartFamily(family, null, access.record()));
+            return new Issued(IssuedTokens.of(access, now, scope, Optional.empty(), idToken),
+                    new TokenWrite.StartFamily(family, null, access.record()));
         }
         RefreshToken refreshToken = RefreshToken.generate(precise);
         Duration absolute = client.metadata().refreshTokenAbsoluteTtl();
         TokenFamily family = TokenFamily.start(familyId, client.clientId(), now,
                 absolute.isZero() ? null : now.plus(absolute), subject);
         RefreshTokenRecord record = RefreshTokenRecord.active(refreshToken.hash(), family, scope, resources, now,
-                now.plus(client.metadata().refreshTokenTtl()), access.expiresAt());
-        return new Issued(new IssuedTokens(access.token(), access.format(), now, access.expiresAt(), scope,
-                Optional.of(refreshToken), idToken), new TokenWrite.StartFamily(family, record, access.record()));
+                now.plus(client.metadata().refreshTokenTtl()), access.expiresAt())
+                .boundTo(refreshBinding(client, proven));
+        return new Issued(IssuedTokens.of(access, now, scope, Optional.of(refreshToken), idToken),
+                new TokenWrite.StartFamily(family, record, access.record()));
+    }
+
+    /**
+     * RFC 9449 §5: a public client's refresh tokens are bound to the DPoP key it proved, so a stolen
+     * one is useless without that key; a confidential client's are bound by its authentication.
+     */
+    static Confirmation refreshBinding(RegisteredClient client, Confirmation proven) {
+        return proven != null && proven.isDpop()
+                && client.metadata().authMethod() == dev.latchkey.core.client.AuthMethod.NONE ? proven : null;
     }
 }

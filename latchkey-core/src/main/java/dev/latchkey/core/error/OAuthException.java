@@ -9,6 +9,7 @@ public final class OAuthException extends RuntimeException {
 
     private final OAuthError error;
     private final long retryAfterSeconds;
+    private final String dpopNonce;
 
     public OAuthException(OAuthError error) {
         this(error, 0);
@@ -16,9 +17,19 @@ public final class OAuthException extends RuntimeException {
 
     /** @param retryAfterSeconds when the client may try again (the answer's Retry-After); 0: not said */
     public OAuthException(OAuthError error, long retryAfterSeconds) {
+        this(error, retryAfterSeconds, null);
+    }
+
+    /** @param dpopNonce the nonce the client must put in its next DPoP proof (the answer's DPoP-Nonce), or null */
+    public OAuthException(OAuthError error, long retryAfterSeconds, String dpopNonce) {
         super(error.code() + (error.description() == null ? "" : ": " + error.description()), null, false, false);
         this.error = error;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.dpopNonce = dpopNonce;
+    }
+
+    public String dpopNonce() {
+        return dpopNonce;
     }
 
     public long retryAfterSeconds() {

@@ -52,6 +52,20 @@ public final class MasterKey {
         return Base64.getEncoder().encodeToString(key.getEncoded());
     }
 
+    /**
+     * A key of its own for one purpose, the same on every node that shares this master key:
+     * HMAC-SHA256 of the purpose's name under this key (a PRF, as HKDF-Expand uses it).
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("latchkey-derive:" + purpose).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing", e);
+        }
+    }
+
     public byte[] seal(byte[] plaintext, byte[] associatedData) {
         byte[] nonce = Secrets.randomBytes(NONCE_BYTES);
         try {

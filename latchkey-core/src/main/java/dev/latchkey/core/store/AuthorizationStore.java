@@ -62,6 +62,20 @@ public interface AuthorizationStore {
      */
     boolean spendAssertion(TokenHash jti, String clientId, Instant until, Instant now);
 
+    /**
+     * {@link #spendAssertion} without waiting: a DPoP proof's or an assertion's {@code jti}, spent
+     * with the store's next group commit. Whatever is chained to the future without an executor runs
+     * on the thread that completes it (the writer's, after its commit): keep it short.
+     */
+    default java.util.concurrent.CompletableFuture<Boolean> spendAssertionAsync(TokenHash jti, String clientId,
+            Instant until, Instant now) {
+        try {
+            return java.util.concurrent.CompletableFuture.completedFuture(spendAssertion(jti, clientId, until, now));
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Forgets spent assertions whose time is over; returns how many. */
     int purgeAssertions(Instant now, int batchSize);
 }

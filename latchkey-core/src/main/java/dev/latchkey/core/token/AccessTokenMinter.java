@@ -1,5 +1,6 @@
 package dev.latchkey.core.token;
 
+import dev.latchkey.core.secret.Confirmation;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -57,6 +58,15 @@ public final class AccessTokenMinter {
      */
     public MintedAccessToken mint(RegisteredClient client, String subject, Scope scope, List<String> audience,
             String familyId, Instant precise) {
+        return mint(client, subject, scope, audience, familyId, null, precise);
+    }
+
+    /**
+     * @param confirmation the key the token is bound to ({@code cnf}, RFC 7800 §3.1), or null for a
+     *                     bearer token: a JWT carries it as a claim, an opaque token's record keeps it
+     */
+    public MintedAccessToken mint(RegisteredClient client, String subject, Scope scope, List<String> audience,
+            String familyId, Confirmation confirmation, Instant precise) {
         String sub = subject == null ? client.clientId() : subject;
         Instant now = precise.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Duration ttl = client.metadata().accessTokenTtl();
@@ -68,8 +78,9 @@ public final class AccessTokenMinter {
         if (client.metadata().accessTokenFormat() == TokenFormat.OPAQUE) {
             String value = Secrets.timeOrdered256(precise);
             OpaqueAccessTokenRecord record = new OpaqueAccessTokenRecord(TokenHash.of(value), client.clientId(),
-                    sub, scope, audience, jti, familyId, now, expiresAt, false);
-            return new MintedAccessToken(new AccessToken(value), TokenFormat.OPAQUE, jti, now, expiresAt, record);
+                    sub, scope, audience, jti, familyId, now, expiresAt, false, confirmation);
+            return new MintedAccessToken(new AccessToken(value), TokenFormat.OPAQUE, jti, now, expiresAt, record,
+                    confirmation);
         }
         KeyRing.Key key = keys.get().signingKey(now)
                 .orElseThrow(() -> new IllegalStateException("no signing key is active"));
@@ -84,13 +95,17 @@ public final class AccessTokenMinter {
         if (!scope.isEmpty()) {
             claims.claim("scope", scope.toString());
         }
+        if (confirmation != null) {
+            claims.claim("cnf", confirmation.claim()); // RFC 9449 §6.1, RFC 8705 §3.1
+        }
         SignedJWT jwt = new SignedJWT(key.header(), claims.build());
         try {
             jwt.sign(key.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
         }
-        return new MintedAccessToken(new AccessToken(jwt.serialize()), TokenFormat.JWT, jti, now, expiresAt, null);
+        return new MintedAccessToken(new AccessToken(jwt.serialize()), TokenFormat.JWT, jti, now, expiresAt, null,
+                confirmation);
     }
 
     /** The family a JWT belongs to, read off its jti; null if it was issued without a refresh token. */

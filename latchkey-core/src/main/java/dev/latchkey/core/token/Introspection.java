@@ -1,5 +1,6 @@
 package dev.latchkey.core.token;
 
+import dev.latchkey.core.secret.Confirmation;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,15 +13,17 @@ import java.util.List;
  * @param scope     null when the token has no scope
  * @param issuer    the JWT {@code iss}, null for opaque tokens
  * @param username  the user's username when the token acts for a user (RFC 7662 §2.2), else null
+ * @param confirmation the key the token is bound to ({@code cnf}: RFC 9449 §6.2, RFC 8705 §3.2), or null
  */
 public record Introspection(boolean isActive, String scope, String clientId, String subject, Instant expiresAt,
-        Instant issuedAt, String tokenType, List<String> audience, String issuer, String jti, String username) {
+        Instant issuedAt, String tokenType, List<String> audience, String issuer, String jti, String username,
+        Confirmation confirmation) {
 
     public static final String ACCESS_TOKEN = "Bearer";
     public static final String REFRESH_TOKEN = "refresh_token";
 
     public static final Introspection INACTIVE =
-            new Introspection(false, null, null, null, null, null, null, List.of(), null, null, null);
+            new Introspection(false, null, null, null, null, null, null, List.of(), null, null, null, null);
 
     public Introspection {
         audience = List.copyOf(audience);
@@ -29,7 +32,7 @@ public record Introspection(boolean isActive, String scope, String clientId, Str
     /** The same answer naming the user the token acts for. */
     public Introspection withUsername(String name) {
         return new Introspection(isActive, scope, clientId, subject, expiresAt, issuedAt, tokenType, audience, issuer,
-                jti, name);
+                jti, name, confirmation);
     }
 
     /** True if the token acts for a user (its subject is not its client). */
@@ -53,6 +56,7 @@ public record Introspection(boolean isActive, String scope, String clientId, Str
         private List<String> audience = List.of();
         private String issuer;
         private String jti;
+        private Confirmation confirmation;
 
         private Builder() {
         }
@@ -103,9 +107,18 @@ public record Introspection(boolean isActive, String scope, String clientId, Str
             return this;
         }
 
+        /** The key an access token is bound to (null: none); a DPoP key makes its type {@code DPoP}. */
+        public Builder confirmation(Confirmation value) {
+            confirmation = value;
+            if (value != null && ACCESS_TOKEN.equals(tokenType)) {
+                tokenType = Confirmation.tokenType(value);
+            }
+            return this;
+        }
+
         public Introspection build() {
             return new Introspection(true, scope, clientId, subject, expiresAt, issuedAt, tokenType, audience, issuer,
-                    jti, null);
+                    jti, null, confirmation);
         }
     }
 }

@@ -83,6 +83,12 @@ final class ConfigOptions {
                     + " default ${DEFAULT-VALUE}).")
     boolean requirePar;
 
+    @Option(names = "--dpop-nonce", defaultValue = "${env:LATCHKEY_DPOP_NONCE:-false}", arity = "1",
+            description = "Every DPoP proof must carry a nonce the server gave in a DPoP-Nonce header, RFC 9449 section 8"
+                    + " (LATCHKEY_DPOP_NONCE; default ${DEFAULT-VALUE}; a client may ask for it alone with"
+                    + " require_dpop_nonce).")
+    boolean dpopNonce;
+
     @Option(names = "--allow-signup", defaultValue = "${env:LATCHKEY_ALLOW_SIGNUP:-false}", arity = "1",
             description = "People may create their own user account on the login page (LATCHKEY_ALLOW_SIGNUP;"
                     + " default ${DEFAULT-VALUE}).")
@@ -236,6 +242,7 @@ final class ConfigOptions {
                 .tls(tlsCert, tlsKey)
                 .tlsSelfSigned(tlsSelfSigned)
                 .trustedProxies(proxies)
+                .dpopNonce(dpopNonce)
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();

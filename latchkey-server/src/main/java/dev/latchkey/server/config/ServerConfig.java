@@ -37,6 +37,7 @@ import java.util.List;
  * @param tlsKey             its PEM private key (PKCS#8, or PKCS#1/SEC1), unencrypted
  * @param tlsSelfSigned      serve HTTPS with a certificate made for the issuer's host in the data directory
  * @param trustedProxies     addresses and CIDR ranges of reverse proxies whose Forwarded / X-Forwarded-For is believed
+ * @param dpopNonce          every DPoP proof must carry a nonce the server gave (RFC 9449 §8), for every client
  */
 public record ServerConfig(
         String host,
@@ -71,7 +72,8 @@ public record ServerConfig(
         Path tlsCert,
         Path tlsKey,
         boolean tlsSelfSigned,
-        List<String> trustedProxies) {
+        List<String> trustedProxies,
+        boolean dpopNonce) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -246,6 +248,7 @@ public record ServerConfig(
         private Path tlsKey;
         private boolean tlsSelfSigned;
         private List<String> trustedProxies = List.of();
+        private boolean dpopNonce;
 
         private Builder() {
         }
@@ -284,6 +287,12 @@ public record ServerConfig(
             tlsKey = c.tlsKey;
             tlsSelfSigned = c.tlsSelfSigned;
             trustedProxies = c.trustedProxies;
+            dpopNonce = c.dpopNonce;
+        }
+
+        public Builder dpopNonce(boolean value) {
+            dpopNonce = value;
+            return this;
         }
 
         public Builder trustedProxies(List<String> value) {
@@ -452,7 +461,8 @@ public record ServerConfig(
                     audience, limits, initialAccessToken, masterKey, maxBodyBytes, changePollInterval, dbPoolSize,
                     maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
                     bootstrapAdminPassword, users, auditRetention, auditLog, managementPort, accessLog,
-                    metricsClientLimit, otelEndpoint, otelSampleRatio, tlsCert, tlsKey, tlsSelfSigned, trustedProxies);
+                    metricsClientLimit, otelEndpoint, otelSampleRatio, tlsCert, tlsKey, tlsSelfSigned, trustedProxies,
+                    dpopNonce);
         }
     }
 }

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
 
 /** The three request pipelines of the token service, built over one store and one set of caches. */
 public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspection, RevocationPipeline revocation,
-        FamilyRevocations families) {
+        FamilyRevocations families, DpopCheck dpop) {
 
     /** Refresh tokens and codes presented again after use since the start (each revoked its family). */
     public long reuseDetections() {
@@ -30,7 +30,8 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
     public record Parts(ClientDirectory clients, TokenStore tokens, AsyncTokenStore asyncTokens, JwtVerifier jwts,
             AccessTokenMinter minter, MasterKey masterKey, IssuerPolicy policy, RevocationList revocations,
             BooleanSupplier revocationsAreCurrent, UsageCounter usage, Executor workers, Clock clock,
-            dev.latchkey.core.store.AuthorizationStore codes, dev.latchkey.core.token.IdTokenMinter idTokens) {
+            dev.latchkey.core.store.AuthorizationStore codes, dev.latchkey.core.token.IdTokenMinter idTokens,
+            DpopCheck dpop) {
     }
 
     public static Pipelines of(Parts parts) {
@@ -38,7 +39,7 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
                 parts.clock(), parts.codes());
         FamilyRevocations families = new FamilyRevocations(parts.tokens(), parts.revocations(), parts.clock());
         String audience = parts.policy().defaultAudience();
-        TokenPipeline tokens = new TokenPipeline(authentication, parts.tokens(), parts.asyncTokens(), families,
+        TokenPipeline tokens = new TokenPipeline(parts.dpop(), authentication, parts.tokens(), parts.asyncTokens(), families,
                 new ClientCredentialsDecision(parts.minter(), audience),
                 new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience),
                 new dev.latchkey.core.decision.AuthorizationCodeDecision(parts.minter(), parts.idTokens(), audience),
@@ -50,6 +51,6 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
         RevocationPipeline revocation = new RevocationPipeline(authentication, parts.jwts(), parts.tokens(),
                 parts.revocations(), families, new RevocationDecision(parts.revocations()), parts.workers(),
                 parts.clock());
-        return new Pipelines(tokens, introspection, revocation, families);
+        return new Pipelines(tokens, introspection, revocation, families, parts.dpop());
     }
 }

@@ -70,8 +70,9 @@ public final class TokenPipeline {
     private final Executor workers;
     private final Clock clock;
     private final RateLimiter limiter;
+    private final DpopCheck dpop;
 
-    TokenPipeline(Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
+    TokenPipeline(DpopCheck dpop, Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
             ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens,
             AuthorizationCodeDecision codes, DeviceCodeDecision devices, AuthorizationStore codeStore,
             UsageCounter usage, Executor workers, Clock clock) {
@@ -88,6 +89,7 @@ public final class TokenPipeline {
         this.workers = workers;
         this.clock = clock;
         this.limiter = new RateLimiter(clock);
+        this.dpop = dpop;
     }
 
     /**
@@ -96,15 +98,20 @@ public final class TokenPipeline {
      * {@link dev.latchkey.core.store.StoreUnavailableException} (503).
      */
     public CompletableFuture<GrantResult> token(ClientCredentials credentials, GrantRequest grant) {
+        return token(credentials, grant, null);
+    }
+
+    /** @param dpopProof the request's {@code DPoP} header (RFC 9449 §4.1), or null when it sent none */
+    public CompletableFuture<GrantResult> token(ClientCredentials credentials, GrantRequest grant, String dpopProof) {
         if (!dev.latchkey.core.trace.Tracing.enabled()) {
-            return counted(credentials, grant);
+            return counted(credentials, grant, dpopProof);
         }
         // A span from authentication to the written answer (the reads and the write are its children or links).
         io.opentelemetry.api.trace.Span span = dev.latchkey.core.trace.Tracing.tracer().spanBuilder("oauth2.token")
                 .setAttribute("oauth2.grant_type", grant.type().wireName())
                 .setAttribute("oauth2.client_id", String.valueOf(credentials.clientId())).startSpan();
         try (var scope = span.makeCurrent()) {
-            return counted(credentials, grant).whenComplete((issued, failure) -> {
+            return counted(credentials, grant, dpopProof).whenComplete((issued, failure) -> {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
                     span.setAttribute("oauth2.error", cause instanceof OAuthException refused
@@ -115,12 +122,20 @@ public final class TokenPipeline {
         }
     }
 
-    private CompletableFuture<GrantResult> counted(ClientCredentials credentials, GrantRequest grant) {
+    private CompletableFuture<GrantResult> counted(ClientCredentials credentials, GrantRequest grant,
+            String dpopProof) {
         CompletableFuture<GrantResult> result = authentication.authenticate(credentials).thenCompose(client -> {
             long wait = limiter.acquire(client);
-            return wait == 0 ? grant(client, grant, true) : CompletableFuture.failedFuture(new OAuthException(
-                    OAuthError.RATE_LIMITED.withDescription("This client is over its rate limit; retry after "
-                            + wait + " s"), wait));
+            if (wait != 0) {
+                return CompletableFuture.failedFuture(new OAuthException(OAuthError.RATE_LIMITED.withDescription(
+                        "This client is over its rate limit; retry after " + wait + " s"), wait));
+            }
+            if (dpop.skips(client, dpopProof)) {
+                return grant(client, grant, null, true);
+            }
+            // The proof's jti is spent by the store's writer: the grant goes on on the workers.
+            return dpop.check(client, dpopProof).thenComposeAsync(proven -> grant(client, grant, proven, true),
+                    workers);
         });
         if (!usage.enabled()) {
             return result;
@@ -151,37 +166,41 @@ public final class TokenPipeline {
     }
 
     /** @param mayRetry false after a lost compare-and-set: the second decision cannot lose another */
-    private CompletableFuture<GrantResult> grant(RegisteredClient client, GrantRequest grant, boolean mayRetry) {
+    /** @param proven the key the request proved (DPoP), or null: what its tokens are bound to */
+    private CompletableFuture<GrantResult> grant(RegisteredClient client, GrantRequest grant,
+            dev.latchkey.core.secret.Confirmation proven, boolean mayRetry) {
         Instant now = clock.instant(); // as precise as it comes: the decisions take whole seconds of it for token times
-        return decide(client, grant, now).thenCompose(outcome -> carryOut(client, grant, outcome, now, mayRetry));
+        return decide(client, grant, proven, now).thenCompose(outcome ->
+                carryOut(client, grant, proven, outcome, now, mayRetry));
     }
 
     /** Read what the grant needs, then decide: one entry per grant type. */
-    private CompletableFuture<GrantOutcome> decide(RegisteredClient client, GrantRequest grant, Instant now) {
+    private CompletableFuture<GrantOutcome> decide(RegisteredClient client, GrantRequest grant,
+            dev.latchkey.core.secret.Confirmation proven, Instant now) {
         return grant.accept(new GrantRequest.Visitor<>() {
             @Override
             public CompletableFuture<GrantOutcome> clientCredentials(ClientCredentialsGrant request) {
-                return CompletableFuture.completedFuture(clientCredentials.decide(client, request, now));
+                return CompletableFuture.completedFuture(clientCredentials.decide(client, request, proven, now));
             }
 
             @Override
             public CompletableFuture<GrantOutcome> refreshToken(RefreshTokenGrant request) {
                 return CompletableFuture.completedFuture(
-                        refreshTokens.decide(client, request, readRefreshToken(request, now), now));
+                        refreshTokens.decide(client, request, readRefreshToken(request, now), proven, now));
             }
 
             @Override
             public CompletableFuture<GrantOutcome> authorizationCode(AuthorizationCodeGrant request) {
                 // Rare beside the other grants, and it may create the first id_token key: on the workers.
                 return CompletableFuture.supplyAsync(() ->
-                        codes.decide(client, request, codeStore.findCode(request.code()), now), workers);
+                        codes.decide(client, request, codeStore.findCode(request.code()), proven, now), workers);
             }
 
             @Override
             public CompletableFuture<GrantOutcome> deviceCode(DeviceCodeGrant request) {
                 return CompletableFuture.supplyAsync(() -> {
                     Optional<DeviceAuthorization> device = codeStore.findDevice(request.deviceCode());
-                    GrantOutcome outcome = devices.decide(client, request, device, now);
+                    GrantOutcome outcome = devices.decide(client, request, device, proven, now);
                     // RFC 8628 §3.5: every poll of a pending authorization is recorded with the
                     // interval the client must keep from now on (5 s more after a slow_down).
                     device.filter(found -> found.status() == DeviceAuthorization.Status.PENDING
@@ -200,8 +219,8 @@ public final class TokenPipeline {
                 RefreshTokenDecision.successorToRead(found, now).flatMap(reads::findRefreshToken));
     }
 
-    CompletableFuture<GrantResult> carryOut(RegisteredClient client, GrantRequest grant, GrantOutcome outcome,
-            Instant now, boolean mayRetry) {
+    CompletableFuture<GrantResult> carryOut(RegisteredClient client, GrantRequest grant,
+            dev.latchkey.core.secret.Confirmation proven, GrantOutcome outcome, Instant now, boolean mayRetry) {
         if (outcome instanceof GrantOutcome.Issue issue) {
             GrantResult result = new GrantResult(client, issue.tokens());
             return write(issue.write()).thenCompose(written -> {
@@ -214,7 +233,7 @@ public final class TokenPipeline {
                     return CompletableFuture.failedFuture(OAuthError.INVALID_GRANT.toException(
                             "Refresh token is invalid, expired or revoked"));
                 }
-                return CompletableFuture.supplyAsync(() -> grant(client, grant, false), workers)
+                return CompletableFuture.supplyAsync(() -> grant(client, grant, proven, false), workers)
                         .thenCompose(again -> again);
             });
         }

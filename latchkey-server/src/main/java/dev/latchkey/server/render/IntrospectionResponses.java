@@ -37,6 +37,9 @@ public final class IntrospectionResponses {
         }
         putIfPresent(body, "iss", result.issuer());
         putIfPresent(body, "jti", result.jti());
+        if (result.confirmation() != null) {
+            body.put("cnf", result.confirmation().claim()); // RFC 9449 §6.2, RFC 8705 §3.2
+        }
         return body;
     }
 

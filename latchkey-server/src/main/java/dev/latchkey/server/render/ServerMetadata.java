@@ -45,6 +45,7 @@ public final class ServerMetadata {
         metadata.put("token_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGORITHMS);
         metadata.put("introspection_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGORITHMS);
         metadata.put("revocation_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGORITHMS);
+        metadata.put("dpop_signing_alg_values_supported", ASSERTION_ALGORITHMS);   // RFC 9449 §5.1
         // OIDC Discovery §3
         metadata.put("scopes_supported", List.of("openid", "profile", "email", "offline_access"));
         metadata.put("subject_types_supported", List.of("public"));

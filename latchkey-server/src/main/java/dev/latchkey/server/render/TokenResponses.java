@@ -54,7 +54,8 @@ public final class TokenResponses {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", tokens.accessToken().value());
         // RFC 6750 §6.1.1 registers the type as "Bearer"; RFC 6749 §5.1 makes it case-insensitive.
-        body.put("token_type", "Bearer");
+        // RFC 9449 §5: "DPoP" for a DPoP-bound token.
+        body.put("token_type", tokens.tokenType());
         body.put("expires_in", tokens.expiresIn());
         putRefreshToken(body, "refresh_token", tokens);
         putScope(body, "scope", tokens);
@@ -65,7 +66,7 @@ public final class TokenResponses {
     private static Map<String, Object> floatTtlDatetime(IssuedTokens tokens) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", tokens.accessToken().value());
-        body.put("token_type", "bearer");
+        body.put("token_type", tokens.confirmation() != null && tokens.confirmation().isDpop() ? "DPoP" : "bearer");
         body.put("expires_in", (double) tokens.expiresIn());
         putRefreshToken(body, "refresh_token", tokens);
         body.put("created_at", datetime(tokens.issuedAt()));
@@ -76,7 +77,7 @@ public final class TokenResponses {
     private static Map<String, Object> camelCase(IssuedTokens tokens) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("accessToken", tokens.accessToken().value());
-        body.put("tokenType", "Bearer");
+        body.put("tokenType", tokens.tokenType());
         body.put("expiresIn", tokens.expiresIn());
         body.put("createdAt", tokens.issuedAt().getEpochSecond());
         putRefreshToken(body, "refreshToken", tokens);

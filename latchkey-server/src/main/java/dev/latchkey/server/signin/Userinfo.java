@@ -2,6 +2,8 @@ package dev.latchkey.server.signin;
 
 import dev.latchkey.core.account.Account;
 import dev.latchkey.core.store.AccountStore;
+import dev.latchkey.core.error.OAuthException;
+import dev.latchkey.core.secret.Confirmation;
 import dev.latchkey.core.token.Introspection;
 import dev.latchkey.server.render.Json;
 import dev.latchkey.server.render.Reply;
@@ -18,21 +20,41 @@ import java.util.function.Supplier;
  * (RFC 6750 §2.1 header, or §2.2 form body on POST). The token must be live, carry {@code openid}
  * and act for a user. Answers {@code sub}, and {@code preferred_username} with {@code profile}.
  * Errors are RFC 6750 §3 challenges.
+ *
+ * <p>A DPoP-bound token (RFC 9449 §7.1) comes as {@code Authorization: DPoP <token>} with a proof
+ * of its key in the {@code DPoP} header, {@code ath} included; presented as a bearer token, or with
+ * another key's proof, it is refused with a DPoP challenge (§7.1, §7.2).
  */
 public final class Userinfo {
 
-    private final Function<String, CompletableFuture<Introspection>> bearer;
-    private final Supplier<AccountStore> accounts;
-
-    public Userinfo(Function<String, CompletableFuture<Introspection>> bearer, Supplier<AccountStore> accounts) {
-        this.bearer = bearer;
-        this.accounts = accounts;
+    /** Checks a DPoP proof for a request with an access token: the key it proves; throws invalid_dpop_proof. */
+    public interface ProofCheck {
+        Confirmation check(String proof, String method, String accessToken);
     }
 
-    /** @param body the POST body (form-encoded, may carry {@code access_token}), or null for GET */
-    public Reply reply(String authorization, byte[] body) {
+    private static final String DPOP_ALGS = "algs=\"EdDSA ES256 PS256 RS256\"";
+
+    private final Function<String, CompletableFuture<Introspection>> bearer;
+    private final Supplier<AccountStore> accounts;
+    private final ProofCheck proofs;
+
+    public Userinfo(Function<String, CompletableFuture<Introspection>> bearer, Supplier<AccountStore> accounts,
+            ProofCheck proofs) {
+        this.bearer = bearer;
+        this.accounts = accounts;
+        this.proofs = proofs;
+    }
+
+    /**
+     * @param proof the {@code DPoP} header, or null
+     * @param body  the POST body (form-encoded, may carry {@code access_token}), or null for GET
+     */
+    public Reply reply(String method, String authorization, String proof, byte[] body) {
         String token = null;
-        if (authorization != null) {
+        boolean dpop = authorization != null && authorization.regionMatches(true, 0, "DPoP ", 0, 5);
+        if (dpop) {
+            token = authorization.substring(5).trim();
+        } else if (authorization != null) {
             if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
                 return challenge(400, "invalid_request", "The Authorization header must be a bearer token");
             }
@@ -44,7 +66,26 @@ public final class Userinfo {
             return new Reply(401, Map.of("WWW-Authenticate", "Bearer realm=\"userinfo\"", "Cache-Control", "no-store"),
                     new byte[0]);
         }
+        Confirmation proven = null;
+        if (dpop) {
+            if (token.isEmpty() || proof == null) {
+                return dpopChallenge("invalid_dpop_proof", "A DPoP token needs a DPoP proof header");
+            }
+            try {
+                proven = proofs.check(proof, method, token);
+            } catch (OAuthException refused) {
+                return dpopChallenge(refused.error().code(), refused.error().description());
+            }
+        }
         Introspection introspection = bearer.apply(token).join();
+        Confirmation bound = introspection.isActive() ? introspection.confirmation() : null;
+        if (bound != null && bound.isDpop() && !dpop) {
+            // RFC 9449 §7.2: a DPoP-bound token presented as a bearer token is refused.
+            return dpopChallenge("invalid_token", "This access token is bound to a DPoP key: send it as DPoP");
+        }
+        if (dpop && (bound == null || !bound.equals(proven))) {
+            return dpopChallenge("invalid_token", "The access token is not bound to the DPoP proof's key");
+        }
         if (!introspection.isActive() || introspection.subject() == null
                 || introspection.subject().equals(introspection.clientId())) {
             return challenge(401, "invalid_token", "The access token is not valid for a user");
@@ -67,6 +108,13 @@ public final class Userinfo {
             claims.put("email_verified", false); // OIDC Core §5.1: Latchkey does not verify addresses
         }
         return new Reply(200, Map.of("Cache-Control", "no-store"), Json.bytes(claims));
+    }
+
+    /** RFC 9449 §7.1: the DPoP challenge, naming the algorithms proofs may use. */
+    private static Reply dpopChallenge(String error, String description) {
+        return new Reply(401, Map.of("WWW-Authenticate", "DPoP " + DPOP_ALGS + ", error=\"" + error
+                + "\", error_description=\"" + description.replace('"', '\'') + "\"", "Cache-Control", "no-store"),
+                new byte[0]);
     }
 
     private static Reply challenge(int status, String error, String description) {

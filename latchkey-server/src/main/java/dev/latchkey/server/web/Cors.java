@@ -23,6 +23,7 @@ final class Cors {
     static Reply allow(Reply reply, String origin) {
         Reply allowed = with(reply, origin);
         allowed.headers().put("Vary", "Origin");
+        allowed.headers().put("Access-Control-Expose-Headers", "DPoP-Nonce"); // RFC 9449 §8: the page reads it
         return allowed;
     }
 

@@ -38,7 +38,9 @@ final class Failures {
                 ? raised.getCause() : raised;
         if (failure instanceof OAuthException expected) {
             metrics.error(route, expected.error().code());
-            return ErrorResponses.reply(expected.error(), expected.retryAfterSeconds());
+            Reply reply = ErrorResponses.reply(expected.error(), expected.retryAfterSeconds());
+            // RFC 9449 §8: use_dpop_nonce says which nonce to sign.
+            return expected.dpopNonce() == null ? reply : reply.withHeader("DPoP-Nonce", expected.dpopNonce());
         }
         if (failure instanceof StoreUnavailableException) {
             unavailable.failed(method + " " + path + ": " + failure.getMessage(), null);

@@ -135,12 +135,15 @@ public final class Routes implements AutoCloseable {
             for (Route route : users.routes()) {
                 register(route, workers);
             }
+            java.net.URI userinfoUri = java.net.URI.create(issuer + USERINFO);
             Userinfo userinfo = new Userinfo(token -> assembly.join().management().bearer().apply(token),
-                    () -> assembly.join().users().accounts());
+                    () -> assembly.join().users().accounts(), (proof, method, token) ->  // RFC 9449 §7.1
+                            assembly.join().pipelines().dpop().resource(proof, method, userinfoUri, token));
             router.route(HttpMethod.GET, USERINFO, Router.onWorkers(call ->                    // OIDC Core §5.3
-                            userinfo.reply(call.header(HttpHeader.AUTHORIZATION), null), workers))
+                            userinfo.reply("GET", call.header(HttpHeader.AUTHORIZATION), dpopProof(call), null), workers))
                     .route(HttpMethod.POST, USERINFO, Router.onWorkers(call ->
-                            userinfo.reply(call.header(HttpHeader.AUTHORIZATION), call.body()), workers));
+                            userinfo.reply("POST", call.header(HttpHeader.AUTHORIZATION), dpopProof(call), call.body()),
+                            workers));
         }
         if (parts.contains(Part.DASHBOARD)) {
             // The dashboard and the admin API (DESIGN.md): every route waits for the store or a password hash.
@@ -179,11 +182,18 @@ public final class Routes implements AutoCloseable {
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies),
                             List.of(issuer, issuer + TOKEN));
                     String origin = call.headers().get("Origin");
+                    String proof = dpopProof(call);
                     return logFailedAuthentication(TOKEN, request.credentials().clientId(), call.source(), () ->
-                            assembly.join().pipelines().tokens().token(request.credentials(), request.grant()))
+                            assembly.join().pipelines().tokens().token(request.credentials(), request.grant(), proof))
                             .thenApply(result -> {
                                 metrics.issued(request.grant(), result.tokens().format(), result.client().clientId());
                                 Reply reply = TokenResponses.reply(result);
+                                // RFC 9449 §8: the nonce for the client's next proof, when it needs one.
+                                String nonce = proof == null ? null
+                                        : assembly.join().pipelines().dpop().nonceFor(result.client());
+                                if (nonce != null) {
+                                    reply = reply.withHeader("DPoP-Nonce", nonce);
+                                }
                                 // RFC 9700 §2.6: a page of the client's own (an origin of its redirect
                                 // URIs) may read the answer; no other.
                                 return origin != null && result.client().metadata().userFlows().origins()
@@ -334,6 +344,19 @@ public final class Routes implements AutoCloseable {
         router.route(HttpMethod.fromString(route.method()), route.pattern(), Router.onWorkers(call ->
                 route.handler().apply(new Request(route.method(), call.parameters(), call.query(),
                         name -> call.headers().get(name), call.body(), call.source())), workers));
+    }
+
+    /**
+     * The request's DPoP proof (RFC 9449 §4.1), or null without one; more than one header is
+     * {@code invalid_dpop_proof} (§4.3 check 1).
+     */
+    static String dpopProof(Router.Call call) {
+        List<String> proofs = call.headers().getValuesList("DPoP");
+        if (proofs.size() > 1) {
+            throw dev.latchkey.core.error.OAuthError.INVALID_DPOP_PROOF.toException(
+                    "Send exactly one DPoP header");
+        }
+        return proofs.isEmpty() ? null : proofs.get(0);
     }
 
     private static String bearer(Router.Call call) {

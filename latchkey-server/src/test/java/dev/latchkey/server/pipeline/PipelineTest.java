@@ -78,7 +78,10 @@ class PipelineTest {
                 new JwtVerifier(policy, keys::ring, Duration.ofDays(1)), new AccessTokenMinter(policy, keys::ring),
                 MasterKey.generate(), policy, revocations, () -> true, usage, workers, clock, stores.authorizations(),
                 new dev.latchkey.core.token.IdTokenMinter("https://as.example", new KeyManager(stores, MasterKey.generate(),
-                        clock, Duration.ofSeconds(2), Duration.ofMinutes(5), "id"))));
+                        clock, Duration.ofSeconds(2), Duration.ofMinutes(5), "id")),
+                new DpopCheck(java.net.URI.create("https://as.example/oauth2/token"),
+                        new dev.latchkey.core.assertion.DpopNonces(new byte[32], clock), false, stores.authorizations(),
+                        clock)));
     }
 
     @AfterEach
@@ -118,7 +121,7 @@ class PipelineTest {
 
         for (Class<?> type : GrantOutcome.class.getPermittedSubclasses()) {
             assertThat(samples).as("add a sample of %s here, and its step to TokenPipeline", type).containsKey(type);
-            Throwable failure = failure(pipelines.tokens().carryOut(client, grant, samples.get(type), NOW, true));
+            Throwable failure = failure(pipelines.tokens().carryOut(client, grant, null, samples.get(type), NOW, true));
             assertThat(failure).as(type.getSimpleName()).satisfiesAnyOf(
                     f -> assertThat(f).isNull(), f -> assertThat(f).isInstanceOf(OAuthException.class));
         }

@@ -250,7 +250,13 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
      */
     @Override
     public boolean spendAssertion(TokenHash jti, String clientId, java.time.Instant until, java.time.Instant now) {
-        return db.write(c -> {
+        return Futures.join(spendAssertionAsync(jti, clientId, until, now));
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Boolean> spendAssertionAsync(TokenHash jti, String clientId,
+            java.time.Instant until, java.time.Instant now) {
+        return db.writeAsync(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO client_assertions (jti_hash, client_id,"
                     + " expires_at) VALUES (?, ?, ?) ON CONFLICT (jti_hash) DO UPDATE SET client_id = excluded.client_id,"
                     + " expires_at = excluded.expires_at WHERE client_assertions.expires_at < ?")) {

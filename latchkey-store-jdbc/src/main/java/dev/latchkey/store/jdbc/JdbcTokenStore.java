@@ -28,16 +28,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.latchkey.core.secret.Confirmation;
 import java.util.concurrent.CompletableFuture;
 
 /** The {@code access_tokens} and {@code refresh_tokens} tables. */
 final class JdbcTokenStore implements CachingTokenStore.Delegate {
 
     private static final String ACCESS_COLUMNS =
-            "token_hash, client_id, subject, scope, audience, jti, family_id, issued_at, expires_at, revoked";
+            "token_hash, client_id, subject, scope, audience, jti, family_id, issued_at, expires_at, revoked, cnf";
     private static final String REFRESH_COLUMNS = "token_hash, family_id, client_id, scope, resources, issued_at,"
             + " expires_at, access_expires_at, family_expires_at, state, rotated_at, successor_hash, sealed_successor,"
-            + " grace_until, subject";
+            + " grace_until, subject, cnf";
 
     private static final String FAMILY_COLUMNS = "family_id, client_id, created_at, expires_at, revoked, subject";
     // A revoked family's JWTs are remembered until the last access token it issued expires; tokens
@@ -539,7 +540,7 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
 
     private static void insertAccess(Connection c, OpaqueAccessTokenRecord token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO access_tokens (" + ACCESS_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, token.hash().value());
             ps.setString(2, token.clientId());
             ps.setString(3, token.subject());
@@ -550,6 +551,7 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
             setSeconds(ps, 8, token.issuedAt());
             setSeconds(ps, 9, token.expiresAt());
             ps.setInt(10, token.revoked() ? 1 : 0);
+            ps.setString(11, token.confirmation() == null ? null : token.confirmation().toColumn());
             StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
@@ -569,7 +571,7 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
 
     private static void insertRefresh(Connection c, RefreshTokenRecord token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO refresh_tokens (" + REFRESH_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, token.hash().value());
             ps.setString(2, token.familyId());
             ps.setString(3, token.clientId());
@@ -585,6 +587,7 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
             ps.setBytes(13, token.sealedSuccessor());
             setSeconds(ps, 14, token.graceUntil());
             ps.setString(15, token.subject());
+            ps.setString(16, token.confirmation() == null ? null : token.confirmation().toColumn());
             StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
@@ -593,7 +596,7 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
         return new OpaqueAccessTokenRecord(new TokenHash(rs.getString("token_hash")), rs.getString("client_id"),
                 rs.getString("subject"), scope(rs.getString("scope")), JdbcSupport.words(rs.getString("audience")),
                 rs.getString("jti"), rs.getString("family_id"), seconds(rs, "issued_at"), seconds(rs, "expires_at"),
-                rs.getInt("revoked") != 0);
+                rs.getInt("revoked") != 0, Confirmation.fromColumn(rs.getString("cnf")));
     }
 
     /** A row of {@code SELECT REFRESH_COLUMNS}, read by position (by name costs a search per column). */
@@ -602,6 +605,7 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
         return new RefreshTokenRecord(new TokenHash(rs.getString(1)), rs.getString(2), rs.getString(3),
                 scope(rs.getString(4)), JdbcSupport.uris(rs.getString(5)), seconds(rs, 6), seconds(rs, 7),
                 seconds(rs, 8), seconds(rs, 9), RefreshTokenRecord.State.ofCode(rs.getInt(10)), seconds(rs, 11),
-                successor == null ? null : new TokenHash(successor), rs.getBytes(13), seconds(rs, 14), rs.getString(15));
+                successor == null ? null : new TokenHash(successor), rs.getBytes(13), seconds(rs, 14), rs.getString(15),
+                Confirmation.fromColumn(rs.getString(16)));
     }
 }

@@ -20,6 +20,8 @@ import java.util.List;
  * @param sealedSuccessor  set when rotated inside a reuse grace window: the successor response,
  *                         encrypted under the master key, kept only until {@code graceUntil}
  * @param subject          the user whose authorization started the family, or null (the client's own)
+ * @param confirmation     the key the token is bound to, or null: a public client's DPoP key (RFC 9449
+ *                         §5), which every rotation of the family must prove again and keeps
  */
 public record RefreshTokenRecord(
         TokenHash hash,
@@ -36,7 +38,16 @@ public record RefreshTokenRecord(
         TokenHash successorHash,
         byte[] sealedSuccessor,
         Instant graceUntil,
-        String subject) {
+        String subject,
+        dev.latchkey.core.secret.Confirmation confirmation) {
+
+    /** An unbound token. */
+    public RefreshTokenRecord(TokenHash hash, String familyId, String clientId, Scope scope, List<URI> resources,
+            Instant issuedAt, Instant expiresAt, Instant accessExpiresAt, Instant familyExpiresAt, State state,
+            Instant rotatedAt, TokenHash successorHash, byte[] sealedSuccessor, Instant graceUntil, String subject) {
+        this(hash, familyId, clientId, scope, resources, issuedAt, expiresAt, accessExpiresAt, familyExpiresAt, state,
+                rotatedAt, successorHash, sealedSuccessor, graceUntil, subject, null);
+    }
 
     /** A token of the client's own (its subject is the client). */
     public RefreshTokenRecord(TokenHash hash, String familyId, String clientId, Scope scope, List<URI> resources,
@@ -81,7 +92,13 @@ public record RefreshTokenRecord(
             Instant issuedAt, Instant expiresAt, Instant accessExpiresAt) {
         return new RefreshTokenRecord(hash, family.familyId(), family.clientId(), scope, resources, issuedAt,
                 family.capExpiry(expiresAt), accessExpiresAt, family.expiresAt(), State.ACTIVE, null, null, null, null,
-                family.subject());
+                family.subject(), null);
+    }
+
+    /** The same token bound to a key (null: unbound). */
+    public RefreshTokenRecord boundTo(dev.latchkey.core.secret.Confirmation key) {
+        return new RefreshTokenRecord(hash, familyId, clientId, scope, resources, issuedAt, expiresAt, accessExpiresAt,
+                familyExpiresAt, state, rotatedAt, successorHash, sealedSuccessor, graceUntil, subject, key);
     }
 
     /** The family as far as this token tells it: its absolute end, and revoked once the token is. */
@@ -93,7 +110,7 @@ public record RefreshTokenRecord(
     public RefreshTokenRecord with(State newState, Instant newRotatedAt, TokenHash newSuccessor, byte[] newSealed,
             Instant newGraceUntil) {
         return new RefreshTokenRecord(hash, familyId, clientId, scope, resources, issuedAt, expiresAt, accessExpiresAt,
-                familyExpiresAt, newState, newRotatedAt, newSuccessor, newSealed, newGraceUntil, subject);
+                familyExpiresAt, newState, newRotatedAt, newSuccessor, newSealed, newGraceUntil, subject, confirmation);
     }
 
     public boolean isExpired(Instant now) {

@@ -1,0 +1,98 @@
+package dev.latchkey.bench;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/**
+ * Writes single-use credentials for the load scripts (latchkey-bench/load/pop.sh), one per line, so
+ * that wrk can send each once without signing anything itself:
+ * <pre>
+ *   ProofFile key KEY.json                                   an EC P-256 key (private JWK; the public one on stdout)
+ *   ProofFile dpop KEY.json URL COUNT FILES PREFIX           DPoP proofs for POST URL (RFC 9449)
+ *   ProofFile assertion KEY.json URL CLIENT_ID COUNT FILES PREFIX   private_key_jwt assertions (RFC 7523)
+ * </pre>
+ * Lines go round robin to PREFIX.0 .. PREFIX.(FILES-1), one file per wrk thread. Proofs are dated 30 s
+ * ahead (a server accepts 60 s either way), so a batch stays valid for 90 s from its making; assertions
+ * live 4 minutes. Signing runs on every core.
+ */
+public final class ProofFile {
+
+    private ProofFile() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "key" -> {
+                ECKey key = new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
+                Files.writeString(Path.of(args[1]), key.toJSONString());
+                System.out.println(key.toPublicJWK().toJSONString());
+            }
+            case "dpop" -> write(ECKey.parse(Files.readString(Path.of(args[1]))), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), args[5], (key, i) -> dpop(key, args[2]));
+            case "assertion" -> write(ECKey.parse(Files.readString(Path.of(args[1]))), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]), args[6], (key, i) -> assertion(key, args[2], args[3]));
+            default -> throw new IllegalArgumentException("key, dpop or assertion");
+        }
+    }
+
+    private interface Maker {
+        String make(ECKey key, int index) throws Exception;
+    }
+
+    private static void write(ECKey key, int count, int files, String prefix, Maker maker) throws IOException {
+        List<String> lines = IntStream.range(0, count).parallel().mapToObj(i -> {
+            try {
+                return maker.make(key, i);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        List<BufferedWriter> out = new ArrayList<>();
+        for (int f = 0; f < files; f++) {
+            out.add(Files.newBufferedWriter(Path.of(prefix + "." + f)));
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            BufferedWriter writer = out.get(i % files);
+            writer.write(lines.get(i));
+            writer.newLine();
+        }
+        for (BufferedWriter writer : out) {
+            writer.close();
+        }
+    }
+
+    private static String dpop(ECKey key, String url) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("dpop+jwt"))
+                .jwk(key.toPublicJWK()).build(), new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
+                .claim("htm", "POST").claim("htu", url).issueTime(Date.from(Instant.now().plusSeconds(30))).build());
+        jwt.sign(new ECDSASigner(key));
+        return jwt.serialize();
+    }
+
+    private static String assertion(ECKey key, String audience, String clientId) throws Exception {
+        Instant now = Instant.now();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(audience)
+                        .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
+                        .expirationTime(Date.from(now.plusSeconds(240))).build());
+        jwt.sign(new ECDSASigner(key));
+        return jwt.serialize();
+    }
+}
