@@ -64,8 +64,8 @@ measure() { # label seconds script [env...] -> one result line (seconds 0: warm-
   printf '%-16s %7s req/s  p50 %-8s p99 %-8s non2xx %-5s cpu %4s us/req %s\n' "$label" "$rps" "$p50" "$p99" \
     "${non2xx:-0}" "$(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / requests ))" "$errors"
 }
-lines() { # kind seconds -> proofs for that many seconds at up to 30,000/s, in $dir/lines.*
-  local count=$(( $2 * 30000 ))
+lines() { # kind seconds -> proofs for that many seconds at up to PROOF_RATE/s (default 20,000), in $dir/lines.*
+  local count=$(( $2 * ${PROOF_RATE:-20000} ))
   if [ "$1" = dpop ]; then
     java -cp "$BENCH_JAR" dev.latchkey.bench.ProofFile dpop "$dir/key.json" "$URL" "$count" 2 "$dir/lines"
   else

@@ -3,7 +3,6 @@ package dev.latchkey.bench;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -82,8 +81,50 @@ public final class ProofFile {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("dpop+jwt"))
                 .jwk(key.toPublicJWK()).build(), new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
                 .claim("htm", "POST").claim("htu", url).issueTime(Date.from(Instant.now().plusSeconds(30))).build());
-        jwt.sign(new ECDSASigner(key));
+        jwt.sign(signer(key));
         return jwt.serialize();
+    }
+
+    /**
+     * ES256 signing with BouncyCastle (deterministic k, RFC 6979): the JDK 17 signer costs about 1 ms
+     * per signature on the machines we measure on, too slow to make a run's worth of proofs.
+     */
+    private static com.nimbusds.jose.JWSSigner signer(ECKey key) {
+        org.bouncycastle.asn1.x9.X9ECParameters p256 = org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("secp256r1");
+        org.bouncycastle.crypto.params.ECPrivateKeyParameters privateKey = new org.bouncycastle.crypto.params
+                .ECPrivateKeyParameters(key.getD().decodeToBigInteger(), new org.bouncycastle.crypto.params
+                .ECDomainParameters(p256.getCurve(), p256.getG(), p256.getN(), p256.getH()));
+        return new com.nimbusds.jose.JWSSigner() {
+            @Override
+            public com.nimbusds.jose.util.Base64URL sign(JWSHeader header, byte[] input) {
+                try {
+                    org.bouncycastle.crypto.signers.ECDSASigner ecdsa = new org.bouncycastle.crypto.signers.ECDSASigner(
+                            new org.bouncycastle.crypto.signers.HMacDSAKCalculator(
+                                    new org.bouncycastle.crypto.digests.SHA256Digest()));
+                    ecdsa.init(true, privateKey);
+                    java.math.BigInteger[] rs = ecdsa.generateSignature(java.security.MessageDigest
+                            .getInstance("SHA-256").digest(input));
+                    byte[] out = new byte[64];
+                    byte[] r = org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32, rs[0]);
+                    byte[] s = org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32, rs[1]);
+                    System.arraycopy(r, 0, out, 0, 32);
+                    System.arraycopy(s, 0, out, 32, 32);
+                    return com.nimbusds.jose.util.Base64URL.encode(out);
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public java.util.Set<JWSAlgorithm> supportedJWSAlgorithms() {
+                return java.util.Set.of(JWSAlgorithm.ES256);
+            }
+
+            @Override
+            public com.nimbusds.jose.jca.JCAContext getJCAContext() {
+                return new com.nimbusds.jose.jca.JCAContext();
+            }
+        };
     }
 
     private static String assertion(ECKey key, String audience, String clientId) throws Exception {
@@ -92,7 +133,7 @@ public final class ProofFile {
                 new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(audience)
                         .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
                         .expirationTime(Date.from(now.plusSeconds(240))).build());
-        jwt.sign(new ECDSASigner(key));
+        jwt.sign(signer(key));
         return jwt.serialize();
     }
 }

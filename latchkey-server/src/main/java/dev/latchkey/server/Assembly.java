@@ -25,6 +25,7 @@ import dev.latchkey.server.config.ServerConfig;
 import dev.latchkey.server.dashboard.Management;
 import dev.latchkey.server.pipeline.DpopCheck;
 import dev.latchkey.server.pipeline.Pipelines;
+import dev.latchkey.server.pipeline.Quotas;
 import dev.latchkey.server.pipeline.StoreWorkers;
 import dev.latchkey.server.web.Routes;
 import dev.latchkey.server.web.Services;
@@ -109,7 +110,8 @@ public final class Assembly implements AutoCloseable {
                 minter, masterKey, policy, revocations, this::isCurrent, usage, workers, clock,
                 stores.authorizations(), new dev.latchkey.core.token.IdTokenMinter(issuer, idKeys),
                 new DpopCheck(java.net.URI.create(issuer + Routes.TOKEN), dpopNonces, config.dpopNonce(),
-                        stores.authorizations(), clock)));
+                        stores.authorizations(), clock),
+                new Quotas(config.usageCounting() ? stores.usage() : null, config.usageFlushInterval(), workers, clock)));
         this.authorizations = new dev.latchkey.core.authorize.Authorizations(clients, stores.authorizations(),
                 config.users(), clock);
         this.clientManagement = new ClientManagement(stores.clients(), stores.tokens(), stores.catalogue(), clients,

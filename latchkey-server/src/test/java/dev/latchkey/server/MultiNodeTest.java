@@ -58,7 +58,9 @@ class MultiNodeTest {
                 "LATCHKEY_MASTER_KEY", MasterKey.generate().encoded(),
                 "LATCHKEY_KEY_ACTIVATION_DELAY", "2",
                 // Polling this slow cannot deliver a change within a second: only LISTEN/NOTIFY can.
-                "LATCHKEY_CHANGE_POLL_MS", "5000");
+                "LATCHKEY_CHANGE_POLL_MS", "5000",
+                // Usage counts, which carry the token quotas between nodes, flushed often.
+                "LATCHKEY_USAGE_FLUSH_MS", "300");
         a = Node.start(withDb("latchkey-node-a"), dirs.resolve("a"));
         b = Node.start(withDb("latchkey-node-b"), dirs.resolve("b"));
     }
@@ -124,6 +126,38 @@ class MultiNodeTest {
                     "client_credentials", "client_id", asserting.id(), "client_assertion_type",
                     "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion", assertion.serialize()));
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(node == b ? 200 : 401);
+        }
+    }
+
+    /**
+     * Issue 17, item 5: a token quota holds across nodes through the usage counts each node flushes
+     * (no write per request): once node a's three tokens are flushed, node b grants only the two left.
+     */
+    @Test
+    void aTokenQuotaSpentOnOneNodeIsHonouredOnTheOther() throws Exception {
+        TestClient client = a.register(Map.of("scope", "read", "token_quota_per_hour", 5));
+        for (int i = 0; i < 3; i++) {
+            OAuth.clientCredentials(a, client);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> flushedTokens(client.id()) == 3);
+        int grantedOnB = 0;
+        HttpResponse<String> answer;
+        while ((answer = Http.postForm(b.uri("/oauth2/token"), client.basicHeader(),
+                Map.of("grant_type", "client_credentials"))).statusCode() == 200 && grantedOnB < 10) {
+            grantedOnB++;
+        }
+        assertThat(grantedOnB).isEqualTo(2);
+        assertThat(Http.json(answer)).containsEntry("error", "quota_exceeded");
+    }
+
+    private static long flushedTokens(String clientId) throws Exception {
+        try (var c = DriverManager.getConnection(database.url());
+             var ps = c.prepareStatement("SELECT COALESCE(SUM(issued), 0) FROM usage_counts WHERE client_id = ?")) {
+            ps.setString(1, clientId);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

@@ -45,6 +45,8 @@ public class RequestOverheadBenchmark {
     private dev.latchkey.server.pipeline.RateLimiter limiter;
     private dev.latchkey.core.client.RegisteredClient limited;
     private dev.latchkey.core.client.RegisteredClient unlimited;
+    private dev.latchkey.server.pipeline.Quotas quotas;
+    private dev.latchkey.core.client.RegisteredClient withQuota;
 
     @Setup
     public void setUp() {
@@ -58,6 +60,27 @@ public class RequestOverheadBenchmark {
                         "rate_limit_per_second", 100_000, "rate_limit_burst", 100_000), limits), now, null);
         unlimited = dev.latchkey.core.client.RegisteredClient.registered("unlimited", null, "r",
                 dev.latchkey.core.client.ClientMetadata.parse(java.util.Map.of("scope", "read"), limits), now, null);
+        quotas = new dev.latchkey.server.pipeline.Quotas(null, java.time.Duration.ofMinutes(1), Runnable::run,
+                Clock.systemUTC());
+        withQuota = dev.latchkey.core.client.RegisteredClient.registered("quota", null, "r",
+                dev.latchkey.core.client.ClientMetadata.parse(java.util.Map.of("scope", "read",
+                        "token_quota_per_hour", 1_000_000_000, "token_quota_per_day", 1_000_000_000), limits), now, null);
+    }
+
+    /** A client with hourly and daily token quotas: checked, then the issued token counted (issue 17: under 1 us). */
+    @Benchmark
+    public long quotaChecked() {
+        long wait = quotas.check(withQuota);
+        quotas.issued(withQuota);
+        return wait;
+    }
+
+    /** A client without quotas: what every other token request pays for the feature. */
+    @Benchmark
+    public long noQuota() {
+        long wait = quotas.check(unlimited);
+        quotas.issued(unlimited);
+        return wait;
     }
 
     /** A client with a rate limit: its bucket refilled and a token taken (issue 17: under 1 us). */

@@ -5,7 +5,6 @@ import dev.latchkey.core.client.RegisteredClient;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -17,6 +16,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.error.OAuthException;
 import dev.latchkey.core.key.Ed25519JwsVerifier;
+import dev.latchkey.core.key.Es256JwsVerifier;
 import dev.latchkey.core.secret.TokenHash;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,22 +131,43 @@ public final class ClientAssertions {
         return new Verified(TokenHash.of(clientId + "\u0000" + jti), expires.plus(LEEWAY));
     }
 
+    /**
+     * A verifier for {@code key} and {@code algorithm}, or empty if the key cannot verify it. Kept per
+     * key (a client signs every assertion and proof with the same one), so a key is parsed, its point
+     * validated and, for ES256, BouncyCastle's multiplication tables built once rather than per request.
+     */
     static Optional<JWSVerifier> verifier(JWK key, JWSAlgorithm algorithm) {
-        try {
-            if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(algorithm.getName())) {
-                return Optional.empty();
+        if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(algorithm.getName())) {
+            return Optional.empty();
+        }
+        Optional<JWSVerifier> known = VERIFIERS.get(key);
+        if (known == null) {
+            known = newVerifier(key);
+            if (VERIFIERS.size() >= MAX_VERIFIERS) {
+                VERIFIERS.clear(); // a flood of one-off keys costs what no cache costs, and no memory
             }
-            if (key instanceof OctetKeyPair okp && algorithm.equals(JWSAlgorithm.EdDSA)) {
+            VERIFIERS.put(key, known);
+        }
+        return known.filter(verifier -> verifier.supportedJWSAlgorithms().contains(algorithm));
+    }
+
+    private static final int MAX_VERIFIERS = 10_000;
+    private static final java.util.Map<JWK, Optional<JWSVerifier>> VERIFIERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Optional<JWSVerifier> newVerifier(JWK key) {
+        try {
+            if (key instanceof OctetKeyPair okp && com.nimbusds.jose.jwk.Curve.Ed25519.equals(okp.getCurve())) {
                 return Optional.of(new Ed25519JwsVerifier(okp.getDecodedX()));
             }
-            if (key instanceof ECKey ec && algorithm.equals(JWSAlgorithm.ES256)) {
-                return Optional.of(new ECDSAVerifier(ec));
+            if (key instanceof ECKey ec) {
+                return Optional.of(new Es256JwsVerifier(ec));
             }
-            if (key instanceof RSAKey rsa && (algorithm.equals(JWSAlgorithm.RS256) || algorithm.equals(JWSAlgorithm.PS256))) {
-                return Optional.of(new RSASSAVerifier(rsa));
+            if (key instanceof RSAKey rsa) {
+                return Optional.of(new RSASSAVerifier(rsa)); // RS256 and PS256
             }
-        } catch (com.nimbusds.jose.JOSEException e) {
-            return Optional.empty();
+        } catch (com.nimbusds.jose.JOSEException | IllegalArgumentException e) {
+            return Optional.empty(); // a key that cannot verify: the signature fails
         }
         return Optional.empty();
     }

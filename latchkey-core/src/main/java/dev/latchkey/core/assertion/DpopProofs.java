@@ -12,7 +12,6 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.error.OAuthException;
 import dev.latchkey.core.secret.TokenHash;
@@ -53,6 +52,8 @@ public final class DpopProofs {
     /** How far a proof's {@code iat} may lie from now, either way; its jti is remembered as long. */
     public static final Duration WINDOW = Duration.ofSeconds(60);
     static final int MAX_PROOF_CHARS = 8192;
+    private static final int MAX_KEYS = 10_000;
+    private static final java.util.Map<String, ProofKey> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * A valid proof: the key it proves ({@code cnf.jkt}, RFC 7638 thumbprint) and its {@code jti},
@@ -83,38 +84,30 @@ public final class DpopProofs {
         if (proof == null || proof.isEmpty() || proof.length() > MAX_PROOF_CHARS) {
             throw invalid("The DPoP header must hold one proof JWT");
         }
-        SignedJWT jwt;
-        JWTClaimsSet claims;
-        try {
-            jwt = SignedJWT.parse(proof);
-            claims = jwt.getJWTClaimsSet();
-        } catch (java.text.ParseException | RuntimeException e) {
+        int first = proof.indexOf('.');
+        int second = first < 0 ? -1 : proof.indexOf('.', first + 1);
+        if (second < 0 || proof.indexOf('.', second + 1) >= 0) {
             throw invalid("The DPoP proof is not a signed JWT");
         }
-        JWSHeader header = jwt.getHeader();
-        if (!TYPE.equals(header.getType())) {
-            throw invalid("The DPoP proof's typ must be dpop+jwt");
-        }
-        JWSAlgorithm algorithm = header.getAlgorithm();
-        if (!ALGORITHMS.contains(algorithm)) {
-            throw invalid("The DPoP proof must be signed with EdDSA, ES256, PS256 or RS256");
-        }
-        JWK key = header.getJWK();
+        String headerPart = proof.substring(0, first);
+        ProofKey key = KEYS.get(headerPart);
         if (key == null) {
-            throw invalid("The DPoP proof's header must carry the public key as jwk");
-        }
-        if (key.isPrivate()) {
-            throw invalid("The DPoP proof's jwk must be a public key, not a private one");
-        }
-        if (!strongEnough(key)) {
-            throw invalid("The DPoP proof's key must be Ed25519, P-256 or RSA of at least 2048 bits");
-        }
-        Optional<JWSVerifier> verifier = ClientAssertions.verifier(key, algorithm);
-        try {
-            if (verifier.isEmpty() || !jwt.verify(verifier.get())) {
-                throw invalid("The DPoP proof's signature does not verify with its jwk");
+            key = ProofKey.of(headerPart);
+            if (KEYS.size() >= MAX_KEYS) {
+                KEYS.clear(); // a flood of one-off keys costs what no cache costs, and no memory
             }
-        } catch (JOSEException e) {
+            KEYS.put(headerPart, key);
+        }
+        JWTClaimsSet claims;
+        boolean signed;
+        try {
+            claims = JWTClaimsSet.parse(new Base64URL(proof.substring(first + 1, second)).decodeToString());
+            signed = key.verifier().verify(key.header(), proof.substring(0, second).getBytes(StandardCharsets.US_ASCII),
+                    new Base64URL(proof.substring(second + 1)));
+        } catch (java.text.ParseException | JOSEException | RuntimeException e) {
+            throw invalid("The DPoP proof is not a signed JWT");
+        }
+        if (!signed) {
             throw invalid("The DPoP proof's signature does not verify with its jwk");
         }
         Object htm = claims.getClaim("htm");
@@ -151,16 +144,54 @@ public final class DpopProofs {
                         "Sign the DPoP proof again with the nonce of the DPoP-Nonce header"), 0, nonces.current());
             }
         }
-        String thumbprint;
-        try {
-            thumbprint = key.computeThumbprint("SHA-256").toString();
-        } catch (JOSEException e) {
-            throw invalid("The DPoP proof's jwk has no thumbprint");
-        }
         // jti is unique per key (RFC 9449 §11.1): spent under the thumbprint, so no other key's proof collides.
         Instant latest = issued.isAfter(now) ? issued : now;
-        return new Verified(Confirmation.dpop(thumbprint), TokenHash.of("dpop\u0000" + thumbprint + "\u0000" + jti),
-                latest.plus(WINDOW).plusSeconds(1));
+        return new Verified(key.confirmation(), TokenHash.of("dpop\u0000" + key.confirmation().thumbprint() + "\u0000"
+                + jti), latest.plus(WINDOW).plusSeconds(1));
+    }
+
+    /**
+     * A proof's header, checked once and kept by its encoded form: a client signs every proof with
+     * the same key, so the header (typ, alg, jwk) repeats, and parsing the key, validating its point,
+     * building its verifier and hashing its thumbprint are done once per key rather than per request.
+     */
+    private record ProofKey(JWSHeader header, JWSVerifier verifier, Confirmation confirmation) {
+
+        static ProofKey of(String encodedHeader) {
+            JWSHeader header;
+            try {
+                header = JWSHeader.parse(new Base64URL(encodedHeader));
+            } catch (java.text.ParseException | RuntimeException e) {
+                throw invalid("The DPoP proof is not a signed JWT");
+            }
+            if (!TYPE.equals(header.getType())) {
+                throw invalid("The DPoP proof's typ must be dpop+jwt");
+            }
+            JWSAlgorithm algorithm = header.getAlgorithm();
+            if (!ALGORITHMS.contains(algorithm)) {
+                throw invalid("The DPoP proof must be signed with EdDSA, ES256, PS256 or RS256");
+            }
+            JWK key = header.getJWK();
+            if (key == null) {
+                throw invalid("The DPoP proof's header must carry the public key as jwk");
+            }
+            if (key.isPrivate()) {
+                throw invalid("The DPoP proof's jwk must be a public key, not a private one");
+            }
+            if (!strongEnough(key)) {
+                throw invalid("The DPoP proof's key must be Ed25519, P-256 or RSA of at least 2048 bits");
+            }
+            Optional<JWSVerifier> verifier = ClientAssertions.verifier(key, algorithm);
+            if (verifier.isEmpty()) {
+                throw invalid("The DPoP proof's jwk cannot verify " + algorithm);
+            }
+            try {
+                return new ProofKey(header, verifier.get(), Confirmation.dpop(key.computeThumbprint("SHA-256")
+                        .toString()));
+            } catch (JOSEException e) {
+                throw invalid("The DPoP proof's jwk has no thumbprint");
+            }
+        }
     }
 
     /** RFC 9449 §4.2 {@code ath}: base64url of the SHA-256 of the access token's ASCII value. */

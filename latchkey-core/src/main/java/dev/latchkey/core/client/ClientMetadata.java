@@ -303,7 +303,7 @@ public record ClientMetadata(
                     + " inline jwks may be rotated");
         }
         if (!rateLimit.atMost(granted.rateLimit)) {
-            throw widened("rate_limit_per_second and rate_limit_burst");
+            throw widened("rate_limit_per_second, rate_limit_burst, token_quota_per_hour and token_quota_per_day");
         }
         String loosened = senderConstraint.loosenedFrom(granted.senderConstraint);
         if (loosened != null) {

@@ -45,6 +45,8 @@ public record OAuthError(String code, String description, URI uri, int status) {
     public static final OAuthError TEMPORARILY_UNAVAILABLE = of("temporarily_unavailable", 503);
     /** Latchkey's: the client is over its rate limit (429, with Retry-After; README "Rate limits"). */
     public static final OAuthError RATE_LIMITED = of("rate_limited", 429);
+    /** Latchkey's: the client has had its hourly or daily token quota (429, Retry-After: when the window ends). */
+    public static final OAuthError QUOTA_EXCEEDED = of("quota_exceeded", 429);
     /** RFC 9449 §5: the DPoP proof is missing where required, malformed or does not check out. */
     public static final OAuthError INVALID_DPOP_PROOF = of("invalid_dpop_proof", 400);
     /** RFC 9449 §8: the proof must carry the nonce the answer's {@code DPoP-Nonce} header gives. */

@@ -89,6 +89,12 @@ final class ConfigOptions {
                     + " require_dpop_nonce).")
     boolean dpopNonce;
 
+    @Option(names = "--failed-attempts-per-minute", defaultValue = "${env:LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE:-60}",
+            description = "Failed client authentications and registrations one source address may have in a minute;"
+                    + " past it, its requests to those endpoints get 429 until the minute refills, 0 to 100000, 0: no"
+                    + " limit (LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE; default ${DEFAULT-VALUE}).")
+    int failedAttemptsPerMinute;
+
     @Option(names = "--allow-signup", defaultValue = "${env:LATCHKEY_ALLOW_SIGNUP:-false}", arity = "1",
             description = "People may create their own user account on the login page (LATCHKEY_ALLOW_SIGNUP;"
                     + " default ${DEFAULT-VALUE}).")
@@ -200,6 +206,7 @@ final class ConfigOptions {
             throw new IllegalArgumentException("--tls-cert and --tls-key (or LATCHKEY_TLS_CERT and LATCHKEY_TLS_KEY) go"
                     + " together: give both or neither");
         }
+        range("--failed-attempts-per-minute", "LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE", failedAttemptsPerMinute, 0, 100_000);
         if (tlsCert != null && tlsSelfSigned) {
             throw new IllegalArgumentException("--tls-self-signed makes its own certificate: leave out --tls-cert and"
                     + " --tls-key, or --tls-self-signed");
@@ -243,6 +250,7 @@ final class ConfigOptions {
                 .tlsSelfSigned(tlsSelfSigned)
                 .trustedProxies(proxies)
                 .dpopNonce(dpopNonce)
+                .failedAttemptsPerMinute(failedAttemptsPerMinute)
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();

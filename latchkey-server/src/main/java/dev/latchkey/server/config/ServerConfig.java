@@ -38,6 +38,8 @@ import java.util.List;
  * @param tlsSelfSigned      serve HTTPS with a certificate made for the issuer's host in the data directory
  * @param trustedProxies     addresses and CIDR ranges of reverse proxies whose Forwarded / X-Forwarded-For is believed
  * @param dpopNonce          every DPoP proof must carry a nonce the server gave (RFC 9449 §8), for every client
+ * @param failedAttemptsPerMinute failed client authentications and registrations a source address may
+ *                           have in a minute before its requests are refused with 429 (0: no limit)
  */
 public record ServerConfig(
         String host,
@@ -73,7 +75,8 @@ public record ServerConfig(
         Path tlsKey,
         boolean tlsSelfSigned,
         List<String> trustedProxies,
-        boolean dpopNonce) {
+        boolean dpopNonce,
+        int failedAttemptsPerMinute) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -249,6 +252,7 @@ public record ServerConfig(
         private boolean tlsSelfSigned;
         private List<String> trustedProxies = List.of();
         private boolean dpopNonce;
+        private int failedAttemptsPerMinute = 60;
 
         private Builder() {
         }
@@ -288,6 +292,12 @@ public record ServerConfig(
             tlsSelfSigned = c.tlsSelfSigned;
             trustedProxies = c.trustedProxies;
             dpopNonce = c.dpopNonce;
+            failedAttemptsPerMinute = c.failedAttemptsPerMinute;
+        }
+
+        public Builder failedAttemptsPerMinute(int value) {
+            failedAttemptsPerMinute = value;
+            return this;
         }
 
         public Builder dpopNonce(boolean value) {
@@ -462,7 +472,7 @@ public record ServerConfig(
                     maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
                     bootstrapAdminPassword, users, auditRetention, auditLog, managementPort, accessLog,
                     metricsClientLimit, otelEndpoint, otelSampleRatio, tlsCert, tlsKey, tlsSelfSigned, trustedProxies,
-                    dpopNonce);
+                    dpopNonce, failedAttemptsPerMinute);
         }
     }
 }

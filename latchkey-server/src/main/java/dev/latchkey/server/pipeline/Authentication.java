@@ -38,8 +38,7 @@ final class Authentication {
     /** Fails with an {@link dev.latchkey.core.error.OAuthException} {@code invalid_client}. */
     CompletableFuture<RegisteredClient> authenticate(ClientCredentials credentials) {
         if (credentials.method() == dev.latchkey.core.client.AuthMethod.PRIVATE_KEY_JWT) {
-            // It may fetch the client's keys and it writes the assertion's jti: on the store workers.
-            return CompletableFuture.supplyAsync(() -> authenticateNow(credentials), workers);
+            return asserted(credentials);
         }
         Optional<RegisteredClient> cached = clients.cached(credentials.clientId());
         if (cached != null) {
@@ -55,7 +54,7 @@ final class Authentication {
 
     private RegisteredClient check(ClientCredentials credentials, Optional<RegisteredClient> named) {
         if (credentials.method() == dev.latchkey.core.client.AuthMethod.PRIVATE_KEY_JWT) {
-            return asserted(credentials, named);
+            return assertedNow(credentials, named);
         }
         ClientAuthenticator.Authenticated authenticated =
                 ClientAuthenticator.authenticate(credentials, named, clock.instant());
@@ -64,25 +63,69 @@ final class Authentication {
     }
 
     /**
-     * {@code private_key_jwt} (RFC 7523 §2.2): the assertion checked against the client's keys
-     * ({@link dev.latchkey.core.assertion.ClientAssertions}), then its {@code jti} spent in the store, once
-     * on every node (a replay is {@code invalid_client}).
+     * {@code private_key_jwt} (RFC 7523 §2.2) without waiting: checked on this thread when the client
+     * and its keys are at hand (the usual case), else on the store workers (a read, or a fetch of its
+     * jwks_uri); its {@code jti} spent with the store's next group commit, after which the request
+     * goes on on the store workers (never on the writer's thread).
      */
-    private RegisteredClient asserted(ClientCredentials credentials, Optional<RegisteredClient> named) {
+    private CompletableFuture<RegisteredClient> asserted(ClientCredentials credentials) {
         java.time.Instant now = clock.instant();
-        RegisteredClient client = named.filter(found -> !found.disabled()
-                && found.metadata().authMethod() == dev.latchkey.core.client.AuthMethod.PRIVATE_KEY_JWT)
+        Optional<RegisteredClient> cached = clients.cached(credentials.clientId());
+        String kid = dev.latchkey.core.assertion.ClientAssertions.keyId(credentials.assertion());
+        CompletableFuture<Asserted> checked;
+        Optional<RegisteredClient> asserting = cached == null ? Optional.empty() : cached.filter(Authentication::mayAssert);
+        com.nimbusds.jose.jwk.JWKSet atHand = asserting.map(client -> jwks.keysAtHand(client, kid, now)).orElse(null);
+        // In memory and refused, or in memory with its keys: no wait, so on this thread.
+        if (cached != null && (asserting.isEmpty() || atHand != null)) {
+            try {
+                checked = CompletableFuture.completedFuture(check(credentials, cached, atHand, now));
+            } catch (RuntimeException refused) {
+                checked = CompletableFuture.failedFuture(refused);
+            }
+        } else {
+            checked = CompletableFuture.supplyAsync(() -> check(credentials, cached != null ? cached
+                    : clients.find(credentials.clientId()), null, now), workers);
+        }
+        return checked.thenCompose(asserted -> assertions.spendAssertionAsync(asserted.verified().jti(),
+                asserted.client().clientId(), asserted.verified().rememberUntil(), now)
+                .thenApplyAsync(spent -> spent(asserted.client(), spent), workers));
+    }
+
+    private record Asserted(RegisteredClient client, dev.latchkey.core.assertion.ClientAssertions.Verified verified) {
+    }
+
+    private static boolean mayAssert(RegisteredClient client) {
+        return !client.disabled() && client.metadata().authMethod() == dev.latchkey.core.client.AuthMethod.PRIVATE_KEY_JWT;
+    }
+
+    /**
+     * The assertion checked against the client's keys ({@link dev.latchkey.core.assertion.ClientAssertions});
+     * {@code keys} null: fetched if they must be (waits for the network).
+     */
+    private Asserted check(ClientCredentials credentials, Optional<RegisteredClient> named,
+            com.nimbusds.jose.jwk.JWKSet keys, java.time.Instant now) {
+        RegisteredClient client = named.filter(Authentication::mayAssert)
                 .orElseThrow(() -> dev.latchkey.core.error.OAuthError.INVALID_CLIENT.toException(
                         "Client authentication failed"));
-        com.nimbusds.jose.jwk.JWKSet keys = jwks.keys(client,
+        com.nimbusds.jose.jwk.JWKSet set = keys != null ? keys : jwks.keys(client,
                 dev.latchkey.core.assertion.ClientAssertions.keyId(credentials.assertion()), now);
-        dev.latchkey.core.assertion.ClientAssertions.Verified verified =
-                dev.latchkey.core.assertion.ClientAssertions.verify(credentials, client, keys, now);
-        if (!assertions.spendAssertion(verified.jti(), client.clientId(), verified.rememberUntil(), now)) {
+        return new Asserted(client, dev.latchkey.core.assertion.ClientAssertions.verify(credentials, client, set, now));
+    }
+
+    private static RegisteredClient spent(RegisteredClient client, boolean spent) {
+        if (!spent) {
             throw dev.latchkey.core.error.OAuthError.INVALID_CLIENT.toException(
                     "client_assertion was used before: its jti is single use");
         }
         return client;
+    }
+
+    /** The same, on the calling thread, waiting for the store (the PAR and device authorization endpoints). */
+    private RegisteredClient assertedNow(ClientCredentials credentials, Optional<RegisteredClient> named) {
+        java.time.Instant now = clock.instant();
+        Asserted asserted = check(credentials, named, null, now);
+        return spent(asserted.client(), assertions.spendAssertion(asserted.verified().jti(),
+                asserted.client().clientId(), asserted.verified().rememberUntil(), now));
     }
 
     /** The client a token names, if it is still registered; read as {@link #authenticate} reads. */

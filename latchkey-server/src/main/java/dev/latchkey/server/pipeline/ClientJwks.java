@@ -38,7 +38,12 @@ final class ClientJwks {
     private record Fetched(JWKSet keys, Instant at, Instant freshUntil) {
     }
 
+    private record Inline(String jwks, JWKSet keys) {
+    }
+
     private final Map<String, Fetched> byClient = new ConcurrentHashMap<>();
+    /** Inline sets, parsed once per client and kept while the registered text is the same. */
+    private final Map<String, Inline> inline = new ConcurrentHashMap<>();
     /** One lock per client: a slow jwks_uri holds up its own client's requests, no one else's. */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
@@ -48,7 +53,7 @@ final class ClientJwks {
     JWKSet keys(RegisteredClient client, String kid, Instant now) {
         ClientKeys registered = client.metadata().keys();
         if (registered.jwks() != null) {
-            return registered.jwkSet();
+            return inline(client, registered);
         }
         if (registered.jwksUri() == null) {
             throw OAuthError.INVALID_CLIENT.toException("the client registered no keys");
@@ -79,6 +84,33 @@ final class ClientJwks {
             }
         }
         return fetched.keys();
+    }
+
+    /**
+     * The client's keys if they are at hand without a fetch (inline, or fetched and fresh, holding
+     * {@code kid}), else null: then {@link #keys} must be called on the store workers.
+     */
+    JWKSet keysAtHand(RegisteredClient client, String kid, Instant now) {
+        ClientKeys registered = client.metadata().keys();
+        if (registered.jwks() != null) {
+            return inline(client, registered);
+        }
+        Fetched fetched = registered.jwksUri() == null ? null
+                : byClient.get(client.clientId() + " " + registered.jwksUri());
+        return fetched != null && !now.isAfter(fetched.freshUntil())
+                && (kid == null || fetched.keys().getKeyByKeyId(kid) != null) ? fetched.keys() : null;
+    }
+
+    private JWKSet inline(RegisteredClient client, ClientKeys registered) {
+        Inline known = inline.get(client.clientId());
+        if (known == null || !known.jwks().equals(registered.jwks())) {
+            if (inline.size() >= 100_000) {
+                inline.clear(); // bounded: more clients than that only parse their keys again
+            }
+            known = new Inline(registered.jwks(), registered.jwkSet());
+            inline.put(client.clientId(), known);
+        }
+        return known.keys();
     }
 
     private Fetched fetch(URI uri, Instant now) {

@@ -31,7 +31,7 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
             AccessTokenMinter minter, MasterKey masterKey, IssuerPolicy policy, RevocationList revocations,
             BooleanSupplier revocationsAreCurrent, UsageCounter usage, Executor workers, Clock clock,
             dev.latchkey.core.store.AuthorizationStore codes, dev.latchkey.core.token.IdTokenMinter idTokens,
-            DpopCheck dpop) {
+            DpopCheck dpop, Quotas quotas) {
     }
 
     public static Pipelines of(Parts parts) {
@@ -39,7 +39,7 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
                 parts.clock(), parts.codes());
         FamilyRevocations families = new FamilyRevocations(parts.tokens(), parts.revocations(), parts.clock());
         String audience = parts.policy().defaultAudience();
-        TokenPipeline tokens = new TokenPipeline(parts.dpop(), authentication, parts.tokens(), parts.asyncTokens(), families,
+        TokenPipeline tokens = new TokenPipeline(parts.dpop(), parts.quotas(), authentication, parts.tokens(), parts.asyncTokens(), families,
                 new ClientCredentialsDecision(parts.minter(), audience),
                 new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience),
                 new dev.latchkey.core.decision.AuthorizationCodeDecision(parts.minter(), parts.idTokens(), audience),

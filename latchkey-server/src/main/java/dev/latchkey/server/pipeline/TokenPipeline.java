@@ -71,8 +71,9 @@ public final class TokenPipeline {
     private final Clock clock;
     private final RateLimiter limiter;
     private final DpopCheck dpop;
+    private final Quotas quotas;
 
-    TokenPipeline(DpopCheck dpop, Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
+    TokenPipeline(DpopCheck dpop, Quotas quotas, Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
             ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens,
             AuthorizationCodeDecision codes, DeviceCodeDecision devices, AuthorizationStore codeStore,
             UsageCounter usage, Executor workers, Clock clock) {
@@ -90,6 +91,7 @@ public final class TokenPipeline {
         this.clock = clock;
         this.limiter = new RateLimiter(clock);
         this.dpop = dpop;
+        this.quotas = quotas;
     }
 
     /**
@@ -130,6 +132,11 @@ public final class TokenPipeline {
                 return CompletableFuture.failedFuture(new OAuthException(OAuthError.RATE_LIMITED.withDescription(
                         "This client is over its rate limit; retry after " + wait + " s"), wait));
             }
+            long quotaWait = quotas.check(client);
+            if (quotaWait != 0) {
+                return CompletableFuture.failedFuture(new OAuthException(OAuthError.QUOTA_EXCEEDED.withDescription(
+                        "This client has had its token quota; retry after " + quotaWait + " s"), quotaWait));
+            }
             if (dpop.skips(client, dpopProof)) {
                 return grant(client, grant, null, true);
             }
@@ -138,10 +145,15 @@ public final class TokenPipeline {
                     workers);
         });
         if (!usage.enabled()) {
-            return result;
+            return result.whenComplete((issued, failure) -> {
+                if (issued != null) {
+                    quotas.issued(issued.client());
+                }
+            });
         }
         return result.whenComplete((issued, failure) -> {
             if (issued != null) {
+                quotas.issued(issued.client());
                 usage.issued(issued.client().clientId());
             } else if ((failure instanceof CompletionException wrapped ? wrapped.getCause() : failure)
                     instanceof OAuthException refused) {

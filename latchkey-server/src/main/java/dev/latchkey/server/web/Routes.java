@@ -71,6 +71,7 @@ public final class Routes implements AutoCloseable {
     private final Router router;
     private final IdleReclaimer idle = new IdleReclaimer();
     private final AuthenticationFailures authenticationFailures;
+    private final AddressLimits failedAttempts;
 
     /** What a listener serves. */
     public enum Part {
@@ -102,6 +103,13 @@ public final class Routes implements AutoCloseable {
     /** @param addresses how a request's source address is found (--trusted-proxies) */
     public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Set<Part> parts,
             boolean requirePushed, Metrics metrics, ClientAddress addresses) {
+        this(assembly, maxBodyBytes, issuer, parts, requirePushed, metrics, addresses, 0);
+    }
+
+    /** @param failedAttemptsPerMinute per source address, before it is refused ({@link AddressLimits}); 0: none */
+    public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Set<Part> parts,
+            boolean requirePushed, Metrics metrics, ClientAddress addresses, int failedAttemptsPerMinute) {
+        this.failedAttempts = new AddressLimits(failedAttemptsPerMinute);
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         metrics.readFrom(() -> assembly.isDone() && !assembly.isCompletedExceptionally()
                 ? assembly.join().telemetry() : Telemetry.NONE);
@@ -179,6 +187,7 @@ public final class Routes implements AutoCloseable {
                 .route(HttpMethod.GET, METADATA + dev.latchkey.server.config.ServerConfig.issuerPath(issuer),
                         Router.immediate(call -> Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed))))
                 .route(HttpMethod.POST, TOKEN, call -> {                                          // RFC 6749 §3.2, §4.4, §6
+                    refuseFailingAddress(call);
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies),
                             List.of(issuer, issuer + TOKEN));
                     String origin = call.headers().get("Origin");
@@ -201,11 +210,12 @@ public final class Routes implements AutoCloseable {
                             });
                 })
                 .route(HttpMethod.POST, PAR, Router.onWorkers(call -> {                          // RFC 9126 §2
+                    refuseFailingAddress(call);
                     Form form = call.form(bodies);
                     Services services = assembly.join();
-                    RegisteredClient client = services.pipelines().tokens().authenticateNow(
+                    RegisteredClient client = countingFailures(call, () -> services.pipelines().tokens().authenticateNow(
                             ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form,
-                                    List.of(issuer, issuer + PAR)));  // RFC 9126 §2: the issuer must be accepted
+                                    List.of(issuer, issuer + PAR))));  // RFC 9126 §2: the issuer must be accepted
                     Map<String, String> parameters = new java.util.HashMap<>();
                     java.util.Set<String> repeated = new java.util.HashSet<>();
                     form.parameters().forEach((name, values) -> {
@@ -222,11 +232,12 @@ public final class Routes implements AutoCloseable {
                             pushed.expiresIn()));
                 }, workers))
                 .route(HttpMethod.POST, DEVICE_AUTHORIZATION, Router.onWorkers(call -> {         // RFC 8628 §3.1
+                    refuseFailingAddress(call);
                     Form form = call.form(bodies);
                     Services services = assembly.join();
-                    RegisteredClient client = services.pipelines().tokens().authenticateNow(
+                    RegisteredClient client = countingFailures(call, () -> services.pipelines().tokens().authenticateNow(
                             ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form,
-                                    List.of(issuer, issuer + DEVICE_AUTHORIZATION)));
+                                    List.of(issuer, issuer + DEVICE_AUTHORIZATION))));
                     java.util.Optional<dev.latchkey.core.scope.Scope> scope = java.util.Optional.ofNullable(
                             form.single("scope")).map(value -> dev.latchkey.core.scope.Scope.parse(value,
                             dev.latchkey.core.error.OAuthError.INVALID_SCOPE));
@@ -242,6 +253,7 @@ public final class Routes implements AutoCloseable {
                     return Reply.noStore(200, body);
                 }, workers))
                 .route(HttpMethod.POST, INTROSPECT, call -> {                                     // RFC 7662 §2
+                    refuseFailingAddress(call);
                     TokenHintRequest request = TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION),
                             call.form(bodies), List.of(issuer, issuer + INTROSPECT));
                     return logFailedAuthentication(INTROSPECT, request.credentials().clientId(), call.source(), () ->
@@ -255,6 +267,7 @@ public final class Routes implements AutoCloseable {
                             .thenApply(IntrospectionResponses::reply);
                 })
                 .route(HttpMethod.POST, REVOKE, call -> {                                         // RFC 7009 §2
+                    refuseFailingAddress(call);
                     TokenHintRequest request = TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION),
                             call.form(bodies), List.of(issuer, issuer + REVOKE));
                     return logFailedAuthentication(REVOKE, request.credentials().clientId(), call.source(), () ->
@@ -272,26 +285,34 @@ public final class Routes implements AutoCloseable {
                     return Cors.anyOrigin(JwksResponses.reply(keys, services.keys().jwksMaxAge()));
                 }))
                 .route(HttpMethod.POST, REGISTER, Router.onWorkers(call -> {                      // RFC 7591 §3
-                    ClientRegistrar.Registration registration = assembly.join().registrar().register(bearer(call),
-                            RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE), call.body()),
-                            call.source());
+                    refuseFailingAddress(call);
+                    ClientRegistrar.Registration registration = countingFailures(call, () -> assembly.join().registrar()
+                            .register(bearer(call), RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE),
+                                    call.body()), call.source()));
                     return Cors.forClient(ClientResponses.registered(registration, registerUri), registration.client(),
                             call.headers().get("Origin"));
                 }, workers))
                 .route(HttpMethod.GET, REGISTER + "/{client_id}", Router.onWorkers(call -> {      // RFC 7592 §2.1
-                    RegisteredClient client = assembly.join().registrar().read(call.pathParameter(), bearer(call));
+                    refuseFailingAddress(call);
+                    RegisteredClient client = countingFailures(call, () -> assembly.join().registrar()
+                            .read(call.pathParameter(), bearer(call)));
                     return Cors.forClient(ClientResponses.client(client, registerUri), client,
                             call.headers().get("Origin"));
                 }, workers))
                 .route(HttpMethod.PUT, REGISTER + "/{client_id}", Router.onWorkers(call -> {      // RFC 7592 §2.2
-                    RegisteredClient client = assembly.join().registrar().update(call.pathParameter(), bearer(call),
-                            RegistrationRequests.json(bodies, call.header(HttpHeader.CONTENT_TYPE), call.body()),
-                            call.source());
+                    refuseFailingAddress(call);
+                    RegisteredClient client = countingFailures(call, () -> assembly.join().registrar().update(
+                            call.pathParameter(), bearer(call), RegistrationRequests.json(bodies,
+                                    call.header(HttpHeader.CONTENT_TYPE), call.body()), call.source()));
                     return Cors.forClient(ClientResponses.client(client, registerUri), client,
                             call.headers().get("Origin"));
                 }, workers))
                 .route(HttpMethod.DELETE, REGISTER + "/{client_id}", Router.onWorkers(call -> {   // RFC 7592 §2.3
-                    assembly.join().registrar().delete(call.pathParameter(), bearer(call), call.source());
+                    refuseFailingAddress(call);
+                    countingFailures(call, () -> {
+                        assembly.join().registrar().delete(call.pathParameter(), bearer(call), call.source());
+                        return null;
+                    });
                     return ClientResponses.deleted();
                 }, workers))
                 // CORS preflights (RFC 9700 §2.6): the token, metadata, JWKS and registration endpoints, never
@@ -323,6 +344,7 @@ public final class Routes implements AutoCloseable {
                     && wrapped.getCause() != null ? wrapped.getCause() : failure;
             if (cause instanceof dev.latchkey.core.error.OAuthException refused
                     && refused.error().code().equals("invalid_client")) {
+                failedAttempts.failed(source);
                 String before = org.slf4j.MDC.get(Router.REQUEST_ID_MDC);
                 if (requestId != null) {
                     org.slf4j.MDC.put(Router.REQUEST_ID_MDC, requestId);
@@ -338,6 +360,28 @@ public final class Routes implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** 429 for an address past its failed attempts ({@link AddressLimits}), before anything is checked. */
+    private void refuseFailingAddress(Router.Call call) {
+        long wait = failedAttempts.wait(call.source());
+        if (wait > 0) {
+            throw new dev.latchkey.core.error.OAuthException(dev.latchkey.core.error.OAuthError.RATE_LIMITED
+                    .withDescription("Too many failed attempts from this address; retry after " + wait + " s"), wait);
+        }
+    }
+
+    /** Runs a check that authenticates the caller; its failure counts against the caller's address. */
+    private <T> T countingFailures(Router.Call call, Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (dev.latchkey.core.error.OAuthException refused) {
+            String code = refused.error().code();
+            if (code.equals("invalid_client") || code.equals("invalid_token")) {
+                failedAttempts.failed(call.source());
+            }
+            throw refused;
+        }
     }
 
     private void register(Route route, Executor workers) {
