@@ -111,7 +111,8 @@ public final class Assembly implements AutoCloseable {
                 stores.authorizations(), new dev.latchkey.core.token.IdTokenMinter(issuer, idKeys),
                 new DpopCheck(java.net.URI.create(issuer + Routes.TOKEN), dpopNonces, config.dpopNonce(),
                         stores.authorizations(), clock),
-                new Quotas(config.usageCounting() ? stores.usage() : null, config.usageFlushInterval(), workers, clock)));
+                new Quotas(config.usageCounting() ? stores.usage() : null, config.usageFlushInterval(), workers, clock),
+                mtlsAnchors(config.mtlsCa())));
         this.authorizations = new dev.latchkey.core.authorize.Authorizations(clients, stores.authorizations(),
                 config.users(), clock);
         this.clientManagement = new ClientManagement(stores.clients(), stores.tokens(), stores.catalogue(), clients,
@@ -338,6 +339,27 @@ public final class Assembly implements AutoCloseable {
     }
 
     /** The pipelines, for benchmarks that call them without HTTP. */
+    /** The CAs tls_client_auth accepts (--mtls-ca), read once at the start; none without the option. */
+    private static java.util.Set<java.security.cert.TrustAnchor> mtlsAnchors(java.nio.file.Path bundle) {
+        if (bundle == null) {
+            return java.util.Set.of();
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(bundle)) {
+            java.util.Set<java.security.cert.TrustAnchor> anchors = new java.util.HashSet<>();
+            for (java.security.cert.Certificate certificate : java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in)) {
+                anchors.add(new java.security.cert.TrustAnchor((java.security.cert.X509Certificate) certificate, null));
+            }
+            if (anchors.isEmpty()) {
+                throw new IllegalArgumentException("--mtls-ca " + bundle + " holds no certificate");
+            }
+            return anchors;
+        } catch (java.io.IOException | java.security.cert.CertificateException e) {
+            throw new IllegalArgumentException("--mtls-ca " + bundle + " is not a PEM file of certificates: "
+                    + e.getMessage(), e);
+        }
+    }
+
     public Pipelines pipelines() {
         return pipelines;
     }

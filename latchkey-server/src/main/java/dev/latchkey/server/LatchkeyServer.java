@@ -116,13 +116,13 @@ public final class LatchkeyServer implements AutoCloseable {
 
     /** HTTPS as configured, or null for plain HTTP. */
     private static Tls tls(ServerConfig config, String issuer) {
+        Tls tls = null;
         if (config.tlsCert() != null) {
-            return Tls.fromPem(config.tlsCert(), config.tlsKey());
+            tls = Tls.fromPem(config.tlsCert(), config.tlsKey());
+        } else if (config.tlsSelfSigned()) {
+            tls = Tls.selfSigned(config.dataDir(), java.net.URI.create(issuer).getHost());
         }
-        if (config.tlsSelfSigned()) {
-            return Tls.selfSigned(config.dataDir(), java.net.URI.create(issuer).getHost());
-        }
-        return null;
+        return tls != null && config.mtls() ? tls.askingForClientCertificates() : tls;
     }
 
     private static boolean isLoopback(String host) {
@@ -153,7 +153,7 @@ public final class LatchkeyServer implements AutoCloseable {
         boolean pushed = config.users().requirePushed();
         java.util.List<HttpServer.Listener> listeners = new java.util.ArrayList<>();
         listeners.add(new HttpServer.Listener(port, new Routes(services, config.maxBodyBytes(), issuer, main, pushed,
-                metrics, addresses, config.failedAttemptsPerMinute())));
+                metrics, addresses, config.failedAttemptsPerMinute(), config.mtls(), config.mtlsCa() != null)));
         if (adminPort != null) {
             java.util.EnumSet<Routes.Part> admin = java.util.EnumSet.of(Routes.Part.DASHBOARD);
             if (managementPort == null) {

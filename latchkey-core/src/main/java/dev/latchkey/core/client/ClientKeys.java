@@ -22,13 +22,22 @@ import java.util.Map;
  * @param jwks    the JWK Set as JSON, or null
  * @param jwksUri where the JWK Set is published, or null
  */
-public record ClientKeys(String jwks, URI jwksUri) {
+public record ClientKeys(String jwks, URI jwksUri, TlsClientIdentity tlsIdentity) {
 
     public static final ClientKeys NONE = new ClientKeys(null, null);
+
+    /** Keys without a certificate identity. */
+    public ClientKeys(String jwks, URI jwksUri) {
+        this(jwks, jwksUri, null);
+    }
     static final int MAX_KEYS = 10;
 
     public boolean isEmpty() {
         return jwks == null && jwksUri == null;
+    }
+
+    private ClientKeys with(TlsClientIdentity identity) {
+        return new ClientKeys(jwks, jwksUri, identity);
     }
 
     /** The inline set, parsed (for a client that registered {@code jwks}). */
@@ -41,6 +50,11 @@ public record ClientKeys(String jwks, URI jwksUri) {
     }
 
     static ClientKeys parse(Map<String, ?> json) {
+        TlsClientIdentity identity = TlsClientIdentity.parse(json);
+        return keys(json).with(identity);
+    }
+
+    private static ClientKeys keys(Map<String, ?> json) {
         Object inline = json.get("jwks");
         Object uri = json.get("jwks_uri");
         if (inline != null && uri != null) {
@@ -113,6 +127,9 @@ public record ClientKeys(String jwks, URI jwksUri) {
         }
         if (jwksUri != null) {
             json.put("jwks_uri", jwksUri.toString());
+        }
+        if (tlsIdentity != null) {
+            tlsIdentity.toJson(json);
         }
     }
 

@@ -149,6 +149,13 @@ public record ClientMetadata(
         if (authMethod == AuthMethod.PRIVATE_KEY_JWT && keys.isEmpty()) {
             throw invalid("private_key_jwt needs the client's public keys: jwks or jwks_uri");
         }
+        if (authMethod == AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH && keys.isEmpty()) {
+            throw invalid("self_signed_tls_client_auth needs the certificate's public key in jwks or jwks_uri");
+        }
+        if ((authMethod == AuthMethod.TLS_CLIENT_AUTH) != (keys.tlsIdentity() != null)) {
+            throw invalid("tls_client_auth needs exactly one of " + String.join(", ", TlsClientIdentity.MEMBERS)
+                    + ", and only it takes them");
+        }
         boolean code = grants.contains(GrantType.AUTHORIZATION_CODE);
         if (!grants.contains(GrantType.CLIENT_CREDENTIALS) && !code && !grants.contains(GrantType.DEVICE_CODE)) {
             // RFC 7591 §2.1: metadata must be consistent; a refresh token family starts with a

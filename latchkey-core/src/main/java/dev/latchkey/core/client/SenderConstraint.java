@@ -11,12 +11,19 @@ import java.util.Map;
  * must carry a nonce the server gave (RFC 9449 §8), as {@code --dpop-nonce} asks of every client.
  * A member left out is false. Immutable.
  */
-public record SenderConstraint(boolean dpopBoundAccessTokens, boolean requireDpopNonce) {
+public record SenderConstraint(boolean dpopBoundAccessTokens, boolean requireDpopNonce,
+        boolean tlsClientCertificateBoundAccessTokens) {
 
-    public static final SenderConstraint NONE = new SenderConstraint(false, false);
+    public static final SenderConstraint NONE = new SenderConstraint(false, false, false);
+
+    /** Without certificate binding. */
+    public SenderConstraint(boolean dpopBoundAccessTokens, boolean requireDpopNonce) {
+        this(dpopBoundAccessTokens, requireDpopNonce, false);
+    }
 
     static SenderConstraint parse(Map<String, ?> json) {
-        return new SenderConstraint(bool(json, "dpop_bound_access_tokens"), bool(json, "require_dpop_nonce"));
+        return new SenderConstraint(bool(json, "dpop_bound_access_tokens"), bool(json, "require_dpop_nonce"),
+                bool(json, "tls_client_certificate_bound_access_tokens"));
     }
 
     void toJson(Map<String, Object> json) {
@@ -26,12 +33,18 @@ public record SenderConstraint(boolean dpopBoundAccessTokens, boolean requireDpo
         if (requireDpopNonce) {
             json.put("require_dpop_nonce", true);
         }
+        if (tlsClientCertificateBoundAccessTokens) {
+            json.put("tls_client_certificate_bound_access_tokens", true); // RFC 8705 §3.4
+        }
     }
 
     /** The member a self-service update would loosen (a requirement dropped), or null. */
     String loosenedFrom(SenderConstraint granted) {
         if (granted.dpopBoundAccessTokens && !dpopBoundAccessTokens) {
             return "dpop_bound_access_tokens";
+        }
+        if (granted.tlsClientCertificateBoundAccessTokens && !tlsClientCertificateBoundAccessTokens) {
+            return "tls_client_certificate_bound_access_tokens";
         }
         return granted.requireDpopNonce && !requireDpopNonce ? "require_dpop_nonce" : null;
     }

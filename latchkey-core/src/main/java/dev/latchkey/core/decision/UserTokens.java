@@ -74,11 +74,12 @@ final class UserTokens {
     }
 
     /**
-     * RFC 9449 §5: a public client's refresh tokens are bound to the DPoP key it proved, so a stolen
-     * one is useless without that key; a confidential client's are bound by its authentication.
+     * RFC 9449 §5, RFC 8705 §4: a public client's refresh tokens are bound to the DPoP key or the
+     * certificate it proved, so a stolen one is useless without it; a confidential client's are
+     * bound by its authentication.
      */
     static Confirmation refreshBinding(RegisteredClient client, Confirmation proven) {
-        return proven != null && proven.isDpop()
-                && client.metadata().authMethod() == dev.latchkey.core.client.AuthMethod.NONE ? proven : null;
+        return proven != null && client.metadata().authMethod() == dev.latchkey.core.client.AuthMethod.NONE
+                ? proven : null;
     }
 }

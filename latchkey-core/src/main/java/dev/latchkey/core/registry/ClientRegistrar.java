@@ -78,8 +78,7 @@ public final class ClientRegistrar {
     public Registration register(ClientMetadata metadata, Actor actor, String ownerId) {
         // RFC 6749 §2.1: a public client gets no secret (it could not keep one); PKCE stands in for it.
         // A private_key_jwt client needs none either: it proves itself with its own key.
-        boolean isPublic = metadata.authMethod() == dev.latchkey.core.client.AuthMethod.NONE
-                || metadata.authMethod() == dev.latchkey.core.client.AuthMethod.PRIVATE_KEY_JWT;
+        boolean isPublic = !metadata.authMethod().usesSecret();
         ClientSecret secret = isPublic ? null : ClientSecret.generate();
         String registrationToken = Secrets.random256();
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);

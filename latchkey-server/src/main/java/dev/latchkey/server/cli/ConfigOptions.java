@@ -95,6 +95,17 @@ final class ConfigOptions {
                     + " limit (LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE; default ${DEFAULT-VALUE}).")
     int failedAttemptsPerMinute;
 
+    @Option(names = "--mtls", defaultValue = "${env:LATCHKEY_MTLS:-false}", arity = "1",
+            description = "Mutual TLS, RFC 8705: ask TLS clients for a certificate and take the one a trusted proxy"
+                    + " forwards in Client-Cert; offers self_signed_tls_client_auth and certificate-bound tokens"
+                    + " (LATCHKEY_MTLS; default ${DEFAULT-VALUE}).")
+    boolean mtls;
+
+    @Option(names = "--mtls-ca", defaultValue = "${env:LATCHKEY_MTLS_CA}",
+            description = "A PEM file of the CA certificates whose client certificates tls_client_auth accepts"
+                    + " (LATCHKEY_MTLS_CA; needs --mtls true).")
+    Path mtlsCa;
+
     @Option(names = "--allow-signup", defaultValue = "${env:LATCHKEY_ALLOW_SIGNUP:-false}", arity = "1",
             description = "People may create their own user account on the login page (LATCHKEY_ALLOW_SIGNUP;"
                     + " default ${DEFAULT-VALUE}).")
@@ -207,6 +218,12 @@ final class ConfigOptions {
                     + " together: give both or neither");
         }
         range("--failed-attempts-per-minute", "LATCHKEY_FAILED_ATTEMPTS_PER_MINUTE", failedAttemptsPerMinute, 0, 100_000);
+        if (mtlsCa != null && !mtls) {
+            throw new IllegalArgumentException("--mtls-ca (or LATCHKEY_MTLS_CA) needs --mtls true");
+        }
+        if (mtlsCa != null && !java.nio.file.Files.isReadable(mtlsCa)) {
+            throw new IllegalArgumentException("--mtls-ca (or LATCHKEY_MTLS_CA): cannot read " + mtlsCa);
+        }
         if (tlsCert != null && tlsSelfSigned) {
             throw new IllegalArgumentException("--tls-self-signed makes its own certificate: leave out --tls-cert and"
                     + " --tls-key, or --tls-self-signed");
@@ -251,6 +268,7 @@ final class ConfigOptions {
                 .trustedProxies(proxies)
                 .dpopNonce(dpopNonce)
                 .failedAttemptsPerMinute(failedAttemptsPerMinute)
+                .mtls(mtls, mtlsCa)
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();

@@ -40,6 +40,9 @@ import java.util.List;
  * @param dpopNonce          every DPoP proof must carry a nonce the server gave (RFC 9449 §8), for every client
  * @param failedAttemptsPerMinute failed client authentications and registrations a source address may
  *                           have in a minute before its requests are refused with 429 (0: no limit)
+ * @param mtls               mutual TLS (RFC 8705): client certificates are asked for in the TLS handshake and
+ *                           taken from a trusted proxy's Client-Cert header; the mTLS client methods are offered
+ * @param mtlsCa             a PEM bundle of the CAs whose certificates tls_client_auth accepts; null: not offered
  */
 public record ServerConfig(
         String host,
@@ -76,7 +79,9 @@ public record ServerConfig(
         boolean tlsSelfSigned,
         List<String> trustedProxies,
         boolean dpopNonce,
-        int failedAttemptsPerMinute) {
+        int failedAttemptsPerMinute,
+        boolean mtls,
+        Path mtlsCa) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -253,6 +258,8 @@ public record ServerConfig(
         private List<String> trustedProxies = List.of();
         private boolean dpopNonce;
         private int failedAttemptsPerMinute = 60;
+        private boolean mtls;
+        private Path mtlsCa;
 
         private Builder() {
         }
@@ -293,6 +300,14 @@ public record ServerConfig(
             trustedProxies = c.trustedProxies;
             dpopNonce = c.dpopNonce;
             failedAttemptsPerMinute = c.failedAttemptsPerMinute;
+            mtls = c.mtls;
+            mtlsCa = c.mtlsCa;
+        }
+
+        public Builder mtls(boolean value, Path ca) {
+            mtls = value;
+            mtlsCa = ca;
+            return this;
         }
 
         public Builder failedAttemptsPerMinute(int value) {
@@ -472,7 +487,7 @@ public record ServerConfig(
                     maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
                     bootstrapAdminPassword, users, auditRetention, auditLog, managementPort, accessLog,
                     metricsClientLimit, otelEndpoint, otelSampleRatio, tlsCert, tlsKey, tlsSelfSigned, trustedProxies,
-                    dpopNonce, failedAttemptsPerMinute);
+                    dpopNonce, failedAttemptsPerMinute, mtls, mtlsCa);
         }
     }
 }

@@ -26,8 +26,11 @@ final class Authentication {
     private final dev.latchkey.core.store.AuthorizationStore assertions;
     private final ClientJwks jwks = new ClientJwks();
 
+    private final java.util.Set<java.security.cert.TrustAnchor> mtlsAnchors;
+
     Authentication(ClientDirectory clients, UsageCounter usage, Executor workers, Clock clock,
-            dev.latchkey.core.store.AuthorizationStore assertions) {
+            dev.latchkey.core.store.AuthorizationStore assertions, java.util.Set<java.security.cert.TrustAnchor> mtlsAnchors) {
+        this.mtlsAnchors = java.util.Set.copyOf(mtlsAnchors);
         this.assertions = assertions;
         this.clients = clients;
         this.usage = usage;
@@ -39,6 +42,10 @@ final class Authentication {
     CompletableFuture<RegisteredClient> authenticate(ClientCredentials credentials) {
         if (credentials.method() == dev.latchkey.core.client.AuthMethod.PRIVATE_KEY_JWT) {
             return asserted(credentials);
+        }
+        if (!credentials.certificates().isEmpty()) {
+            // Mutual TLS: a path validation or a fetch of the client's keys may follow, on the store workers.
+            return CompletableFuture.supplyAsync(() -> authenticateNow(credentials), workers);
         }
         Optional<RegisteredClient> cached = clients.cached(credentials.clientId());
         if (cached != null) {
@@ -55,6 +62,10 @@ final class Authentication {
     private RegisteredClient check(ClientCredentials credentials, Optional<RegisteredClient> named) {
         if (credentials.method() == dev.latchkey.core.client.AuthMethod.PRIVATE_KEY_JWT) {
             return assertedNow(credentials, named);
+        }
+        if (credentials.method() == dev.latchkey.core.client.AuthMethod.NONE && named.isPresent()
+                && named.get().metadata().authMethod().usesCertificate()) {
+            return certified(credentials, named.get());
         }
         ClientAuthenticator.Authenticated authenticated =
                 ClientAuthenticator.authenticate(credentials, named, clock.instant());
@@ -126,6 +137,19 @@ final class Authentication {
         Asserted asserted = check(credentials, named, null, now);
         return spent(asserted.client(), assertions.spendAssertion(asserted.verified().jti(),
                 asserted.client().clientId(), asserted.verified().rememberUntil(), now));
+    }
+
+    /** Mutual-TLS client authentication (RFC 8705 §2): the connection's certificate against what the client registered. */
+    private RegisteredClient certified(ClientCredentials credentials, RegisteredClient client) {
+        if (client.disabled()) {
+            throw dev.latchkey.core.error.OAuthError.INVALID_CLIENT.toException("Client authentication failed");
+        }
+        java.time.Instant now = clock.instant();
+        com.nimbusds.jose.jwk.JWKSet keys = client.metadata().authMethod()
+                == dev.latchkey.core.client.AuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH && !credentials.certificates().isEmpty()
+                ? jwks.keys(client, null, now) : new com.nimbusds.jose.jwk.JWKSet();
+        dev.latchkey.core.assertion.ClientCertificates.verify(client, credentials.certificates(), keys, mtlsAnchors, now);
+        return client;
     }
 
     /** The client a token names, if it is still registered; read as {@link #authenticate} reads. */

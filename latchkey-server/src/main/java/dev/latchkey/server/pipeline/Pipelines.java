@@ -31,12 +31,12 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
             AccessTokenMinter minter, MasterKey masterKey, IssuerPolicy policy, RevocationList revocations,
             BooleanSupplier revocationsAreCurrent, UsageCounter usage, Executor workers, Clock clock,
             dev.latchkey.core.store.AuthorizationStore codes, dev.latchkey.core.token.IdTokenMinter idTokens,
-            DpopCheck dpop, Quotas quotas) {
+            DpopCheck dpop, Quotas quotas, java.util.Set<java.security.cert.TrustAnchor> mtlsAnchors) {
     }
 
     public static Pipelines of(Parts parts) {
         Authentication authentication = new Authentication(parts.clients(), parts.usage(), parts.workers(),
-                parts.clock(), parts.codes());
+                parts.clock(), parts.codes(), parts.mtlsAnchors());
         FamilyRevocations families = new FamilyRevocations(parts.tokens(), parts.revocations(), parts.clock());
         String audience = parts.policy().defaultAudience();
         TokenPipeline tokens = new TokenPipeline(parts.dpop(), parts.quotas(), authentication, parts.tokens(), parts.asyncTokens(), families,

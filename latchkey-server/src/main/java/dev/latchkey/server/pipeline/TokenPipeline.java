@@ -137,12 +137,13 @@ public final class TokenPipeline {
                 return CompletableFuture.failedFuture(new OAuthException(OAuthError.QUOTA_EXCEEDED.withDescription(
                         "This client has had its token quota; retry after " + quotaWait + " s"), quotaWait));
             }
+            dev.latchkey.core.secret.Confirmation certificate = certificateBinding(client, credentials);
             if (dpop.skips(client, dpopProof)) {
-                return grant(client, grant, null, true);
+                return grant(client, grant, certificate, true);
             }
             // The proof's jti is spent by the store's writer: the grant goes on on the workers.
-            return dpop.check(client, dpopProof).thenComposeAsync(proven -> grant(client, grant, proven, true),
-                    workers);
+            return dpop.check(client, dpopProof).thenComposeAsync(proven -> grant(client, grant,
+                    proven != null ? proven : certificate, true), workers);
         });
         if (!usage.enabled()) {
             return result.whenComplete((issued, failure) -> {
@@ -160,6 +161,22 @@ public final class TokenPipeline {
                 usage.error(authentication.countedAs(credentials.clientId()), refused.error().code(), clock.instant());
             }
         });
+    }
+
+    /**
+     * RFC 8705 §3: the certificate a client registered for {@code tls_client_certificate_bound_access_tokens}
+     * connected with, which its tokens are bound to ({@code cnf.x5t#S256}); null for other clients.
+     */
+    private static dev.latchkey.core.secret.Confirmation certificateBinding(RegisteredClient client,
+            ClientCredentials credentials) {
+        if (!client.metadata().senderConstraint().tlsClientCertificateBoundAccessTokens()) {
+            return null;
+        }
+        if (credentials.certificates().isEmpty()) {
+            throw OAuthError.INVALID_REQUEST.toException("This client registered tls_client_certificate_bound_access_tokens:"
+                    + " connect with its client certificate (mutual TLS)");
+        }
+        return dev.latchkey.core.assertion.ClientCertificates.confirmation(credentials.certificates().get(0));
     }
 
     /**

@@ -23,13 +23,33 @@ public final class ServerMetadata {
     private ServerMetadata() {
     }
 
+    private static List<String> with(List<String> methods, List<String> more) {
+        if (more.isEmpty()) {
+            return methods;
+        }
+        List<String> all = new java.util.ArrayList<>(methods);
+        all.addAll(more);
+        return all;
+    }
+
     /** @param endpoints the absolute URIs, by member name ({@code token_endpoint}, ...) */
     public static Reply reply(String issuer, Map<String, String> endpoints, boolean requirePushed) {
+        return reply(issuer, endpoints, requirePushed, List.of());
+    }
+
+    /** @param mtlsMethods the mutual-TLS client methods offered (RFC 8705 §2; empty: mutual TLS is off) */
+    public static Reply reply(String issuer, Map<String, String> endpoints, boolean requirePushed,
+            List<String> mtlsMethods) {
         return new Reply(200, Map.of("Cache-Control", "public, max-age=300"),
-                Json.bytes(document(issuer, endpoints, requirePushed)));
+                Json.bytes(document(issuer, endpoints, requirePushed, mtlsMethods)));
     }
 
     public static Map<String, Object> document(String issuer, Map<String, String> endpoints, boolean requirePushed) {
+        return document(issuer, endpoints, requirePushed, List.of());
+    }
+
+    public static Map<String, Object> document(String issuer, Map<String, String> endpoints, boolean requirePushed,
+            List<String> mtlsMethods) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("issuer", issuer);
         metadata.putAll(endpoints);
@@ -39,9 +59,13 @@ public final class ServerMetadata {
                 "urn:ietf:params:oauth:grant-type:device_code"));
         metadata.put("code_challenge_methods_supported", List.of("S256"));   // RFC 7636 §4.2, RFC 9700 §2.1.1
         metadata.put("authorization_response_iss_parameter_supported", true); // RFC 9207 §3
-        metadata.put("token_endpoint_auth_methods_supported", TOKEN_AUTH_METHODS);
-        metadata.put("introspection_endpoint_auth_methods_supported", AUTH_METHODS);
-        metadata.put("revocation_endpoint_auth_methods_supported", TOKEN_AUTH_METHODS);
+        metadata.put("token_endpoint_auth_methods_supported", with(TOKEN_AUTH_METHODS, mtlsMethods));
+        metadata.put("introspection_endpoint_auth_methods_supported", with(AUTH_METHODS, mtlsMethods));
+        metadata.put("revocation_endpoint_auth_methods_supported", with(TOKEN_AUTH_METHODS, mtlsMethods));
+        if (!mtlsMethods.isEmpty()) {
+            // RFC 8705 §3.3; mTLS runs on the endpoints' own URLs, so no mtls_endpoint_aliases (§5).
+            metadata.put("tls_client_certificate_bound_access_tokens", true);
+        }
         metadata.put("token_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGORITHMS);
         metadata.put("introspection_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGORITHMS);
         metadata.put("revocation_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGORITHMS);

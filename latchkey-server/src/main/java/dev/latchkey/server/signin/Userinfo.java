@@ -50,6 +50,11 @@ public final class Userinfo {
      * @param body  the POST body (form-encoded, may carry {@code access_token}), or null for GET
      */
     public Reply reply(String method, String authorization, String proof, byte[] body) {
+        return reply(method, authorization, proof, null, body);
+    }
+
+    /** @param certificate the thumbprint of the connection's client certificate (mutual TLS), or null */
+    public Reply reply(String method, String authorization, String proof, Confirmation certificate, byte[] body) {
         String token = null;
         boolean dpop = authorization != null && authorization.regionMatches(true, 0, "DPoP ", 0, 5);
         if (dpop) {
@@ -85,6 +90,11 @@ public final class Userinfo {
         }
         if (dpop && (bound == null || !bound.equals(proven))) {
             return dpopChallenge("invalid_token", "The access token is not bound to the DPoP proof's key");
+        }
+        if (bound != null && !bound.isDpop() && !bound.equals(certificate)) {
+            // RFC 8705 §3: a certificate-bound token is used over a connection with that certificate.
+            return challenge(401, "invalid_token", "The access token is bound to a client certificate this request"
+                    + " did not present");
         }
         if (!introspection.isActive() || introspection.subject() == null
                 || introspection.subject().equals(introspection.clientId())) {

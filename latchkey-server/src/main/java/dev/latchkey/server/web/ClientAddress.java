@@ -76,6 +76,38 @@ public final class ClientAddress {
         return new ClientAddress(ranges);
     }
 
+    /**
+     * The client certificate chain of a request (leaf first; empty: none): from a trusted proxy, the
+     * one it forwards in the RFC 9440 {@code Client-Cert} header (a structured-field byte sequence,
+     * {@code :base64 DER:}; a proxy's own TLS certificate is not the client's); from any other peer, the
+     * one its TLS connection presented (mutual TLS, RFC 8705), never a header, which anyone can write.
+     */
+    java.util.List<java.security.cert.X509Certificate> certificates(Request request) {
+        String peer = Request.getRemoteAddr(request);
+        if (!trusted.isEmpty() && isTrusted(peer)) {
+            String forwarded = request.getHeaders().get("Client-Cert");
+            if (forwarded == null) {
+                return java.util.List.of();
+            }
+            String value = forwarded.strip();
+            if (value.length() < 3 || value.charAt(0) != ':' || value.charAt(value.length() - 1) != ':') {
+                return java.util.List.of();
+            }
+            try {
+                byte[] der = java.util.Base64.getDecoder().decode(value.substring(1, value.length() - 1));
+                return java.util.List.of((java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                        .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der)));
+            } catch (IllegalArgumentException | java.security.cert.CertificateException e) {
+                return java.util.List.of(); // not a certificate: the request goes on without one
+            }
+        }
+        Object session = request.getAttribute(org.eclipse.jetty.io.EndPoint.SslSessionData.ATTRIBUTE);
+        if (session instanceof org.eclipse.jetty.io.EndPoint.SslSessionData data && data.peerCertificates() != null) {
+            return java.util.List.of(data.peerCertificates());
+        }
+        return java.util.List.of();
+    }
+
     String of(Request request) {
         String peer = Request.getRemoteAddr(request);
         if (trusted.isEmpty() || !isTrusted(peer)) {

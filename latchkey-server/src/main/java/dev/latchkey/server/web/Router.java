@@ -42,7 +42,12 @@ final class Router extends Handler.Abstract {
      * What an endpoint sees of a request: its headers, its whole body, the path parameters of its
      * route in order, its query string (null if none) and its source address.
      */
-    record Call(HttpFields headers, byte[] body, List<String> parameters, String query, String source) {
+    record Call(HttpFields headers, byte[] body, List<String> parameters, String query, String source,
+            List<java.security.cert.X509Certificate> certificates) {
+
+        Call(HttpFields headers, byte[] body, List<String> parameters, String query, String source) {
+            this(headers, body, parameters, query, source, List.of());
+        }
 
         Call {
             parameters = List.copyOf(parameters);
@@ -324,7 +329,7 @@ final class Router extends Handler.Abstract {
         CompletableFuture<Reply> answer;
         try {
             answer = route.handle(new Call(request.getHeaders(), body, match.parameters(),
-                    request.getHttpURI().getQuery(), addresses.of(request)));
+                    request.getHttpURI().getQuery(), addresses.of(request), addresses.certificates(request)));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

@@ -72,6 +72,7 @@ public final class Routes implements AutoCloseable {
     private final IdleReclaimer idle = new IdleReclaimer();
     private final AuthenticationFailures authenticationFailures;
     private final AddressLimits failedAttempts;
+    private final List<String> mtlsMethods;
 
     /** What a listener serves. */
     public enum Part {
@@ -103,12 +104,19 @@ public final class Routes implements AutoCloseable {
     /** @param addresses how a request's source address is found (--trusted-proxies) */
     public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Set<Part> parts,
             boolean requirePushed, Metrics metrics, ClientAddress addresses) {
-        this(assembly, maxBodyBytes, issuer, parts, requirePushed, metrics, addresses, 0);
+        this(assembly, maxBodyBytes, issuer, parts, requirePushed, metrics, addresses, 0, false, false);
     }
 
-    /** @param failedAttemptsPerMinute per source address, before it is refused ({@link AddressLimits}); 0: none */
+    /**
+     * @param failedAttemptsPerMinute per source address, before it is refused ({@link AddressLimits}); 0: none
+     * @param mtls                    mutual TLS is on: the metadata offers its methods and bound tokens
+     * @param pki                     a CA is trusted for tls_client_auth (--mtls-ca): the metadata offers it
+     */
     public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Set<Part> parts,
-            boolean requirePushed, Metrics metrics, ClientAddress addresses, int failedAttemptsPerMinute) {
+            boolean requirePushed, Metrics metrics, ClientAddress addresses, int failedAttemptsPerMinute, boolean mtls,
+            boolean pki) {
+        this.mtlsMethods = !mtls ? List.of() : pki ? List.of("tls_client_auth", "self_signed_tls_client_auth")
+                : List.of("self_signed_tls_client_auth");
         this.failedAttempts = new AddressLimits(failedAttemptsPerMinute);
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         metrics.readFrom(() -> assembly.isDone() && !assembly.isCompletedExceptionally()
@@ -148,10 +156,11 @@ public final class Routes implements AutoCloseable {
                     () -> assembly.join().users().accounts(), (proof, method, token) ->  // RFC 9449 §7.1
                             assembly.join().pipelines().dpop().resource(proof, method, userinfoUri, token));
             router.route(HttpMethod.GET, USERINFO, Router.onWorkers(call ->                    // OIDC Core §5.3
-                            userinfo.reply("GET", call.header(HttpHeader.AUTHORIZATION), dpopProof(call), null), workers))
+                            userinfo.reply("GET", call.header(HttpHeader.AUTHORIZATION), dpopProof(call),
+                                    certificate(call), null), workers))
                     .route(HttpMethod.POST, USERINFO, Router.onWorkers(call ->
-                            userinfo.reply("POST", call.header(HttpHeader.AUTHORIZATION), dpopProof(call), call.body()),
-                            workers));
+                            userinfo.reply("POST", call.header(HttpHeader.AUTHORIZATION), dpopProof(call),
+                                    certificate(call), call.body()), workers));
         }
         if (parts.contains(Part.DASHBOARD)) {
             // The dashboard and the admin API (DESIGN.md): every route waits for the store or a password hash.
@@ -180,20 +189,22 @@ public final class Routes implements AutoCloseable {
     private void tokenService(CompletableFuture<Services> assembly, RequestBodies bodies, Metrics metrics,
             Executor workers, String issuer, Map<String, String> endpoints, String registerUri, boolean requirePushed) {
         router.route(HttpMethod.GET, METADATA, Router.immediate(call ->                         // RFC 8414 §3
-                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed))))
+                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed, mtlsMethods))))
                 .route(HttpMethod.GET, OPENID_CONFIGURATION, Router.immediate(call ->             // OIDC Discovery §4
-                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed))))
+                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed, mtlsMethods))))
                 // RFC 8414 §3.1: an issuer with a path has its metadata at the well-known path plus its path.
                 .route(HttpMethod.GET, METADATA + dev.latchkey.server.config.ServerConfig.issuerPath(issuer),
-                        Router.immediate(call -> Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed))))
+                        Router.immediate(call -> Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed, mtlsMethods))))
                 .route(HttpMethod.POST, TOKEN, call -> {                                          // RFC 6749 §3.2, §4.4, §6
                     refuseFailingAddress(call);
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies),
                             List.of(issuer, issuer + TOKEN));
+                    dev.latchkey.core.client.ClientCredentials credentials =
+                            request.credentials().withCertificates(call.certificates());
                     String origin = call.headers().get("Origin");
                     String proof = dpopProof(call);
                     return logFailedAuthentication(TOKEN, request.credentials().clientId(), call.source(), () ->
-                            assembly.join().pipelines().tokens().token(request.credentials(), request.grant(), proof))
+                            assembly.join().pipelines().tokens().token(credentials, request.grant(), proof))
                             .thenApply(result -> {
                                 metrics.issued(request.grant(), result.tokens().format(), result.client().clientId());
                                 Reply reply = TokenResponses.reply(result);
@@ -215,7 +226,7 @@ public final class Routes implements AutoCloseable {
                     Services services = assembly.join();
                     RegisteredClient client = countingFailures(call, () -> services.pipelines().tokens().authenticateNow(
                             ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form,
-                                    List.of(issuer, issuer + PAR))));  // RFC 9126 §2: the issuer must be accepted
+                                    List.of(issuer, issuer + PAR)).withCertificates(call.certificates())));  // RFC 9126 §2: the issuer must be accepted
                     Map<String, String> parameters = new java.util.HashMap<>();
                     java.util.Set<String> repeated = new java.util.HashSet<>();
                     form.parameters().forEach((name, values) -> {
@@ -237,7 +248,7 @@ public final class Routes implements AutoCloseable {
                     Services services = assembly.join();
                     RegisteredClient client = countingFailures(call, () -> services.pipelines().tokens().authenticateNow(
                             ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form,
-                                    List.of(issuer, issuer + DEVICE_AUTHORIZATION))));
+                                    List.of(issuer, issuer + DEVICE_AUTHORIZATION)).withCertificates(call.certificates())));
                     java.util.Optional<dev.latchkey.core.scope.Scope> scope = java.util.Optional.ofNullable(
                             form.single("scope")).map(value -> dev.latchkey.core.scope.Scope.parse(value,
                             dev.latchkey.core.error.OAuthError.INVALID_SCOPE));
@@ -257,8 +268,9 @@ public final class Routes implements AutoCloseable {
                     TokenHintRequest request = TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION),
                             call.form(bodies), List.of(issuer, issuer + INTROSPECT));
                     return logFailedAuthentication(INTROSPECT, request.credentials().clientId(), call.source(), () ->
-                            assembly.join().pipelines().introspection()
-                                    .introspect(request.credentials(), request.token(), request.tokenTypeHint()))
+                            assembly.join().pipelines().introspection().introspect(
+                                    request.credentials().withCertificates(call.certificates()), request.token(),
+                                    request.tokenTypeHint()))
                             .thenCompose(result -> !result.actsForUser() ? CompletableFuture.completedFuture(result)
                                     // RFC 7662 §2.2 username: a user's tokens only, read on the store workers.
                                     : CompletableFuture.supplyAsync(() -> assembly.join().users().accounts()
@@ -271,8 +283,9 @@ public final class Routes implements AutoCloseable {
                     TokenHintRequest request = TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION),
                             call.form(bodies), List.of(issuer, issuer + REVOKE));
                     return logFailedAuthentication(REVOKE, request.credentials().clientId(), call.source(), () ->
-                            assembly.join().pipelines().revocation()
-                                    .revoke(request.credentials(), request.token(), request.tokenTypeHint()))
+                            assembly.join().pipelines().revocation().revoke(
+                                    request.credentials().withCertificates(call.certificates()), request.token(),
+                                    request.tokenTypeHint()))
                             .thenApply(revoked -> RevocationResponses.reply());
                 })
                 .route(HttpMethod.GET, JWKS, Router.immediate(call -> {                           // RFC 7517 §5
@@ -401,6 +414,12 @@ public final class Routes implements AutoCloseable {
                     "Send exactly one DPoP header");
         }
         return proofs.isEmpty() ? null : proofs.get(0);
+    }
+
+    /** The thumbprint of the request's client certificate (RFC 8705 §3.1), or null without one. */
+    private static dev.latchkey.core.secret.Confirmation certificate(Router.Call call) {
+        return call.certificates().isEmpty() ? null
+                : dev.latchkey.core.assertion.ClientCertificates.confirmation(call.certificates().get(0));
     }
 
     private static String bearer(Router.Call call) {

@@ -58,7 +58,34 @@ public final class Tls implements AutoCloseable {
 
     private final Path cert;
     private final Path key;
-    private final SslContextFactory.Server factory = new SslContextFactory.Server();
+    // Client certificates, when asked for (--mtls), are accepted by the handshake whoever issued them:
+    // the handshake proves the client holds the key; whose key it is, the client authentication decides
+    // against what the client registered (RFC 8705 §2: a CA of the operator's, or the key itself).
+    private final SslContextFactory.Server factory = new SslContextFactory.Server() {
+        @Override
+        protected javax.net.ssl.TrustManager[] getTrustManagers(KeyStore trustStore,
+                java.util.Collection<? extends java.security.cert.CRL> crls) {
+            return new javax.net.ssl.TrustManager[] {ANY_CLIENT};
+        }
+    };
+
+    private static final javax.net.ssl.X509TrustManager ANY_CLIENT = new javax.net.ssl.X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            // accepted here, judged by the client authentication (ClientCertificates)
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("a server does not check servers");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    };
     private final ScheduledExecutorService watcher;
     private volatile FileTime[] seen;
 
@@ -98,6 +125,12 @@ public final class Tls implements AutoCloseable {
 
     public SslContextFactory.Server factory() {
         return factory;
+    }
+
+    /** Mutual TLS (--mtls): every handshake asks for a client certificate; a client without one still connects. */
+    public Tls askingForClientCertificates() {
+        factory.setWantClientAuth(true);
+        return this;
     }
 
     private FileTime[] times() {
