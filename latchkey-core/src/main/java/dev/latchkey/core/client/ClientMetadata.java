@@ -227,7 +227,7 @@ public record ClientMetadata(
                 SenderConstraint.parse(json));
     }
 
-    private static boolean bool(Map<String, ?> json, String name) {
+    static boolean bool(Map<String, ?> json, String name) {
         Object value = json.get(name);
         if (value == null) {
             return false;

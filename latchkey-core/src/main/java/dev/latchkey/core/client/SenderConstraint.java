@@ -1,6 +1,5 @@
 package dev.latchkey.core.client;
 
-import dev.latchkey.core.error.OAuthError;
 import java.util.Map;
 
 /**
@@ -50,13 +49,6 @@ public record SenderConstraint(boolean dpopBoundAccessTokens, boolean requireDpo
     }
 
     private static boolean bool(Map<String, ?> json, String name) {
-        Object value = json.get(name);
-        if (value == null) {
-            return false;
-        }
-        if (value instanceof Boolean flag) {
-            return flag;
-        }
-        throw OAuthError.INVALID_CLIENT_METADATA.toException(name + " must be true or false");
+        return ClientMetadata.bool(json, name);
     }
 }
