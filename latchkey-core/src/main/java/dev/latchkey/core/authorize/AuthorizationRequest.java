@@ -27,10 +27,19 @@ import java.util.Set;
  * @param scope       what the client asks for: within its registered scope and the OIDC scopes
  * @param maxAge      OIDC {@code max_age} in seconds, or empty
  * @param pushed      the hash of the RFC 9126 {@code request_uri} it came from, or null if it was not pushed
+ * @param dpopJkt     RFC 9449 §10 {@code dpop_jkt}: the DPoP key the code will be bound to, or null
  */
 public record AuthorizationRequest(RegisteredClient client, String redirectUri, String state, Scope scope,
         String codeChallenge, String nonce, Set<Prompt> prompt, Optional<Long> maxAge, String loginHint,
-        List<URI> resources, TokenHash pushed) {
+        List<URI> resources, TokenHash pushed, String dpopJkt) {
+
+    /** A request without dpop_jkt. */
+    public AuthorizationRequest(RegisteredClient client, String redirectUri, String state, Scope scope,
+            String codeChallenge, String nonce, Set<Prompt> prompt, Optional<Long> maxAge, String loginHint,
+            List<URI> resources, TokenHash pushed) {
+        this(client, redirectUri, state, scope, codeChallenge, nonce, prompt, maxAge, loginHint, resources, pushed,
+                null);
+    }
 
     /** OIDC Core §3.1.2.1 {@code prompt} values offered ({@code select_account} is not: one account per browser). */
     public enum Prompt {
@@ -49,7 +58,7 @@ public record AuthorizationRequest(RegisteredClient client, String redirectUri, 
     /** The same request, as read from the pushed request {@code hash} names. */
     public AuthorizationRequest pushedAs(TokenHash hash) {
         return new AuthorizationRequest(client, redirectUri, state, scope, codeChallenge, nonce, prompt, maxAge,
-                loginHint, resources, hash);
+                loginHint, resources, hash, dpopJkt);
     }
 
     public boolean isOpenId() {
@@ -150,8 +159,14 @@ public record AuthorizationRequest(RegisteredClient client, String redirectUri, 
             }
         }
         String loginHint = parameters.get("login_hint");
+        // RFC 9449 §10: the JWK SHA-256 thumbprint (RFC 7638) of the key the code will be bound to.
+        String dpopJkt = parameters.get("dpop_jkt");
+        if (dpopJkt != null && !Pkce.isChallenge(dpopJkt)) {
+            throw fail(OAuthError.INVALID_REQUEST, "dpop_jkt must be a JWK SHA-256 thumbprint: 43 characters of"
+                    + " base64url", redirectUri, state);
+        }
         return new AuthorizationRequest(registered, redirectUri, state, scope, challenge, nonce, prompt, maxAge,
-                loginHint == null || loginHint.length() > 100 ? null : loginHint, resources, null);
+                loginHint == null || loginHint.length() > 100 ? null : loginHint, resources, null, dpopJkt);
     }
 
     private static String redirectUri(String presented, RegisteredClient client) {

@@ -170,7 +170,8 @@ public final class Authorizations {
         Instant now = now();
         store.saveCode(new AuthorizationCode(TokenHash.of(value), request.client().clientId(), user.accountId(),
                 request.redirectUri(), request.codeChallenge(), request.scope(), request.resources(), request.nonce(),
-                authTime.truncatedTo(ChronoUnit.SECONDS), now, now.plus(AuthorizationCode.TTL), null, null));
+                authTime.truncatedTo(ChronoUnit.SECONDS), now, now.plus(AuthorizationCode.TTL), null, null,
+                request.dpopJkt()));
         return value;
     }
 

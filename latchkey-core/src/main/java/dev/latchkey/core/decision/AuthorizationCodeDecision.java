@@ -78,6 +78,12 @@ public final class AuthorizationCodeDecision {
         if (!Pkce.matches(grant.codeVerifier().get(), code.codeChallenge())) {
             return refuse(OAuthError.INVALID_GRANT, "code_verifier does not match the code_challenge");
         }
+        // RFC 9449 §10: a code issued for dpop_jkt is redeemed only with a proof of that key.
+        if (code.dpopJkt() != null && (proven == null || !proven.isDpop()
+                || !code.dpopJkt().equals(proven.thumbprint()))) {
+            return refuse(OAuthError.INVALID_GRANT, "The authorization code is bound to a DPoP key (dpop_jkt): send a"
+                    + " DPoP proof signed with that key");
+        }
         List<URI> allowed = code.resources().isEmpty() ? client.metadata().resources() : code.resources();
         List<URI> resources = grant.resources().isEmpty() ? code.resources() : grant.resources();
         Optional<OAuthError> target = audiences.refusal(client, resources, allowed);

@@ -188,6 +188,7 @@ public final class Routes implements AutoCloseable {
 
     private void tokenService(CompletableFuture<Services> assembly, RequestBodies bodies, Metrics metrics,
             Executor workers, String issuer, Map<String, String> endpoints, String registerUri, boolean requirePushed) {
+        java.net.URI parUri = java.net.URI.create(issuer + PAR);
         router.route(HttpMethod.GET, METADATA, Router.immediate(call ->                         // RFC 8414 §3
                         Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed, mtlsMethods))))
                 .route(HttpMethod.GET, OPENID_CONFIGURATION, Router.immediate(call ->             // OIDC Discovery §4
@@ -238,6 +239,16 @@ public final class Routes implements AutoCloseable {
                             repeated.add(name);
                         }
                     });
+                    // RFC 9449 §10.1: a DPoP proof at the PAR endpoint binds the code to its key (as dpop_jkt).
+                    String proof = dpopProof(call);
+                    if (proof != null) {
+                        String jkt = services.pipelines().dpop().resource(proof, "POST", parUri, null).thumbprint();
+                        if (parameters.containsKey("dpop_jkt") && !parameters.get("dpop_jkt").equals(jkt)) {
+                            throw dev.latchkey.core.error.OAuthError.INVALID_DPOP_PROOF.toException(
+                                    "dpop_jkt is not the thumbprint of the DPoP proof's key");
+                        }
+                        parameters.put("dpop_jkt", jkt);
+                    }
                     Authorizations.Pushed pushed = services.users().authorizations().push(client, parameters, repeated);
                     return Reply.noStore(201, Map.of("request_uri", pushed.requestUri(), "expires_in",
                             pushed.expiresIn()));

@@ -165,6 +165,76 @@ class DpopUserTokensTest {
                 .as("an unbound token with the DPoP scheme").isEqualTo(401);
     }
 
+    /** Walks the browser side of the flow from {@code authorize} to the code it lands with. */
+    static String code(UserFlow flow, URI authorize) {
+        HttpResponse<String> response = flow.get(authorize);
+        if (UserFlow.location(response).startsWith("/login")) {
+            response = flow.browser.get(UserFlow.location(flow.login(UserFlow.location(response), "dora", PASSWORD)));
+        }
+        if (response.statusCode() == 200 && response.body().contains("name=\"consent\"")) {
+            response = flow.consent(response, "allow");
+        }
+        return AuthorizationCodeFlowTest.query(UserFlow.location(response), "code");
+    }
+
+    static HttpResponse<String> redeem(TestClient client, UserFlow flow, String code, String proof) {
+        return token(client, Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", UserFlow.REDIRECT,
+                "code_verifier", flow.verifier.getValue()), proof);
+    }
+
+    @Test
+    void aCodeRequestedWithDpopJktIsRedeemedOnlyWithThatKey() throws Exception {
+        String jkt = key.computeThumbprint().toString();
+        ECKey other = new ECKeyGenerator(Curve.P_256).generate();
+        for (String redemption : List.of("other key", "no proof", "its key")) {
+            UserFlow flow = new UserFlow(SERVER);
+            String code = code(flow, URI.create(flow.request(spa.id(), "read", UserFlow.REDIRECT) + "&dpop_jkt=" + jkt));
+            String proof = switch (redemption) {
+                case "other key" -> proof(other, "POST", tokenEndpoint(), null);
+                case "no proof" -> null;
+                default -> proof(key, "POST", tokenEndpoint(), null);
+            };
+            HttpResponse<String> answer = redeem(spa, flow, code, proof);
+            if (redemption.equals("its key")) {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(Http.json(answer)).containsEntry("token_type", "DPoP");
+            } else {
+                assertThat(answer.statusCode()).as(redemption).isEqualTo(400);
+                assertThat(Http.json(answer)).containsEntry("error", "invalid_grant");
+            }
+        }
+        UserFlow flow = new UserFlow(SERVER);
+        HttpResponse<String> malformed = flow.get(URI.create(flow.request(spa.id(), "read", UserFlow.REDIRECT)
+                + "&dpop_jkt=short"));
+        assertThat(UserFlow.location(malformed)).contains("error=invalid_request");
+    }
+
+    @Test
+    void aDpopProofAtThePushedRequestBindsTheCode() throws Exception {
+        URI par = SERVER.uri("/oauth2/par");
+        UserFlow flow = new UserFlow(SERVER);
+        String query = flow.request(web.id(), "read", UserFlow.REDIRECT).getRawQuery();
+        HttpResponse<String> pushed = Http.send(HttpRequest.newBuilder(par).header("Authorization", web.basicHeader())
+                .header("Content-Type", "application/x-www-form-urlencoded").header("DPoP", proof(key, "POST", par, null))
+                .POST(HttpRequest.BodyPublishers.ofString(query)).build());
+        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(201);
+        URI authorize = URI.create(SERVER.uri("/oauth2/authorize") + "?client_id=" + web.id() + "&request_uri="
+                + java.net.URLEncoder.encode((String) Http.json(pushed).get("request_uri"),
+                        java.nio.charset.StandardCharsets.UTF_8));
+        String code = code(flow, authorize);
+        ECKey other = new ECKeyGenerator(Curve.P_256).generate();
+        HttpResponse<String> stolen = redeem(web, flow, code, proof(other, "POST", tokenEndpoint(), null));
+        assertThat(Http.json(stolen)).as("another key").containsEntry("error", "invalid_grant");
+
+        UserFlow second = new UserFlow(SERVER);
+        HttpResponse<String> mismatch = Http.send(HttpRequest.newBuilder(par).header("Authorization", web.basicHeader())
+                .header("Content-Type", "application/x-www-form-urlencoded").header("DPoP", proof(key, "POST", par, null))
+                .POST(HttpRequest.BodyPublishers.ofString(second.request(web.id(), "read", UserFlow.REDIRECT).getRawQuery()
+                        + "&dpop_jkt=" + other.computeThumbprint())).build());
+        assertThat(mismatch.statusCode()).isEqualTo(400);
+        assertThat(Http.json(mismatch)).containsEntry("error", "invalid_dpop_proof");
+    }
+
     private static HttpResponse<String> get(URI uri, String authorization, String proof) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Authorization", authorization).GET();
         if (proof != null) {

@@ -23,7 +23,7 @@ import java.util.Optional;
 final class JdbcAuthorizationStore implements AuthorizationStore {
 
     private static final String CODE_COLUMNS = "code_hash, client_id, account_id, redirect_uri, code_challenge, scope,"
-            + " resources, nonce, auth_time, issued_at, expires_at, redeemed_at, family_id";
+            + " resources, nonce, auth_time, issued_at, expires_at, redeemed_at, family_id, dpop_jkt";
 
     private static final String DEVICE_COLUMNS = "device_hash, user_code, client_id, scope, issued_at, expires_at,"
             + " interval_seconds, last_poll_at, status, account_id, auth_time, family_id";
@@ -38,7 +38,7 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
     public void saveCode(AuthorizationCode code) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO authorization_codes (" + CODE_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, code.hash().value());
                 ps.setString(2, code.clientId());
                 ps.setString(3, code.accountId());
@@ -52,6 +52,7 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
                 setSeconds(ps, 11, code.expiresAt());
                 setSeconds(ps, 12, code.redeemedAt());
                 ps.setString(13, code.familyId());
+                ps.setString(14, code.dpopJkt());
                 ps.executeUpdate();
             }
             return null;
@@ -71,7 +72,7 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
                     return Optional.of(new AuthorizationCode(new TokenHash(rs.getString(1)), rs.getString(2),
                             rs.getString(3), rs.getString(4), rs.getString(5), scope(rs.getString(6)),
                             JdbcSupport.uris(rs.getString(7)), rs.getString(8), seconds(rs, 9), seconds(rs, 10),
-                            seconds(rs, 11), seconds(rs, 12), rs.getString(13)));
+                            seconds(rs, 11), seconds(rs, 12), rs.getString(13), rs.getString(14)));
                 }
             }
         });

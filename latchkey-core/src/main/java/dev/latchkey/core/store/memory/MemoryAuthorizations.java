@@ -50,7 +50,7 @@ final class MemoryAuthorizations implements AuthorizationStore {
             }
             codes.put(hash, new AuthorizationCode(code.hash(), code.clientId(), code.accountId(), code.redirectUri(),
                     code.codeChallenge(), code.scope(), code.resources(), code.nonce(), code.authTime(),
-                    code.issuedAt(), code.expiresAt(), now, familyId));
+                    code.issuedAt(), code.expiresAt(), now, familyId, code.dpopJkt()));
             return true;
         }
     }

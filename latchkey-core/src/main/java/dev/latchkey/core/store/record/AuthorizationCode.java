@@ -15,10 +15,19 @@ import java.util.List;
  *
  * @param nonce    the OIDC nonce to put in the id_token, or null
  * @param authTime when the user signed in (the id_token's {@code auth_time})
+ * @param dpopJkt  the DPoP key the code is bound to (RFC 9449 §10 {@code dpop_jkt}), or null
  */
 public record AuthorizationCode(TokenHash hash, String clientId, String accountId, String redirectUri,
         String codeChallenge, Scope scope, List<URI> resources, String nonce, Instant authTime, Instant issuedAt,
-        Instant expiresAt, Instant redeemedAt, String familyId) {
+        Instant expiresAt, Instant redeemedAt, String familyId, String dpopJkt) {
+
+    /** A code not bound to a DPoP key. */
+    public AuthorizationCode(TokenHash hash, String clientId, String accountId, String redirectUri,
+            String codeChallenge, Scope scope, List<URI> resources, String nonce, Instant authTime, Instant issuedAt,
+            Instant expiresAt, Instant redeemedAt, String familyId) {
+        this(hash, clientId, accountId, redirectUri, codeChallenge, scope, resources, nonce, authTime, issuedAt,
+                expiresAt, redeemedAt, familyId, null);
+    }
 
     /** RFC 6749 §4.1.2 recommends at most 10 minutes; a browser redirect takes seconds. */
     public static final Duration TTL = Duration.ofSeconds(60);
