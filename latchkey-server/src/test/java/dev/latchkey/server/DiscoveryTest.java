@@ -44,7 +44,7 @@ class DiscoveryTest {
                 .containsExactly(com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod.S256);
         assertThat(metadata.supportsAuthorizationResponseIssuerParam()).isTrue();
         assertThat(metadata.getGrantTypes()).containsExactlyInAnyOrder(GrantType.AUTHORIZATION_CODE,
-                GrantType.CLIENT_CREDENTIALS, GrantType.REFRESH_TOKEN, GrantType.DEVICE_CODE);
+                GrantType.CLIENT_CREDENTIALS, GrantType.REFRESH_TOKEN, GrantType.DEVICE_CODE, GrantType.TOKEN_EXCHANGE);
         assertThat(metadata.getPushedAuthorizationRequestEndpointURI()).isEqualTo(SERVER.uri("/oauth2/par"));
         assertThat(metadata.getDeviceAuthorizationEndpointURI())
                 .isEqualTo(SERVER.uri("/oauth2/device_authorization"));

@@ -62,7 +62,19 @@ public record ClientMetadata(
         UserFlows userFlows,
         ClientKeys keys,
         RateLimit rateLimit,
-        SenderConstraint senderConstraint) {
+        SenderConstraint senderConstraint,
+        TokenExchangePolicy tokenExchange) {
+
+    /** The metadata of a client that may exchange no token. */
+    public ClientMetadata(String clientName, String description, Set<GrantType> grantTypes, Scope scope,
+            AuthMethod authMethod, TokenFormat accessTokenFormat, Duration accessTokenTtl, Duration refreshTokenTtl,
+            Duration refreshTokenGrace, Duration refreshTokenAbsoluteTtl, List<URI> resources,
+            List<String> introspectionAudiences, ResponseProfile responseProfile, UserFlows userFlows,
+            ClientKeys keys, RateLimit rateLimit, SenderConstraint senderConstraint) {
+        this(clientName, description, grantTypes, scope, authMethod, accessTokenFormat, accessTokenTtl, refreshTokenTtl,
+                refreshTokenGrace, refreshTokenAbsoluteTtl, resources, introspectionAudiences, responseProfile,
+                userFlows, keys, rateLimit, senderConstraint, TokenExchangePolicy.NONE);
+    }
 
     /** The metadata of a client whose tokens are bearer tokens. */
     public ClientMetadata(String clientName, String description, Set<GrantType> grantTypes, Scope scope,
@@ -120,6 +132,7 @@ public record ClientMetadata(
         keys = keys == null ? ClientKeys.NONE : keys;
         rateLimit = rateLimit == null ? RateLimit.NONE : rateLimit;
         senderConstraint = senderConstraint == null ? SenderConstraint.NONE : senderConstraint;
+        tokenExchange = tokenExchange == null ? TokenExchangePolicy.NONE : tokenExchange;
         grantTypes = Set.copyOf(grantTypes);
         resources = List.copyOf(resources);
         introspectionAudiences = List.copyOf(introspectionAudiences);
@@ -157,7 +170,8 @@ public record ClientMetadata(
                     + ", and only it takes them");
         }
         boolean code = grants.contains(GrantType.AUTHORIZATION_CODE);
-        if (!grants.contains(GrantType.CLIENT_CREDENTIALS) && !code && !grants.contains(GrantType.DEVICE_CODE)) {
+        boolean starts = grants.contains(GrantType.CLIENT_CREDENTIALS) || code || grants.contains(GrantType.DEVICE_CODE);
+        if (!starts && (grants.contains(GrantType.REFRESH_TOKEN) || !grants.contains(GrantType.TOKEN_EXCHANGE))) {
             // RFC 7591 §2.1: metadata must be consistent; a refresh token family starts with a
             // client_credentials, authorization_code or device_code grant.
             throw invalid("refresh_token needs client_credentials, authorization_code or the device_code grant,"
@@ -224,7 +238,7 @@ public record ClientMetadata(
         return new ClientMetadata(name, description == null || description.isBlank() ? null : description, grants,
                 scope, authMethod, tokenFormat, accessTtl, refreshTtl, grace,
                 absoluteTtl, resources, audiences, profile, userFlows, keys, RateLimit.parse(json),
-                SenderConstraint.parse(json));
+                SenderConstraint.parse(json), TokenExchangePolicy.parse(json));
     }
 
     static boolean bool(Map<String, ?> json, String name) {
@@ -312,6 +326,9 @@ public record ClientMetadata(
         if (!rateLimit.atMost(granted.rateLimit)) {
             throw widened("rate_limit_per_second, rate_limit_burst, token_quota_per_hour and token_quota_per_day");
         }
+        if (!tokenExchange.within(granted.tokenExchange)) {
+            throw widened("token_exchange_subject_clients and token_exchange_audiences");
+        }
         String loosened = senderConstraint.loosenedFrom(granted.senderConstraint);
         if (loosened != null) {
             throw invalid(loosened + " may be turned on with the registration access token, not off");
@@ -361,6 +378,7 @@ public record ClientMetadata(
         keys.toJson(json);
         rateLimit.toJson(json);
         senderConstraint.toJson(json);
+        tokenExchange.toJson(json);
         if (allows(GrantType.AUTHORIZATION_CODE) || !userFlows.redirectUris().isEmpty()) {
             json.put("response_types", allows(GrantType.AUTHORIZATION_CODE) ? List.of("code") : List.of());
             json.put("redirect_uris", userFlows.redirectUris().stream().map(URI::toString).toList());

@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>Whoever handles grants does so through a {@link Visitor}: a grant type added here without a
  * handler there does not compile (Java 17 has no exhaustive switch over a sealed interface).
  */
-public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshTokenGrant, AuthorizationCodeGrant, DeviceCodeGrant {
+public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshTokenGrant, AuthorizationCodeGrant,
+        DeviceCodeGrant, TokenExchangeGrant {
 
     Optional<Scope> scope();
 
@@ -33,5 +34,7 @@ public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshToke
         R authorizationCode(AuthorizationCodeGrant grant);
 
         R deviceCode(DeviceCodeGrant grant);
+
+        R tokenExchange(TokenExchangeGrant grant);
     }
 }

@@ -12,7 +12,9 @@ public enum GrantType implements WireNamed {
     /** RFC 8628 §3.4: the device authorization grant. */
     DEVICE_CODE("urn:ietf:params:oauth:grant-type:device_code"),
     /** RFC 6749 §6. */
-    REFRESH_TOKEN("refresh_token");
+    REFRESH_TOKEN("refresh_token"),
+    /** RFC 8693 §2.1: token exchange. */
+    TOKEN_EXCHANGE("urn:ietf:params:oauth:grant-type:token-exchange");
 
     private final String wireName;
 

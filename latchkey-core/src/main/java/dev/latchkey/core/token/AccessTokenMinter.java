@@ -67,6 +67,15 @@ public final class AccessTokenMinter {
      */
     public MintedAccessToken mint(RegisteredClient client, String subject, Scope scope, List<String> audience,
             String familyId, Confirmation confirmation, Instant precise) {
+        return mint(client, subject, scope, audience, familyId, confirmation, java.util.Map.of(), precise);
+    }
+
+    /**
+     * @param extraClaims more JWT claims ({@code act} of an exchanged token, RFC 8693 §4.1); an opaque
+     *                    token does not carry them
+     */
+    public MintedAccessToken mint(RegisteredClient client, String subject, Scope scope, List<String> audience,
+            String familyId, Confirmation confirmation, java.util.Map<String, Object> extraClaims, Instant precise) {
         String sub = subject == null ? client.clientId() : subject;
         Instant now = precise.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Duration ttl = client.metadata().accessTokenTtl();
@@ -98,6 +107,7 @@ public final class AccessTokenMinter {
         if (confirmation != null) {
             claims.claim("cnf", confirmation.claim()); // RFC 9449 §6.1, RFC 8705 §3.1
         }
+        extraClaims.forEach(claims::claim);
         SignedJWT jwt = new SignedJWT(key.header(), claims.build());
         try {
             jwt.sign(key.signer());

@@ -46,9 +46,35 @@ public final class TokenRequests {
                     form.single("redirect_uri"), Optional.ofNullable(form.single("code_verifier")), resources);
             case "urn:ietf:params:oauth:grant-type:device_code" ->
                     new DeviceCodeGrant(TokenHash.of(form.required("device_code")));
+            case dev.latchkey.core.grant.TokenExchangeGrant.GRANT_TYPE -> exchange(form, scope, resources);
             default -> throw OAuthError.UNSUPPORTED_GRANT_TYPE.toException("grant_type must be client_credentials,"
-                    + " refresh_token, authorization_code or urn:ietf:params:oauth:grant-type:device_code");
+                    + " refresh_token, authorization_code, urn:ietf:params:oauth:grant-type:device_code or"
+                    + " urn:ietf:params:oauth:grant-type:token-exchange");
         };
         return new TokenRequest(ClientAuthentication.parse(authorization, form, audiences), grant);
+    }
+
+    /** RFC 8693 §2.1: access tokens in (subject, optional actor), an access token out. */
+    private static dev.latchkey.core.grant.TokenExchangeGrant exchange(Form form, Optional<Scope> scope,
+            List<URI> resources) {
+        String access = dev.latchkey.core.grant.TokenExchangeGrant.ACCESS_TOKEN_TYPE;
+        String subject = form.required("subject_token");
+        if (!access.equals(form.required("subject_token_type"))) {
+            throw OAuthError.INVALID_REQUEST.toException("subject_token_type must be " + access);
+        }
+        String actor = form.single("actor_token");
+        String actorType = form.single("actor_token_type");
+        if ((actor == null) != (actorType == null)) {
+            throw OAuthError.INVALID_REQUEST.toException("actor_token and actor_token_type go together");
+        }
+        if (actorType != null && !access.equals(actorType)) {
+            throw OAuthError.INVALID_REQUEST.toException("actor_token_type must be " + access);
+        }
+        String requested = form.single("requested_token_type");
+        if (requested != null && !access.equals(requested)) {
+            throw OAuthError.INVALID_REQUEST.toException("requested_token_type must be " + access
+                    + ": only access tokens are issued");
+        }
+        return new dev.latchkey.core.grant.TokenExchangeGrant(subject, actor, form.all("audience"), scope, resources);
     }
 }

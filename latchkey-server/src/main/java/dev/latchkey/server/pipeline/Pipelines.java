@@ -39,7 +39,9 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
                 parts.clock(), parts.codes(), parts.mtlsAnchors());
         FamilyRevocations families = new FamilyRevocations(parts.tokens(), parts.revocations(), parts.clock());
         String audience = parts.policy().defaultAudience();
-        TokenPipeline tokens = new TokenPipeline(parts.dpop(), parts.quotas(), authentication, parts.tokens(), parts.asyncTokens(), families,
+        TokenPipeline tokens = new TokenPipeline(new dev.latchkey.core.decision.TokenExchangeDecision(parts.minter()),
+                new PresentedTokens(parts.jwts(), parts.tokens(), parts.revocations(), parts.clients()),
+                parts.dpop(), parts.quotas(), authentication, parts.tokens(), parts.asyncTokens(), families,
                 new ClientCredentialsDecision(parts.minter(), audience),
                 new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience),
                 new dev.latchkey.core.decision.AuthorizationCodeDecision(parts.minter(), parts.idTokens(), audience),

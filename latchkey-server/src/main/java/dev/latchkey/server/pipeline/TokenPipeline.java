@@ -72,8 +72,11 @@ public final class TokenPipeline {
     private final RateLimiter limiter;
     private final DpopCheck dpop;
     private final Quotas quotas;
+    private final dev.latchkey.core.decision.TokenExchangeDecision exchanges;
+    private final PresentedTokens presented;
 
-    TokenPipeline(DpopCheck dpop, Quotas quotas, Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
+    TokenPipeline(dev.latchkey.core.decision.TokenExchangeDecision exchanges, PresentedTokens presented,
+            DpopCheck dpop, Quotas quotas, Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
             ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens,
             AuthorizationCodeDecision codes, DeviceCodeDecision devices, AuthorizationStore codeStore,
             UsageCounter usage, Executor workers, Clock clock) {
@@ -92,6 +95,8 @@ public final class TokenPipeline {
         this.limiter = new RateLimiter(clock);
         this.dpop = dpop;
         this.quotas = quotas;
+        this.exchanges = exchanges;
+        this.presented = presented;
     }
 
     /**
@@ -223,6 +228,14 @@ public final class TokenPipeline {
                 // Rare beside the other grants, and it may create the first id_token key: on the workers.
                 return CompletableFuture.supplyAsync(() ->
                         codes.decide(client, request, codeStore.findCode(request.code()), proven, now), workers);
+            }
+
+            @Override
+            public CompletableFuture<GrantOutcome> tokenExchange(dev.latchkey.core.grant.TokenExchangeGrant request) {
+                // The subject and actor tokens are read as introspection reads them: on the workers.
+                return CompletableFuture.supplyAsync(() -> exchanges.decide(client, request,
+                        presented.read(request.subjectToken(), now), presented.read(request.actorToken(), now),
+                        proven, now), workers);
             }
 
             @Override

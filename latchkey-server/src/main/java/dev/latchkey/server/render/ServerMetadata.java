@@ -56,7 +56,7 @@ public final class ServerMetadata {
         metadata.put("response_types_supported", List.of("code"));           // RFC 9700 §2.1.2
         metadata.put("response_modes_supported", List.of("query"));
         metadata.put("grant_types_supported", List.of("authorization_code", "client_credentials", "refresh_token",
-                "urn:ietf:params:oauth:grant-type:device_code"));
+                "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:token-exchange"));
         metadata.put("code_challenge_methods_supported", List.of("S256"));   // RFC 7636 §4.2, RFC 9700 §2.1.1
         metadata.put("authorization_response_iss_parameter_supported", true); // RFC 9207 §3
         metadata.put("token_endpoint_auth_methods_supported", with(TOKEN_AUTH_METHODS, mtlsMethods));

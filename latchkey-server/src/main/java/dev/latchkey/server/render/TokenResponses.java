@@ -36,6 +36,13 @@ public final class TokenResponses {
         return Reply.noStore(200, body(result));
     }
 
+    /** RFC 8693 §2.2.1: the answer to a token exchange names what was issued ({@code issued_token_type}). */
+    public static Reply exchanged(GrantResult result) {
+        Map<String, Object> body = body(result);
+        body.put("issued_token_type", dev.latchkey.core.grant.TokenExchangeGrant.ACCESS_TOKEN_TYPE);
+        return Reply.noStore(200, body);
+    }
+
     public static Map<String, Object> body(GrantResult result) {
         IssuedTokens tokens = result.tokens();
         Map<String, Object> body = switch (result.client().metadata().responseProfile()) {

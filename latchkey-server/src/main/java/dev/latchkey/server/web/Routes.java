@@ -208,7 +208,8 @@ public final class Routes implements AutoCloseable {
                             assembly.join().pipelines().tokens().token(credentials, request.grant(), proof))
                             .thenApply(result -> {
                                 metrics.issued(request.grant(), result.tokens().format(), result.client().clientId());
-                                Reply reply = TokenResponses.reply(result);
+                                Reply reply = request.grant() instanceof dev.latchkey.core.grant.TokenExchangeGrant
+                                        ? TokenResponses.exchanged(result) : TokenResponses.reply(result);
                                 // RFC 9449 §8: the nonce for the client's next proof, when it needs one.
                                 String nonce = proof == null ? null
                                         : assembly.join().pipelines().dpop().nonceFor(result.client());
