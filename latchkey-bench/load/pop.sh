@@ -40,7 +40,8 @@ register() { curl -sk "$base/oauth2/register" -H "Authorization: Bearer pop-init
   -H 'Content-Type: application/json' -d "$1"; }
 basic=$(register '{"scope":"read"}')
 AUTH=$(printf '%s' "$(jq -r .client_id <<<"$basic"):$(jq -r .client_secret <<<"$basic")" | base64 -w0)
-public_jwk=$(java -cp "$BENCH_JAR" dev.latchkey.bench.ProofFile key "$dir/key.json")
+java -cp "$BENCH_JAR" dev.latchkey.bench.ProofFile key "$dir/key.json" "$dir/public.json"
+public_jwk=$(cat "$dir/public.json")
 asserting=$(register "{\"scope\":\"read\",\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks\":{\"keys\":[$public_jwk]}}")
 CLIENT_ID=$(jq -r .client_id <<<"$asserting")
 URL=$base/oauth2/token

@@ -23,7 +23,7 @@ import java.util.stream.IntStream;
  * Writes single-use credentials for the load scripts (latchkey-bench/load/pop.sh), one per line, so
  * that wrk can send each once without signing anything itself:
  * <pre>
- *   ProofFile key KEY.json                                   an EC P-256 key (private JWK; the public one on stdout)
+ *   ProofFile key KEY.json PUBLIC.json                       an EC P-256 key (private JWK, and its public JWK)
  *   ProofFile dpop KEY.json URL COUNT FILES PREFIX           DPoP proofs for POST URL (RFC 9449)
  *   ProofFile assertion KEY.json URL CLIENT_ID COUNT FILES PREFIX   private_key_jwt assertions (RFC 7523)
  * </pre>
@@ -41,7 +41,7 @@ public final class ProofFile {
             case "key" -> {
                 ECKey key = new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
                 Files.writeString(Path.of(args[1]), key.toJSONString());
-                System.out.println(key.toPublicJWK().toJSONString());
+                Files.writeString(Path.of(args[2]), key.toPublicJWK().toJSONString());
             }
             case "dpop" -> write(ECKey.parse(Files.readString(Path.of(args[1]))), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), args[5], (key, i) -> dpop(key, args[2]));

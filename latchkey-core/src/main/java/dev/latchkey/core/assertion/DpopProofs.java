@@ -116,7 +116,7 @@ public final class DpopProofs {
         }
         Object htu = claims.getClaim("htu");
         if (!(htu instanceof String presentedUrl) || !normalized(presentedUrl).equals(normalized(target.toString()))) {
-            throw invalid("The DPoP proof's htu must be " + withoutQuery(target));
+            throw invalid("The DPoP proof's htu must be " + normalized(target.toString()));
         }
         Date iat = claims.getIssueTime();
         if (iat == null) {
@@ -228,10 +228,6 @@ public final class DpopProofs {
         } catch (URISyntaxException e) {
             return "\u0000invalid";
         }
-    }
-
-    private static String withoutQuery(URI target) {
-        return normalized(target.toString());
     }
 
     private static OAuthException invalid(String description) {

@@ -40,7 +40,8 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
         FamilyRevocations families = new FamilyRevocations(parts.tokens(), parts.revocations(), parts.clock());
         String audience = parts.policy().defaultAudience();
         TokenPipeline tokens = new TokenPipeline(new dev.latchkey.core.decision.TokenExchangeDecision(parts.minter()),
-                new PresentedTokens(parts.jwts(), parts.tokens(), parts.revocations(), parts.clients()),
+                new PresentedTokens(parts.jwts(), parts.tokens(), new IntrospectionDecision(parts.revocations()),
+                        parts.clients()),
                 parts.dpop(), parts.quotas(), authentication, parts.tokens(), parts.asyncTokens(), families,
                 new ClientCredentialsDecision(parts.minter(), audience),
                 new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience),

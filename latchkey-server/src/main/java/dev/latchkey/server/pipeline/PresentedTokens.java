@@ -1,7 +1,7 @@
 package dev.latchkey.server.pipeline;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.latchkey.core.client.RegisteredClient;
+import dev.latchkey.core.decision.IntrospectionDecision;
 import dev.latchkey.core.decision.TokenExchangeDecision.Presented;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.registry.ClientDirectory;
@@ -10,30 +10,30 @@ import dev.latchkey.core.secret.TokenHash;
 import dev.latchkey.core.store.TokenStore;
 import dev.latchkey.core.store.record.OpaqueAccessTokenRecord;
 import dev.latchkey.core.token.AccessTokenMinter;
+import dev.latchkey.core.token.Introspection;
 import dev.latchkey.core.token.JwtVerifier;
-import dev.latchkey.core.token.RevocationList;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The access tokens a token exchange presents (RFC 8693 {@code subject_token}, {@code actor_token}),
- * read as introspection reads them: a JWT verified, unexpired and not revoked, or an opaque token's
- * stored record live; its client still registered and enabled. Reads the store: call it on the store
- * workers. Thread-safe.
+ * The access tokens a token exchange presents (RFC 8693 {@code subject_token}, {@code actor_token}):
+ * active exactly when introspection would answer them active to their own client
+ * ({@link IntrospectionDecision}: unexpired, not revoked, its client still registered and enabled).
+ * Reads the store: call it on the store workers. Thread-safe.
  */
 final class PresentedTokens {
 
     private final JwtVerifier jwts;
     private final TokenStore tokens;
-    private final RevocationList revocations;
+    private final IntrospectionDecision introspection;
     private final ClientDirectory clients;
 
-    PresentedTokens(JwtVerifier jwts, TokenStore tokens, RevocationList revocations, ClientDirectory clients) {
+    PresentedTokens(JwtVerifier jwts, TokenStore tokens, IntrospectionDecision introspection, ClientDirectory clients) {
         this.jwts = jwts;
         this.tokens = tokens;
-        this.revocations = revocations;
+        this.introspection = introspection;
         this.clients = clients;
     }
 
@@ -42,40 +42,30 @@ final class PresentedTokens {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Presented> found = JwtVerifier.looksLikeJwt(token) ? jwt(token, now) : opaque(token, now);
-        return found.filter(presented -> clients.find(presented.clientId()).filter(client -> !client.disabled())
-                .isPresent());
-    }
-
-    private Optional<Presented> jwt(String token, Instant now) {
-        Optional<JWTClaimsSet> verified = jwts.verify(token, now);
-        if (verified.isEmpty()) {
-            return Optional.empty();
+        if (JwtVerifier.looksLikeJwt(token)) {
+            return jwts.verify(token, now).flatMap(claims -> IntrospectionDecision.clientOf(claims)
+                    .flatMap(clients::find).flatMap(owner -> presented(introspection.ofJwt(owner, claims,
+                            Optional.of(owner), now), act(claims))));
         }
-        JWTClaimsSet claims = verified.get();
-        try {
-            String clientId = claims.getStringClaim("client_id");
-            if (clientId == null || claims.getExpirationTime() == null || !claims.getExpirationTime().toInstant()
-                    .isAfter(now) || revocations.isRevoked(claims.getJWTID(), clientId,
-                    claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant())) {
-                return Optional.empty();
-            }
-            String scope = claims.getStringClaim("scope");
-            Map<String, Object> act = claims.getJSONObjectClaim("act");
-            return Optional.of(new Presented(claims.getSubject(), clientId,
-                    Scope.parse(scope == null ? "" : scope, OAuthError.INVALID_REQUEST),
-                    claims.getJWTID() == null ? null : AccessTokenMinter.familyOf(claims.getJWTID()), act));
-        } catch (ParseException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private Optional<Presented> opaque(String token, Instant now) {
         Optional<OpaqueAccessTokenRecord> stored = tokens.findAccessToken(TokenHash.of(token));
-        return stored.filter(record -> !record.revoked() && record.expiresAt().isAfter(now)
-                        && (record.familyId() == null || !revocations.isFamilyRevoked(record.familyId()))
-                        && !revocations.isCutOff(record.clientId(), record.issuedAt()))
-                .map(record -> new Presented(record.subject(), record.clientId(), record.scope(), record.familyId(),
-                        null));
+        return stored.flatMap(record -> clients.find(record.clientId()).flatMap(owner -> presented(
+                introspection.ofAccessToken(owner, record, Optional.of(owner), now), null)));
+    }
+
+    private static Optional<Presented> presented(Introspection answer, Map<String, Object> act) {
+        if (!answer.isActive()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Presented(answer.subject(), answer.clientId(),
+                Scope.parse(answer.scope() == null ? "" : answer.scope(), OAuthError.INVALID_REQUEST),
+                answer.jti() == null ? null : AccessTokenMinter.familyOf(answer.jti()), act));
+    }
+
+    private static Map<String, Object> act(JWTClaimsSet claims) {
+        try {
+            return claims.getJSONObjectClaim("act");
+        } catch (ParseException e) {
+            return null;
+        }
     }
 }

@@ -43,10 +43,15 @@ final class Router extends Handler.Abstract {
      * route in order, its query string (null if none) and its source address.
      */
     record Call(HttpFields headers, byte[] body, List<String> parameters, String query, String source,
-            List<java.security.cert.X509Certificate> certificates) {
+            java.util.function.Supplier<List<java.security.cert.X509Certificate>> certificateChain) {
 
         Call(HttpFields headers, byte[] body, List<String> parameters, String query, String source) {
-            this(headers, body, parameters, query, source, List.of());
+            this(headers, body, parameters, query, source, List::of);
+        }
+
+        /** The client certificate chain (mutual TLS, or a trusted proxy's Client-Cert), read when asked for. */
+        List<java.security.cert.X509Certificate> certificates() {
+            return certificateChain.get();
         }
 
         Call {
@@ -329,7 +334,7 @@ final class Router extends Handler.Abstract {
         CompletableFuture<Reply> answer;
         try {
             answer = route.handle(new Call(request.getHeaders(), body, match.parameters(),
-                    request.getHttpURI().getQuery(), addresses.of(request), addresses.certificates(request)));
+                    request.getHttpURI().getQuery(), addresses.of(request), () -> addresses.certificates(request)));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

@@ -201,7 +201,7 @@ public final class Routes implements AutoCloseable {
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies),
                             List.of(issuer, issuer + TOKEN));
                     dev.latchkey.core.client.ClientCredentials credentials =
-                            request.credentials().withCertificates(call.certificates());
+                            request.credentials().withCertificates(certificates(call));
                     String origin = call.headers().get("Origin");
                     String proof = dpopProof(call);
                     return logFailedAuthentication(TOKEN, request.credentials().clientId(), call.source(), () ->
@@ -228,7 +228,7 @@ public final class Routes implements AutoCloseable {
                     Services services = assembly.join();
                     RegisteredClient client = countingFailures(call, () -> services.pipelines().tokens().authenticateNow(
                             ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form,
-                                    List.of(issuer, issuer + PAR)).withCertificates(call.certificates())));  // RFC 9126 §2: the issuer must be accepted
+                                    List.of(issuer, issuer + PAR)).withCertificates(certificates(call))));  // RFC 9126 §2: the issuer must be accepted
                     Map<String, String> parameters = new java.util.HashMap<>();
                     java.util.Set<String> repeated = new java.util.HashSet<>();
                     form.parameters().forEach((name, values) -> {
@@ -260,7 +260,7 @@ public final class Routes implements AutoCloseable {
                     Services services = assembly.join();
                     RegisteredClient client = countingFailures(call, () -> services.pipelines().tokens().authenticateNow(
                             ClientAuthentication.parse(call.header(HttpHeader.AUTHORIZATION), form,
-                                    List.of(issuer, issuer + DEVICE_AUTHORIZATION)).withCertificates(call.certificates())));
+                                    List.of(issuer, issuer + DEVICE_AUTHORIZATION)).withCertificates(certificates(call))));
                     java.util.Optional<dev.latchkey.core.scope.Scope> scope = java.util.Optional.ofNullable(
                             form.single("scope")).map(value -> dev.latchkey.core.scope.Scope.parse(value,
                             dev.latchkey.core.error.OAuthError.INVALID_SCOPE));
@@ -281,7 +281,7 @@ public final class Routes implements AutoCloseable {
                             call.form(bodies), List.of(issuer, issuer + INTROSPECT));
                     return logFailedAuthentication(INTROSPECT, request.credentials().clientId(), call.source(), () ->
                             assembly.join().pipelines().introspection().introspect(
-                                    request.credentials().withCertificates(call.certificates()), request.token(),
+                                    request.credentials().withCertificates(certificates(call)), request.token(),
                                     request.tokenTypeHint()))
                             .thenCompose(result -> !result.actsForUser() ? CompletableFuture.completedFuture(result)
                                     // RFC 7662 §2.2 username: a user's tokens only, read on the store workers.
@@ -296,7 +296,7 @@ public final class Routes implements AutoCloseable {
                             call.form(bodies), List.of(issuer, issuer + REVOKE));
                     return logFailedAuthentication(REVOKE, request.credentials().clientId(), call.source(), () ->
                             assembly.join().pipelines().revocation().revoke(
-                                    request.credentials().withCertificates(call.certificates()), request.token(),
+                                    request.credentials().withCertificates(certificates(call)), request.token(),
                                     request.tokenTypeHint()))
                             .thenApply(revoked -> RevocationResponses.reply());
                 })
@@ -428,10 +428,18 @@ public final class Routes implements AutoCloseable {
         return proofs.isEmpty() ? null : proofs.get(0);
     }
 
+    /**
+     * The request's client certificate chain, read only with --mtls: without it no certificate counts,
+     * neither a TLS one nor one a trusted proxy forwards.
+     */
+    private List<java.security.cert.X509Certificate> certificates(Router.Call call) {
+        return mtlsMethods.isEmpty() ? List.of() : call.certificates();
+    }
+
     /** The thumbprint of the request's client certificate (RFC 8705 §3.1), or null without one. */
-    private static dev.latchkey.core.secret.Confirmation certificate(Router.Call call) {
-        return call.certificates().isEmpty() ? null
-                : dev.latchkey.core.assertion.ClientCertificates.confirmation(call.certificates().get(0));
+    private dev.latchkey.core.secret.Confirmation certificate(Router.Call call) {
+        List<java.security.cert.X509Certificate> chain = certificates(call);
+        return chain.isEmpty() ? null : dev.latchkey.core.assertion.ClientCertificates.confirmation(chain.get(0));
     }
 
     private static String bearer(Router.Call call) {
