@@ -112,7 +112,9 @@ public final class Assembly implements AutoCloseable {
                 new DpopCheck(java.net.URI.create(issuer + Routes.TOKEN), dpopNonces, config.dpopNonce(),
                         stores.authorizations(), clock),
                 new Quotas(config.usageCounting() ? stores.usage() : null, config.usageFlushInterval(), workers, clock),
-                mtlsAnchors(config.mtlsCa())));
+                mtlsAnchors(config.mtlsCa()), new dev.latchkey.server.pipeline.FederatedIdentities(
+                        dev.latchkey.server.config.FederationFile.of(config.federation()),
+                        java.util.List.of(issuer, issuer + Routes.TOKEN))));
         this.authorizations = new dev.latchkey.core.authorize.Authorizations(clients, stores.authorizations(),
                 config.users(), clock);
         this.clientManagement = new ClientManagement(stores.clients(), stores.tokens(), stores.catalogue(), clients,

@@ -153,7 +153,8 @@ public final class LatchkeyServer implements AutoCloseable {
         boolean pushed = config.users().requirePushed();
         java.util.List<HttpServer.Listener> listeners = new java.util.ArrayList<>();
         listeners.add(new HttpServer.Listener(port, new Routes(services, config.maxBodyBytes(), issuer, main, pushed,
-                metrics, addresses, config.failedAttemptsPerMinute(), config.mtls(), config.mtlsCa() != null)));
+                metrics, addresses, config.failedAttemptsPerMinute(), new Routes.Offered(config.mtls(), config.mtlsCa() != null,
+                config.federation() != null))));
         if (adminPort != null) {
             java.util.EnumSet<Routes.Part> admin = java.util.EnumSet.of(Routes.Part.DASHBOARD);
             if (managementPort == null) {

@@ -65,6 +65,26 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void aFederationFileThatCannotBeReadOrTrustsTooMuchStopsTheStartNamingTheMember(@TempDir Path dir)
+            throws Exception {
+        Run missing = serve(dir, "--federation", dir.resolve("missing.json").toString());
+        assertThat(missing.exit()).isNotZero();
+        assertThat(missing.err()).contains("--federation (or LATCHKEY_FEDERATION): cannot read");
+
+        Path file = dir.resolve("federation.json");
+        Files.writeString(file, "{\"issuers\": [{\"issuer\": \"https://ci.example\", \"jwks_uri\":"
+                + " \"https://ci.example/jwks\", \"rules\": [{\"client_id\": \"deployer\", \"claims\": {}}]}]}");
+        Run tooWide = serve(dir, "--federation", file.toString());
+        assertThat(tooWide.exit()).isNotZero();
+        assertThat(tooWide.err()).contains("--federation " + file + ": issuers[0].rules[0].claims: name at least one claim");
+        assertThat(tooWide.err().lines().count()).as(tooWide.err()).isLessThanOrEqualTo(2);
+
+        Files.writeString(file, "{\"issuers\": [], \"issuers\": []}");
+        assertThat(serve(dir, "--federation", file.toString()).err()).as("a member given twice").contains("issuers");
+        assertThat(Files.exists(dir.resolve("data"))).as("nothing is created").isFalse();
+    }
+
+    @Test
     void theLogLevelOptionSetsLatchkeysLevel(@TempDir Path dir) {
         ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
                 org.slf4j.Logger.ROOT_LOGGER_NAME);

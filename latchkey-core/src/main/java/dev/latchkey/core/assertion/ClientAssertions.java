@@ -80,23 +80,7 @@ public final class ClientAssertions {
         if (!ALGORITHMS.contains(algorithm)) {
             throw failed("client_assertion must be signed with EdDSA, ES256, PS256 or RS256");
         }
-        String kid = jwt.getHeader().getKeyID();
-        boolean signed = false;
-        for (JWK key : keys.getKeys()) {
-            if (kid != null && key.getKeyID() != null && !kid.equals(key.getKeyID())) {
-                continue;
-            }
-            Optional<JWSVerifier> verifier = verifier(key, algorithm);
-            try {
-                if (verifier.isPresent() && jwt.verify(verifier.get())) {
-                    signed = true;
-                    break;
-                }
-            } catch (com.nimbusds.jose.JOSEException | RuntimeException e) {
-                // not this key
-            }
-        }
-        if (!signed) {
+        if (!signedBy(jwt, keys)) {
             throw failed("client_assertion is not signed by a key the client registered");
         }
         String clientId = client.clientId();
@@ -129,6 +113,29 @@ public final class ClientAssertions {
             throw failed("client_assertion needs a jti");
         }
         return new Verified(TokenHash.of(clientId + "\u0000" + jti), expires.plus(LEEWAY));
+    }
+
+    /**
+     * Whether one of {@code keys} (the one its {@code kid} names, when it names one) verifies the JWT's
+     * signature with the algorithm of its header, which the caller has allowed.
+     */
+    public static boolean signedBy(SignedJWT jwt, JWKSet keys) {
+        JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
+        String kid = jwt.getHeader().getKeyID();
+        for (JWK key : keys.getKeys()) {
+            if (kid != null && key.getKeyID() != null && !kid.equals(key.getKeyID())) {
+                continue;
+            }
+            Optional<JWSVerifier> verifier = verifier(key, algorithm);
+            try {
+                if (verifier.isPresent() && jwt.verify(verifier.get())) {
+                    return true;
+                }
+            } catch (com.nimbusds.jose.JOSEException | RuntimeException e) {
+                // not this key
+            }
+        }
+        return false;
     }
 
     /**

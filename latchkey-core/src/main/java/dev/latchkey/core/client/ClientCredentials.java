@@ -12,6 +12,16 @@ public record ClientCredentials(String clientId, ClientSecret secret, AuthMethod
         certificates = certificates == null ? java.util.List.of() : java.util.List.copyOf(certificates);
     }
 
+    /**
+     * A request that presented no client credentials at all: allowed only where the grant itself
+     * identifies the client (RFC 7523 §3.1, the JWT bearer grant).
+     */
+    public static final ClientCredentials ABSENT = new ClientCredentials(null, null, AuthMethod.NONE);
+
+    public boolean isAbsent() {
+        return clientId == null;
+    }
+
     public ClientCredentials(String clientId, ClientSecret secret, AuthMethod method) {
         this(clientId, secret, method, null, java.util.List.of(), java.util.List.of());
     }

@@ -54,7 +54,11 @@ public record ClientKeys(String jwks, URI jwksUri, TlsClientIdentity tlsIdentity
         return keys(json).with(identity);
     }
 
-    private static ClientKeys keys(Map<String, ?> json) {
+    /**
+     * The {@code jwks} or {@code jwks_uri} member of {@code json} (a registration, or a trusted
+     * issuer's entry), checked; {@code invalid_client_metadata} naming what is wrong.
+     */
+    public static ClientKeys keys(Map<String, ?> json) {
         Object inline = json.get("jwks");
         Object uri = json.get("jwks_uri");
         if (inline != null && uri != null) {

@@ -171,7 +171,8 @@ public record ClientMetadata(
         }
         boolean code = grants.contains(GrantType.AUTHORIZATION_CODE);
         boolean starts = grants.contains(GrantType.CLIENT_CREDENTIALS) || code || grants.contains(GrantType.DEVICE_CODE);
-        if (!starts && (grants.contains(GrantType.REFRESH_TOKEN) || !grants.contains(GrantType.TOKEN_EXCHANGE))) {
+        boolean alone = grants.contains(GrantType.TOKEN_EXCHANGE) || grants.contains(GrantType.JWT_BEARER);
+        if (!starts && (grants.contains(GrantType.REFRESH_TOKEN) || !alone)) {
             // RFC 7591 §2.1: metadata must be consistent; a refresh token family starts with a
             // client_credentials, authorization_code or device_code grant.
             throw invalid("refresh_token needs client_credentials, authorization_code or the device_code grant,"

@@ -52,10 +52,12 @@ public final class TokenExchangeDecision {
         }
         // RFC 8693 §2.2.2: an unacceptable subject or actor token is invalid_request.
         if (subject.isEmpty()) {
-            return refuse(OAuthError.INVALID_REQUEST, "subject_token is not an active access token of this server");
+            return refuse(OAuthError.INVALID_REQUEST, "subject_token is not an active access token of this server, nor a trusted issuer's JWT"
+                    + " for an enabled client");
         }
         if (grant.actorToken() != null && actor.isEmpty()) {
-            return refuse(OAuthError.INVALID_REQUEST, "actor_token is not an active access token of this server");
+            return refuse(OAuthError.INVALID_REQUEST, "actor_token is not an active access token of this server, nor a trusted issuer's JWT"
+                    + " for an enabled client");
         }
         Presented presented = subject.get();
         if (!client.metadata().tokenExchange().allowsSubjectOf(presented.clientId())) {

@@ -14,7 +14,7 @@ import java.util.Optional;
  * handler there does not compile (Java 17 has no exhaustive switch over a sealed interface).
  */
 public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshTokenGrant, AuthorizationCodeGrant,
-        DeviceCodeGrant, TokenExchangeGrant {
+        DeviceCodeGrant, TokenExchangeGrant, JwtBearerGrant {
 
     Optional<Scope> scope();
 
@@ -36,5 +36,7 @@ public sealed interface GrantRequest permits ClientCredentialsGrant, RefreshToke
         R deviceCode(DeviceCodeGrant grant);
 
         R tokenExchange(TokenExchangeGrant grant);
+
+        R jwtBearer(JwtBearerGrant grant);
     }
 }

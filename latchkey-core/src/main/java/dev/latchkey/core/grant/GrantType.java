@@ -14,7 +14,9 @@ public enum GrantType implements WireNamed {
     /** RFC 6749 §6. */
     REFRESH_TOKEN("refresh_token"),
     /** RFC 8693 §2.1: token exchange. */
-    TOKEN_EXCHANGE("urn:ietf:params:oauth:grant-type:token-exchange");
+    TOKEN_EXCHANGE("urn:ietf:params:oauth:grant-type:token-exchange"),
+    /** RFC 7523 §2.1: a JWT from a trusted external issuer as the grant (workload identity federation). */
+    JWT_BEARER("urn:ietf:params:oauth:grant-type:jwt-bearer");
 
     private final String wireName;
 

@@ -106,6 +106,12 @@ final class ConfigOptions {
                     + " (LATCHKEY_MTLS_CA; needs --mtls true).")
     Path mtlsCa;
 
+    @Option(names = "--federation", defaultValue = "${env:LATCHKEY_FEDERATION}",
+            description = "A JSON file of the external issuers whose JWTs are trusted, with the rules that map them"
+                    + " to clients (workload identity federation: the JWT bearer grant and token exchange; see the"
+                    + " README) (LATCHKEY_FEDERATION).")
+    Path federation;
+
     @Option(names = "--allow-signup", defaultValue = "${env:LATCHKEY_ALLOW_SIGNUP:-false}", arity = "1",
             description = "People may create their own user account on the login page (LATCHKEY_ALLOW_SIGNUP;"
                     + " default ${DEFAULT-VALUE}).")
@@ -221,6 +227,12 @@ final class ConfigOptions {
         if (mtlsCa != null && !mtls) {
             throw new IllegalArgumentException("--mtls-ca (or LATCHKEY_MTLS_CA) needs --mtls true");
         }
+        if (federation != null && !java.nio.file.Files.isReadable(federation)) {
+            throw new IllegalArgumentException("--federation (or LATCHKEY_FEDERATION): cannot read " + federation);
+        }
+        if (federation != null) {
+            new dev.latchkey.server.config.FederationFile(federation); // a bad file stops the start here, naming the member
+        }
         if (mtlsCa != null && !java.nio.file.Files.isReadable(mtlsCa)) {
             throw new IllegalArgumentException("--mtls-ca (or LATCHKEY_MTLS_CA): cannot read " + mtlsCa);
         }
@@ -269,6 +281,7 @@ final class ConfigOptions {
                 .dpopNonce(dpopNonce)
                 .failedAttemptsPerMinute(failedAttemptsPerMinute)
                 .mtls(mtls, mtlsCa)
+                .federation(federation)
                 .users(new dev.latchkey.core.authorize.AuthorizationPolicy(requirePar,
                         Duration.ofSeconds(deviceCodeTtlSeconds), allowSignup))
                 .build();

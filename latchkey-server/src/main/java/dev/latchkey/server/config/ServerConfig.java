@@ -43,6 +43,8 @@ import java.util.List;
  * @param mtls               mutual TLS (RFC 8705): client certificates are asked for in the TLS handshake and
  *                           taken from a trusted proxy's Client-Cert header; the mTLS client methods are offered
  * @param mtlsCa             a PEM bundle of the CAs whose certificates tls_client_auth accepts; null: not offered
+ * @param federation         a JSON file of the external issuers whose JWTs are trusted (workload identity
+ *                           federation, {@link dev.latchkey.core.federation.Federation}); null: none
  */
 public record ServerConfig(
         String host,
@@ -81,7 +83,8 @@ public record ServerConfig(
         boolean dpopNonce,
         int failedAttemptsPerMinute,
         boolean mtls,
-        Path mtlsCa) {
+        Path mtlsCa,
+        Path federation) {
 
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -260,6 +263,7 @@ public record ServerConfig(
         private int failedAttemptsPerMinute = 60;
         private boolean mtls;
         private Path mtlsCa;
+        private Path federation;
 
         private Builder() {
         }
@@ -302,6 +306,12 @@ public record ServerConfig(
             failedAttemptsPerMinute = c.failedAttemptsPerMinute;
             mtls = c.mtls;
             mtlsCa = c.mtlsCa;
+            federation = c.federation;
+        }
+
+        public Builder federation(Path file) {
+            federation = file;
+            return this;
         }
 
         public Builder mtls(boolean value, Path ca) {
@@ -487,7 +497,7 @@ public record ServerConfig(
                     maxThreads, storeWorkers, storeQueue, usageCounting, usageFlushInterval, adminPort,
                     bootstrapAdminPassword, users, auditRetention, auditLog, managementPort, accessLog,
                     metricsClientLimit, otelEndpoint, otelSampleRatio, tlsCert, tlsKey, tlsSelfSigned, trustedProxies,
-                    dpopNonce, failedAttemptsPerMinute, mtls, mtlsCa);
+                    dpopNonce, failedAttemptsPerMinute, mtls, mtlsCa, federation);
         }
     }
 }

@@ -31,7 +31,8 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
             AccessTokenMinter minter, MasterKey masterKey, IssuerPolicy policy, RevocationList revocations,
             BooleanSupplier revocationsAreCurrent, UsageCounter usage, Executor workers, Clock clock,
             dev.latchkey.core.store.AuthorizationStore codes, dev.latchkey.core.token.IdTokenMinter idTokens,
-            DpopCheck dpop, Quotas quotas, java.util.Set<java.security.cert.TrustAnchor> mtlsAnchors) {
+            DpopCheck dpop, Quotas quotas, java.util.Set<java.security.cert.TrustAnchor> mtlsAnchors,
+            FederatedIdentities federation) {
     }
 
     public static Pipelines of(Parts parts) {
@@ -39,9 +40,11 @@ public record Pipelines(TokenPipeline tokens, IntrospectionPipeline introspectio
                 parts.clock(), parts.codes(), parts.mtlsAnchors());
         FamilyRevocations families = new FamilyRevocations(parts.tokens(), parts.revocations(), parts.clock());
         String audience = parts.policy().defaultAudience();
-        TokenPipeline tokens = new TokenPipeline(new dev.latchkey.core.decision.TokenExchangeDecision(parts.minter()),
+        TokenPipeline tokens = new TokenPipeline(parts.federation(),
+                new dev.latchkey.core.decision.JwtBearerDecision(parts.minter(), audience),
+                new dev.latchkey.core.decision.TokenExchangeDecision(parts.minter()),
                 new PresentedTokens(parts.jwts(), parts.tokens(), new IntrospectionDecision(parts.revocations()),
-                        parts.clients()),
+                        parts.clients(), parts.federation()),
                 parts.dpop(), parts.quotas(), authentication, parts.tokens(), parts.asyncTokens(), families,
                 new ClientCredentialsDecision(parts.minter(), audience),
                 new RefreshTokenDecision(parts.minter(), parts.masterKey(), audience),

@@ -74,9 +74,11 @@ public final class TokenPipeline {
     private final Quotas quotas;
     private final dev.latchkey.core.decision.TokenExchangeDecision exchanges;
     private final PresentedTokens presented;
+    private final FederatedIdentities federation;
+    private final dev.latchkey.core.decision.JwtBearerDecision jwtBearers;
 
-    TokenPipeline(dev.latchkey.core.decision.TokenExchangeDecision exchanges, PresentedTokens presented,
-            DpopCheck dpop, Quotas quotas, Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
+    TokenPipeline(FederatedIdentities federation, dev.latchkey.core.decision.JwtBearerDecision jwtBearers,
+            dev.latchkey.core.decision.TokenExchangeDecision exchanges, PresentedTokens presented, DpopCheck dpop, Quotas quotas, Authentication authentication, TokenStore reads, AsyncTokenStore tokens, FamilyRevocations families,
             ClientCredentialsDecision clientCredentials, RefreshTokenDecision refreshTokens,
             AuthorizationCodeDecision codes, DeviceCodeDecision devices, AuthorizationStore codeStore,
             UsageCounter usage, Executor workers, Clock clock) {
@@ -97,6 +99,8 @@ public final class TokenPipeline {
         this.quotas = quotas;
         this.exchanges = exchanges;
         this.presented = presented;
+        this.federation = federation;
+        this.jwtBearers = jwtBearers;
     }
 
     /**
@@ -131,25 +135,11 @@ public final class TokenPipeline {
 
     private CompletableFuture<GrantResult> counted(ClientCredentials credentials, GrantRequest grant,
             String dpopProof) {
-        CompletableFuture<GrantResult> result = authentication.authenticate(credentials).thenCompose(client -> {
-            long wait = limiter.acquire(client);
-            if (wait != 0) {
-                return CompletableFuture.failedFuture(new OAuthException(OAuthError.RATE_LIMITED.withDescription(
-                        "This client is over its rate limit; retry after " + wait + " s"), wait));
-            }
-            long quotaWait = quotas.check(client);
-            if (quotaWait != 0) {
-                return CompletableFuture.failedFuture(new OAuthException(OAuthError.QUOTA_EXCEEDED.withDescription(
-                        "This client has had its token quota; retry after " + quotaWait + " s"), quotaWait));
-            }
-            dev.latchkey.core.secret.Confirmation certificate = certificateBinding(client, credentials);
-            if (dpop.skips(client, dpopProof)) {
-                return grant(client, grant, certificate, true);
-            }
-            // The proof's jti is spent by the store's writer: the grant goes on on the workers.
-            return dpop.check(client, dpopProof).thenComposeAsync(proven -> grant(client, grant,
-                    proven != null ? proven : certificate, true), workers);
-        });
+        CompletableFuture<GrantResult> result = grant instanceof dev.latchkey.core.grant.JwtBearerGrant bearer
+                ? federated(credentials, bearer).thenCompose(identified ->
+                        admitted(identified.client(), credentials, identified.grant(), dpopProof))
+                : authentication.authenticate(credentials).thenCompose(client ->
+                        admitted(client, credentials, grant, dpopProof));
         if (!usage.enabled()) {
             return result.whenComplete((issued, failure) -> {
                 if (issued != null) {
@@ -166,6 +156,49 @@ public final class TokenPipeline {
                 usage.error(authentication.countedAs(credentials.clientId()), refused.error().code(), clock.instant());
             }
         });
+    }
+
+    /** An authenticated (or federated) client's request past its rate limit, quota and proof of possession. */
+    private CompletableFuture<GrantResult> admitted(RegisteredClient client, ClientCredentials credentials,
+            GrantRequest grant, String dpopProof) {
+        long wait = limiter.acquire(client);
+        if (wait != 0) {
+            return CompletableFuture.failedFuture(new OAuthException(OAuthError.RATE_LIMITED.withDescription(
+                    "This client is over its rate limit; retry after " + wait + " s"), wait));
+        }
+        long quotaWait = quotas.check(client);
+        if (quotaWait != 0) {
+            return CompletableFuture.failedFuture(new OAuthException(OAuthError.QUOTA_EXCEEDED.withDescription(
+                    "This client has had its token quota; retry after " + quotaWait + " s"), quotaWait));
+        }
+        dev.latchkey.core.secret.Confirmation certificate = certificateBinding(client, credentials);
+        if (dpop.skips(client, dpopProof)) {
+            return grant(client, grant, certificate, true);
+        }
+        // The proof's jti is spent by the store's writer: the grant goes on on the workers.
+        return dpop.check(client, dpopProof).thenComposeAsync(proven -> grant(client, grant,
+                proven != null ? proven : certificate, true), workers);
+    }
+
+    private record Identified(RegisteredClient client, dev.latchkey.core.grant.JwtBearerGrant grant) {
+    }
+
+    /**
+     * The JWT bearer grant's client (RFC 7523 §3.1): with client credentials, the client they
+     * authenticate, to which the assertion must map; without any, the one client the assertion maps
+     * to, which must be registered and enabled. Verified on the store workers (a key fetch may wait).
+     */
+    private CompletableFuture<Identified> federated(ClientCredentials credentials,
+            dev.latchkey.core.grant.JwtBearerGrant bearer) {
+        if (credentials.isAbsent()) {
+            return CompletableFuture.supplyAsync(() -> federation.identify(bearer.assertion(), null, clock.instant()),
+                    workers).thenCompose(identity -> authentication.client(identity.clientId()).thenApply(found ->
+                            new Identified(found.filter(client -> !client.disabled()).orElseThrow(() ->
+                                    OAuthError.INVALID_GRANT.toException("the client the assertion maps to is not"
+                                            + " registered, or is disabled")), bearer.identified(identity))));
+        }
+        return authentication.authenticate(credentials).thenApplyAsync(client -> new Identified(client,
+                bearer.identified(federation.identify(bearer.assertion(), client.clientId(), clock.instant()))), workers);
     }
 
     /**
@@ -234,8 +267,14 @@ public final class TokenPipeline {
             public CompletableFuture<GrantOutcome> tokenExchange(dev.latchkey.core.grant.TokenExchangeGrant request) {
                 // The subject and actor tokens are read as introspection reads them: on the workers.
                 return CompletableFuture.supplyAsync(() -> exchanges.decide(client, request,
-                        presented.read(request.subjectToken(), now), presented.read(request.actorToken(), now),
+                        presented.read(request.subjectToken(), request.subjectTokenType(), now),
+                        presented.read(request.actorToken(), request.actorTokenType(), now),
                         proven, now), workers);
+            }
+
+            @Override
+            public CompletableFuture<GrantOutcome> jwtBearer(dev.latchkey.core.grant.JwtBearerGrant request) {
+                return CompletableFuture.completedFuture(jwtBearers.decide(client, request, proven, now));
             }
 
             @Override

@@ -32,31 +32,31 @@ public final class ServerMetadata {
         return all;
     }
 
-    /** @param endpoints the absolute URIs, by member name ({@code token_endpoint}, ...) */
-    public static Reply reply(String issuer, Map<String, String> endpoints, boolean requirePushed) {
-        return reply(issuer, endpoints, requirePushed, List.of());
-    }
-
-    /** @param mtlsMethods the mutual-TLS client methods offered (RFC 8705 §2; empty: mutual TLS is off) */
+    /**
+     * @param endpoints   the absolute URIs, by member name ({@code token_endpoint}, ...)
+     * @param mtlsMethods the mutual-TLS client methods offered (RFC 8705 §2; empty: mutual TLS is off)
+     * @param federation  external issuers are trusted: the JWT bearer grant (RFC 7523 §2.1) is offered
+     */
     public static Reply reply(String issuer, Map<String, String> endpoints, boolean requirePushed,
-            List<String> mtlsMethods) {
+            List<String> mtlsMethods, boolean federation) {
         return new Reply(200, Map.of("Cache-Control", "public, max-age=300"),
-                Json.bytes(document(issuer, endpoints, requirePushed, mtlsMethods)));
+                Json.bytes(document(issuer, endpoints, requirePushed, mtlsMethods, federation)));
     }
 
     public static Map<String, Object> document(String issuer, Map<String, String> endpoints, boolean requirePushed) {
-        return document(issuer, endpoints, requirePushed, List.of());
+        return document(issuer, endpoints, requirePushed, List.of(), false);
     }
 
     public static Map<String, Object> document(String issuer, Map<String, String> endpoints, boolean requirePushed,
-            List<String> mtlsMethods) {
+            List<String> mtlsMethods, boolean federation) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("issuer", issuer);
         metadata.putAll(endpoints);
         metadata.put("response_types_supported", List.of("code"));           // RFC 9700 §2.1.2
         metadata.put("response_modes_supported", List.of("query"));
-        metadata.put("grant_types_supported", List.of("authorization_code", "client_credentials", "refresh_token",
-                "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:token-exchange"));
+        metadata.put("grant_types_supported", with(List.of("authorization_code", "client_credentials", "refresh_token",
+                "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:token-exchange"),
+                federation ? List.of(dev.latchkey.core.grant.JwtBearerGrant.GRANT_TYPE) : List.of()));
         metadata.put("code_challenge_methods_supported", List.of("S256"));   // RFC 7636 §4.2, RFC 9700 §2.1.1
         metadata.put("authorization_response_iss_parameter_supported", true); // RFC 9207 §3
         metadata.put("token_endpoint_auth_methods_supported", with(TOKEN_AUTH_METHODS, mtlsMethods));

@@ -73,6 +73,7 @@ public final class Routes implements AutoCloseable {
     private final AuthenticationFailures authenticationFailures;
     private final AddressLimits failedAttempts;
     private final List<String> mtlsMethods;
+    private final boolean federation;
 
     /** What a listener serves. */
     public enum Part {
@@ -104,19 +105,27 @@ public final class Routes implements AutoCloseable {
     /** @param addresses how a request's source address is found (--trusted-proxies) */
     public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Set<Part> parts,
             boolean requirePushed, Metrics metrics, ClientAddress addresses) {
-        this(assembly, maxBodyBytes, issuer, parts, requirePushed, metrics, addresses, 0, false, false);
+        this(assembly, maxBodyBytes, issuer, parts, requirePushed, metrics, addresses, 0, Offered.BASIC);
     }
 
     /**
-     * @param failedAttemptsPerMinute per source address, before it is refused ({@link AddressLimits}); 0: none
-     * @param mtls                    mutual TLS is on: the metadata offers its methods and bound tokens
-     * @param pki                     a CA is trusted for tls_client_auth (--mtls-ca): the metadata offers it
+     * What the configuration turns on beyond the basics, which the metadata must list.
+     *
+     * @param mtls       mutual TLS is on: the metadata offers its methods and bound tokens
+     * @param pki        a CA is trusted for tls_client_auth (--mtls-ca): the metadata offers it
+     * @param federation external issuers are trusted (--federation): the JWT bearer grant is offered
      */
+    public record Offered(boolean mtls, boolean pki, boolean federation) {
+        public static final Offered BASIC = new Offered(false, false, false);
+    }
+
+    /** @param failedAttemptsPerMinute per source address, before it is refused ({@link AddressLimits}); 0: none */
     public Routes(CompletableFuture<Services> assembly, int maxBodyBytes, String issuer, Set<Part> parts,
-            boolean requirePushed, Metrics metrics, ClientAddress addresses, int failedAttemptsPerMinute, boolean mtls,
-            boolean pki) {
-        this.mtlsMethods = !mtls ? List.of() : pki ? List.of("tls_client_auth", "self_signed_tls_client_auth")
-                : List.of("self_signed_tls_client_auth");
+            boolean requirePushed, Metrics metrics, ClientAddress addresses, int failedAttemptsPerMinute,
+            Offered offered) {
+        this.federation = offered.federation();
+        this.mtlsMethods = !offered.mtls() ? List.of() : offered.pki()
+                ? List.of("tls_client_auth", "self_signed_tls_client_auth") : List.of("self_signed_tls_client_auth");
         this.failedAttempts = new AddressLimits(failedAttemptsPerMinute);
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         metrics.readFrom(() -> assembly.isDone() && !assembly.isCompletedExceptionally()
@@ -190,12 +199,12 @@ public final class Routes implements AutoCloseable {
             Executor workers, String issuer, Map<String, String> endpoints, String registerUri, boolean requirePushed) {
         java.net.URI parUri = java.net.URI.create(issuer + PAR);
         router.route(HttpMethod.GET, METADATA, Router.immediate(call ->                         // RFC 8414 §3
-                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed, mtlsMethods))))
+                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed, mtlsMethods, federation))))
                 .route(HttpMethod.GET, OPENID_CONFIGURATION, Router.immediate(call ->             // OIDC Discovery §4
-                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed, mtlsMethods))))
+                        Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed, mtlsMethods, federation))))
                 // RFC 8414 §3.1: an issuer with a path has its metadata at the well-known path plus its path.
                 .route(HttpMethod.GET, METADATA + dev.latchkey.server.config.ServerConfig.issuerPath(issuer),
-                        Router.immediate(call -> Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed, mtlsMethods))))
+                        Router.immediate(call -> Cors.anyOrigin(ServerMetadata.reply(issuer, endpoints, requirePushed, mtlsMethods, federation))))
                 .route(HttpMethod.POST, TOKEN, call -> {                                          // RFC 6749 §3.2, §4.4, §6
                     refuseFailingAddress(call);
                     TokenRequest request = TokenRequests.parse(call.header(HttpHeader.AUTHORIZATION), call.form(bodies),
@@ -204,8 +213,9 @@ public final class Routes implements AutoCloseable {
                             request.credentials().withCertificates(certificates(call));
                     String origin = call.headers().get("Origin");
                     String proof = dpopProof(call);
-                    return logFailedAuthentication(TOKEN, request.credentials().clientId(), call.source(), () ->
-                            assembly.join().pipelines().tokens().token(credentials, request.grant(), proof))
+                    return anonymousFailures(credentials, call.source(), logFailedAuthentication(TOKEN,
+                            request.credentials().clientId(), call.source(), () ->
+                            assembly.join().pipelines().tokens().token(credentials, request.grant(), proof)))
                             .thenApply(result -> {
                                 metrics.issued(request.grant(), result.tokens().format(), result.client().clientId());
                                 Reply reply = request.grant() instanceof dev.latchkey.core.grant.TokenExchangeGrant
@@ -353,6 +363,29 @@ public final class Routes implements AutoCloseable {
                 .route(HttpMethod.OPTIONS, JWKS, Router.immediate(call -> Cors.preflight("*")));
     }
 
+    /**
+     * A request without client credentials (the JWT bearer grant, RFC 7523 §3.1) whose assertion
+     * failed counts against its source address as a failed client authentication would.
+     */
+    private <T> CompletableFuture<T> anonymousFailures(dev.latchkey.core.client.ClientCredentials credentials,
+            String source, CompletableFuture<T> answer) {
+        if (!credentials.isAbsent()) {
+            return answer;
+        }
+        return answer.whenComplete((result, failure) -> {
+            if (refusedWith(failure, "invalid_grant")) {
+                failedAttempts.failed(source);
+            }
+        });
+    }
+
+    /** Whether a request failed with the OAuth error {@code code} (unwrapped from its future's exception). */
+    private static boolean refusedWith(Throwable failure, String code) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException wrapped
+                && wrapped.getCause() != null ? wrapped.getCause() : failure;
+        return cause instanceof dev.latchkey.core.error.OAuthException refused && refused.error().code().equals(code);
+    }
+
     /** Logs a request whose client failed to authenticate (AuthenticationFailures), and passes the answer on. */
     private <T> CompletableFuture<T> logFailedAuthentication(String endpoint, String clientId, String source,
             Supplier<CompletableFuture<T>> request) {
@@ -365,10 +398,7 @@ public final class Routes implements AutoCloseable {
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.whenComplete((result, failure) -> {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException wrapped
-                    && wrapped.getCause() != null ? wrapped.getCause() : failure;
-            if (cause instanceof dev.latchkey.core.error.OAuthException refused
-                    && refused.error().code().equals("invalid_client")) {
+            if (refusedWith(failure, "invalid_client")) {
                 failedAttempts.failed(source);
                 String before = org.slf4j.MDC.get(Router.REQUEST_ID_MDC);
                 if (requestId != null) {

@@ -81,7 +81,8 @@ class PipelineTest {
                         clock, Duration.ofSeconds(2), Duration.ofMinutes(5), "id")),
                 new DpopCheck(java.net.URI.create("https://as.example/oauth2/token"),
                         new dev.latchkey.core.assertion.DpopNonces(new byte[32], clock), false, stores.authorizations(),
-                        clock), new Quotas(null, Duration.ofMinutes(1), workers, clock), java.util.Set.of()));
+                        clock), new Quotas(null, Duration.ofMinutes(1), workers, clock), java.util.Set.of(),
+                new FederatedIdentities(() -> dev.latchkey.core.federation.Federation.NONE, java.util.List.of())));
     }
 
     @AfterEach
