@@ -139,6 +139,38 @@ class TokenExchangeTest {
     }
 
     @Test
+    void introspectionShowsTheActorOfAJwtAndOfAnOpaqueExchangedToken() {
+        TestClient frontend = frontend();
+        TestClient batch = SERVER.register(Map.of("scope", "read"));
+        for (String format : List.of("jwt", "opaque")) {
+            TestClient gateway = SERVER.register(Map.of("scope", "read", "grant_types", List.of(EXCHANGE),
+                    "token_exchange_subject_clients", List.of(frontend.id()), "token_exchange_audiences", List.of(ORDERS),
+                    "access_token_format", format, "introspection_audiences", List.of(ORDERS)));
+            HttpResponse<String> exchanged = exchange(gateway, Map.of("subject_token",
+                    (String) tokens(frontend).get("access_token"), "audience", ORDERS, "actor_token",
+                    (String) tokens(batch).get("access_token"), "actor_token_type", ACCESS));
+            assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+            String derived = (String) Http.json(exchanged).get("access_token");
+            Map<String, Object> answer = Http.json(Http.postForm(SERVER.uri("/oauth2/introspect"), gateway.basicHeader(),
+                    Map.of("token", derived)));
+            assertThat(answer).as(format).containsEntry("active", true).containsEntry("sub", frontend.id())
+                    .containsEntry("act", Map.of("sub", batch.id(), "client_id", batch.id()));
+
+            // The derived token, exchanged again by the same gateway: the first actor is nested as the prior one.
+            TestClient relay = SERVER.register(Map.of("scope", "read", "grant_types", List.of(EXCHANGE),
+                    "token_exchange_subject_clients", List.of(gateway.id()), "token_exchange_audiences", List.of(ORDERS),
+                    "access_token_format", format));
+            HttpResponse<String> again = exchange(relay, Map.of("subject_token", derived, "audience", ORDERS,
+                    "actor_token", (String) tokens(batch).get("access_token"), "actor_token_type", ACCESS));
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+            Map<String, Object> nested = Http.json(Http.postForm(SERVER.uri("/oauth2/introspect"), relay.basicHeader(),
+                    Map.of("token", (String) Http.json(again).get("access_token"))));
+            assertThat(nested).as(format).containsEntry("act", Map.of("sub", batch.id(), "client_id", batch.id(),
+                    "act", Map.of("sub", batch.id(), "client_id", batch.id())));
+        }
+    }
+
+    @Test
     void aClientCannotWidenItsOwnPolicy() {
         TestClient frontend = frontend();
         TestClient gateway = gateway(frontend.id());

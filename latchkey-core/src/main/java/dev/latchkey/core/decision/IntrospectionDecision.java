@@ -56,7 +56,8 @@ public final class IntrospectionDecision {
                     .scope(claims.getStringClaim("scope")).clientId(owner.get().clientId()).subject(claims.getSubject())
                     .expiresAt(claims.getExpirationTime().toInstant()).issuedAt(claims.getIssueTime().toInstant())
                     .audience(claims.getAudience()).issuer(claims.getIssuer()).jti(claims.getJWTID())
-                    .confirmation(Confirmation.fromClaim(claims.getClaim("cnf"))).build());
+                    .confirmation(Confirmation.fromClaim(claims.getClaim("cnf")))
+                    .act(claims.getJSONObjectClaim("act")).build());
         } catch (ParseException | NullPointerException e) {
             return Introspection.INACTIVE;
         }
@@ -73,7 +74,7 @@ public final class IntrospectionDecision {
         return visibleTo(caller, Introspection.active().tokenType(Introspection.ACCESS_TOKEN)
                 .scope(token.scope().toString()).clientId(token.clientId()).subject(token.subject())
                 .expiresAt(token.expiresAt()).issuedAt(token.issuedAt()).audience(token.audience()).jti(token.jti())
-                .confirmation(token.confirmation()).build());
+                .confirmation(token.confirmation()).act(token.act()).build());
     }
 
     /**

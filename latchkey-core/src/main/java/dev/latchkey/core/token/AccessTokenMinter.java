@@ -87,7 +87,7 @@ public final class AccessTokenMinter {
         if (client.metadata().accessTokenFormat() == TokenFormat.OPAQUE) {
             String value = Secrets.timeOrdered256(precise);
             OpaqueAccessTokenRecord record = new OpaqueAccessTokenRecord(TokenHash.of(value), client.clientId(),
-                    sub, scope, audience, jti, familyId, now, expiresAt, false, confirmation);
+                    sub, scope, audience, jti, familyId, now, expiresAt, false, confirmation, act(extraClaims));
             return new MintedAccessToken(new AccessToken(value), TokenFormat.OPAQUE, jti, now, expiresAt, record,
                     confirmation);
         }
@@ -116,6 +116,12 @@ public final class AccessTokenMinter {
         }
         return new MintedAccessToken(new AccessToken(jwt.serialize()), TokenFormat.JWT, jti, now, expiresAt, null,
                 confirmation);
+    }
+
+    /** RFC 8693 §4.1 {@code act} among the claims, which an opaque token's record keeps for introspection. */
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> act(java.util.Map<String, Object> claims) {
+        return claims.get("act") instanceof java.util.Map<?, ?> act ? (java.util.Map<String, Object>) act : null;
     }
 
     /** The family a JWT belongs to, read off its jti; null if it was issued without a refresh token. */

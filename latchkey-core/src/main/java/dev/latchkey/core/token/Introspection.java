@@ -14,16 +14,17 @@ import java.util.List;
  * @param issuer    the JWT {@code iss}, null for opaque tokens
  * @param username  the user's username when the token acts for a user (RFC 7662 §2.2), else null
  * @param confirmation the key the token is bound to ({@code cnf}: RFC 9449 §6.2, RFC 8705 §3.2), or null
+ * @param act       who acts for the subject (RFC 8693 §4.1: in JWTs and introspection answers alike), or null
  */
 public record Introspection(boolean isActive, String scope, String clientId, String subject, Instant expiresAt,
         Instant issuedAt, String tokenType, List<String> audience, String issuer, String jti, String username,
-        Confirmation confirmation) {
+        Confirmation confirmation, java.util.Map<String, Object> act) {
 
     public static final String ACCESS_TOKEN = "Bearer";
     public static final String REFRESH_TOKEN = "refresh_token";
 
     public static final Introspection INACTIVE =
-            new Introspection(false, null, null, null, null, null, null, List.of(), null, null, null, null);
+            new Introspection(false, null, null, null, null, null, null, List.of(), null, null, null, null, null);
 
     public Introspection {
         audience = List.copyOf(audience);
@@ -32,7 +33,7 @@ public record Introspection(boolean isActive, String scope, String clientId, Str
     /** The same answer naming the user the token acts for. */
     public Introspection withUsername(String name) {
         return new Introspection(isActive, scope, clientId, subject, expiresAt, issuedAt, tokenType, audience, issuer,
-                jti, name, confirmation);
+                jti, name, confirmation, act);
     }
 
     /** True if the token acts for a user (its subject is not its client). */
@@ -57,6 +58,7 @@ public record Introspection(boolean isActive, String scope, String clientId, Str
         private String issuer;
         private String jti;
         private Confirmation confirmation;
+        private java.util.Map<String, Object> act;
 
         private Builder() {
         }
@@ -116,9 +118,15 @@ public record Introspection(boolean isActive, String scope, String clientId, Str
             return this;
         }
 
+        /** The token's {@code act} claim (null: none). */
+        public Builder act(java.util.Map<String, Object> value) {
+            act = value;
+            return this;
+        }
+
         public Introspection build() {
             return new Introspection(true, scope, clientId, subject, expiresAt, issuedAt, tokenType, audience, issuer,
-                    jti, null, confirmation);
+                    jti, null, confirmation, act);
         }
     }
 }

@@ -72,7 +72,7 @@ final class PresentedTokens {
         }
         Optional<OpaqueAccessTokenRecord> stored = tokens.findAccessToken(TokenHash.of(token));
         return stored.flatMap(record -> clients.find(record.clientId()).flatMap(owner -> presented(
-                introspection.ofAccessToken(owner, record, Optional.of(owner), now), null)));
+                introspection.ofAccessToken(owner, record, Optional.of(owner), now), record.act())));
     }
 
     private static Optional<Presented> presented(Introspection answer, Map<String, Object> act) {

@@ -40,6 +40,9 @@ public final class IntrospectionResponses {
         if (result.confirmation() != null) {
             body.put("cnf", result.confirmation().claim()); // RFC 9449 §6.2, RFC 8705 §3.2
         }
+        if (result.act() != null) {
+            body.put("act", result.act()); // RFC 8693 §4.1
+        }
         return body;
     }
 

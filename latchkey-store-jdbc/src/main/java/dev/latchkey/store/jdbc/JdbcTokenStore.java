@@ -35,7 +35,7 @@ import java.util.concurrent.CompletableFuture;
 final class JdbcTokenStore implements CachingTokenStore.Delegate {
 
     private static final String ACCESS_COLUMNS =
-            "token_hash, client_id, subject, scope, audience, jti, family_id, issued_at, expires_at, revoked, cnf";
+            "token_hash, client_id, subject, scope, audience, jti, family_id, issued_at, expires_at, revoked, cnf, act";
     private static final String REFRESH_COLUMNS = "token_hash, family_id, client_id, scope, resources, issued_at,"
             + " expires_at, access_expires_at, family_expires_at, state, rotated_at, successor_hash, sealed_successor,"
             + " grace_until, subject, cnf";
@@ -540,7 +540,7 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
 
     private static void insertAccess(Connection c, OpaqueAccessTokenRecord token) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO access_tokens (" + ACCESS_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, token.hash().value());
             ps.setString(2, token.clientId());
             ps.setString(3, token.subject());
@@ -552,6 +552,7 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
             setSeconds(ps, 9, token.expiresAt());
             ps.setInt(10, token.revoked() ? 1 : 0);
             ps.setString(11, token.confirmation() == null ? null : token.confirmation().toColumn());
+            ps.setString(12, token.actColumn());
             StatementCache.insert(c, ps); // sent with the rest of its group commit
         }
     }
@@ -596,7 +597,8 @@ final class JdbcTokenStore implements CachingTokenStore.Delegate {
         return new OpaqueAccessTokenRecord(new TokenHash(rs.getString("token_hash")), rs.getString("client_id"),
                 rs.getString("subject"), scope(rs.getString("scope")), JdbcSupport.words(rs.getString("audience")),
                 rs.getString("jti"), rs.getString("family_id"), seconds(rs, "issued_at"), seconds(rs, "expires_at"),
-                rs.getInt("revoked") != 0, Confirmation.fromColumn(rs.getString("cnf")));
+                rs.getInt("revoked") != 0, Confirmation.fromColumn(rs.getString("cnf")),
+                OpaqueAccessTokenRecord.actFromColumn(rs.getString("act")));
     }
 
     /** A row of {@code SELECT REFRESH_COLUMNS}, read by position (by name costs a search per column). */

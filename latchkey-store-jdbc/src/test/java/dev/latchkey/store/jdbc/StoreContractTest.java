@@ -98,6 +98,25 @@ abstract class StoreContractTest implements DashboardStoreContract, UserFlowStor
     }
 
     @Test
+    void anExchangedTokenKeepsItsBindingAndItsActorsInOrder() {
+        OpaqueAccessTokenRecord plain = access(null, NOW.plusSeconds(60));
+        java.util.Map<String, Object> act = new java.util.LinkedHashMap<>();
+        act.put("sub", "batch");
+        act.put("client_id", "batch");
+        act.put("act", java.util.Map.of("sub", "gateway"));
+        OpaqueAccessTokenRecord exchanged = new OpaqueAccessTokenRecord(plain.hash(), plain.clientId(), "user-1",
+                plain.scope(), plain.audience(), plain.jti(), null, NOW, plain.expiresAt(), false,
+                dev.latchkey.core.secret.Confirmation.dpop("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"), act);
+
+        stores.tokens().saveAccessToken(exchanged);
+
+        OpaqueAccessTokenRecord read = stores.tokens().findAccessToken(exchanged.hash()).orElseThrow();
+        assertThat(read).isEqualTo(exchanged);
+        assertThat(read.act()).containsExactly(java.util.Map.entry("sub", "batch"), java.util.Map.entry("client_id", "batch"),
+                java.util.Map.entry("act", java.util.Map.of("sub", "gateway")));
+    }
+
+    @Test
     void refreshTokenRoundTripsWithItsAccessToken() {
         RefreshTokenRecord token = refresh("family-1", NOW.plusSeconds(60));
         OpaqueAccessTokenRecord access = access("family-1", NOW.plusSeconds(60));

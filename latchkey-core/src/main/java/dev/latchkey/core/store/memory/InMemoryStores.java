@@ -365,8 +365,7 @@ public final class InMemoryStores implements Stores, TokenStore, KeyStore, Chang
     }
 
     private static OpaqueAccessTokenRecord revoked(OpaqueAccessTokenRecord token) {
-        return new OpaqueAccessTokenRecord(token.hash(), token.clientId(), token.subject(), token.scope(),
-                token.audience(), token.jti(), token.familyId(), token.issuedAt(), token.expiresAt(), true);
+        return token.asRevoked();
     }
 
     @Override
