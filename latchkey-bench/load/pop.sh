@@ -13,7 +13,8 @@
 # and CONNS connections (default 64) on the same two cores as the server. WARMUP (default 15 s, JIT)
 # once per variant at the start, then DURATION (default 10 s) per run. Prints requests/s, p50/p99,
 # non-2xx (a run with any is void) and the server's CPU time per request; then the medians and each
-# variant's ratio to basic (TLS: close / keep-alive).
+# variant's ratio to basic (TLS: close / keep-alive). VARIANTS picks some of them; SERVER_JAVA_OPTS goes to the
+# server's JVM only (a profiler: SERVER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/pop.jfr,settings=profile).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LOAD=$(pwd)/latchkey-bench/load
@@ -33,7 +34,7 @@ scheme=http; tls=()
 if [ -n "${TLS:-}" ]; then scheme=https; tls=(LATCHKEY_TLS_SELF_SIGNED=true LATCHKEY_ISSUER=https://127.0.0.1:$PORT); fi
 base=$scheme://127.0.0.1:$PORT
 env "${tls[@]}" LATCHKEY_PORT=$PORT LATCHKEY_DATA_DIR="$dir" LATCHKEY_INITIAL_ACCESS_TOKEN=pop-initial-token-0123456789 \
-  java -jar "$JAR" serve > "$dir/server.log" 2>&1 &
+  java ${SERVER_JAVA_OPTS:-} -jar "$JAR" serve > "$dir/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 500); do curl -sk -o /dev/null "$base/health/live" && break; sleep 0.02; done
 register() { curl -sk "$base/oauth2/register" -H "Authorization: Bearer pop-initial-token-0123456789" \
@@ -80,7 +81,7 @@ run() { # variant seconds
     dpop) lines dpop "$2"; measure "$1" "$2" "$LOAD/lines.lua" MODE=dpop LINES="$dir/lines" ;;
   esac
 }
-variants=(basic private_key_jwt dpop)
+variants=(${VARIANTS:-basic private_key_jwt dpop})
 [ -n "${TLS:-}" ] && variants=(tls-keepalive tls-close)
 for variant in "${variants[@]}"; do QUIET=1 run "$variant" "$WARMUP"; done
 results=$(mktemp)

@@ -52,7 +52,7 @@ public final class ClientAssertions {
     /** The {@code sub} an assertion names, unverified: the client id when the request gives none. */
     public static Optional<String> subject(String assertion) {
         try {
-            return Optional.ofNullable(SignedJWT.parse(assertion).getJWTClaimsSet().getSubject());
+            return Optional.ofNullable(parsed(assertion).claims().getSubject());
         } catch (java.text.ParseException | RuntimeException e) {
             return Optional.empty();
         }
@@ -61,18 +61,41 @@ public final class ClientAssertions {
     /** The key ids an assertion's header names (none: null). */
     public static String keyId(String assertion) {
         try {
-            return SignedJWT.parse(assertion).getHeader().getKeyID();
+            return parsed(assertion).jwt().getHeader().getKeyID();
         } catch (java.text.ParseException | RuntimeException e) {
             return null;
         }
+    }
+
+    private record Parsed(String text, SignedJWT jwt, JWTClaimsSet claims) {
+    }
+
+    /**
+     * The last assertion this thread parsed. A request reads its assertion's {@code sub}, then its key
+     * id, then verifies it, usually on one thread: parsed once instead of three times (decoding and
+     * parsing the JWT was a fifth of the token endpoint's CPU with private_key_jwt; BENCHMARKS.md,
+     * "Native signatures"). Matched by identity, so only the very same request's text is ever reused.
+     */
+    private static final ThreadLocal<Parsed> LAST = new ThreadLocal<>();
+
+    private static Parsed parsed(String assertion) throws java.text.ParseException {
+        Parsed last = LAST.get();
+        if (last != null && last.text() == assertion) {
+            return last;
+        }
+        SignedJWT jwt = SignedJWT.parse(assertion);
+        Parsed parsed = new Parsed(assertion, jwt, jwt.getJWTClaimsSet());
+        LAST.set(parsed);
+        return parsed;
     }
 
     public static Verified verify(ClientCredentials credentials, RegisteredClient client, JWKSet keys, Instant now) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
-            jwt = SignedJWT.parse(credentials.assertion());
-            claims = jwt.getJWTClaimsSet();
+            Parsed parsed = parsed(credentials.assertion());
+            jwt = parsed.jwt();
+            claims = parsed.claims();
         } catch (java.text.ParseException | RuntimeException e) {
             throw failed("client_assertion is not a signed JWT");
         }

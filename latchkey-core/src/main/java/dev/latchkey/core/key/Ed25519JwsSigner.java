@@ -11,11 +11,13 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * An EdDSA (Ed25519, RFC 8037) {@link JWSSigner} on BouncyCastle's lightweight API. Nimbus's own
- * Ed25519 signer goes through Tink; signing is the floor of the token endpoint's cost, and this
- * one is about twice as fast (DESIGN.md; the JMH benchmark in latchkey-bench measures both).
+ * An EdDSA (Ed25519, RFC 8037) {@link JWSSigner}: native ({@link NativeSignatures}) where it loads,
+ * else on BouncyCastle's lightweight API. Nimbus's own Ed25519 signer goes through Tink; signing is
+ * the floor of the token endpoint's cost, and BouncyCastle is about twice as fast as Tink and the
+ * native code about three times as fast again (DESIGN.md; BENCHMARKS.md, "Native signatures").
+ * Ed25519 is deterministic, so both give the very same signature.
  *
- * <p>Thread-safe: Ed25519 signing is deterministic and the key bytes are never written.
+ * <p>Thread-safe: the key bytes are never written.
  */
 public final class Ed25519JwsSigner implements JWSSigner {
 
@@ -24,16 +26,32 @@ public final class Ed25519JwsSigner implements JWSSigner {
     private final byte[] privateKey;
     private final byte[] publicKey;
     private final JCAContext jcaContext = new JCAContext();
+    /** The key as the native provider holds it; null: BouncyCastle signs. */
+    private final java.security.PrivateKey nativeKey;
 
     public Ed25519JwsSigner(byte[] privateKeyBytes) {
+        this(privateKeyBytes, NativeSignatures.provider() != null);
+    }
+
+    /** @param nativeCode sign natively (it must have loaded: {@link NativeSignatures#provider()}) rather than on
+     *                   BouncyCastle; the tests and benchmarks compare both */
+    public Ed25519JwsSigner(byte[] privateKeyBytes, boolean nativeCode) {
         this.privateKey = privateKeyBytes.clone();
         this.publicKey = new Ed25519PrivateKeyParameters(privateKeyBytes, 0).generatePublicKey().getEncoded();
+        this.nativeKey = nativeCode ? NativeSignatures.ed25519Private(privateKey) : null;
     }
 
     @Override
     public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
         if (!ALGORITHMS.contains(header.getAlgorithm())) {
             throw new JOSEException("Ed25519 keys sign only EdDSA, not " + header.getAlgorithm());
+        }
+        if (nativeKey != null) {
+            try {
+                return Base64URL.encode(NativeSignatures.signEd25519(nativeKey, signingInput));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new JOSEException("native Ed25519 signing failed", e);
+            }
         }
         byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
         Ed25519Gate.enter();

@@ -9,16 +9,25 @@ import java.util.Set;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
-/** The verifying half of {@link Ed25519JwsSigner}, on BouncyCastle. Thread-safe. */
+/** The verifying half of {@link Ed25519JwsSigner}: native where it loads, else on BouncyCastle. Thread-safe. */
 public final class Ed25519JwsVerifier implements JWSVerifier {
 
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
 
     private final Ed25519PublicKeyParameters publicKey;
     private final JCAContext jcaContext = new JCAContext();
+    /** The key as the native provider holds it; null: BouncyCastle verifies. */
+    private final java.security.PublicKey nativeKey;
 
     public Ed25519JwsVerifier(byte[] publicKeyBytes) {
+        this(publicKeyBytes, NativeSignatures.provider() != null);
+    }
+
+    /** @param nativeCode verify natively (it must have loaded: {@link NativeSignatures#provider()}) rather than on
+     *                   BouncyCastle; the tests and benchmarks compare both */
+    public Ed25519JwsVerifier(byte[] publicKeyBytes, boolean nativeCode) {
         this.publicKey = new Ed25519PublicKeyParameters(publicKeyBytes, 0);
+        this.nativeKey = nativeCode ? NativeSignatures.ed25519Public(publicKey.getEncoded()) : null;
     }
 
     @Override
@@ -26,6 +35,9 @@ public final class Ed25519JwsVerifier implements JWSVerifier {
         byte[] sig = signature.decode();
         if (!ALGORITHMS.contains(header.getAlgorithm()) || sig.length != Ed25519.SIGNATURE_SIZE) {
             return false;
+        }
+        if (nativeKey != null) {
+            return NativeSignatures.verifyEd25519(nativeKey, signingInput, sig);
         }
         Ed25519Gate.enter();
         try {

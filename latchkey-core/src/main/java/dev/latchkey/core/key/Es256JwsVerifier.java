@@ -7,6 +7,7 @@ import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.crypto.impl.ECDSA;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,9 +21,10 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * ES256 (ECDSA on P-256 with SHA-256, RFC 7518 §3.4) verified with BouncyCastle's P-256 field
- * arithmetic instead of the JDK's: on Java 17 the JDK's verification costs about 1.8 ms on the
- * machines we measure on and this one about 0.12 ms (BENCHMARKS.md, "Proofs of possession"). The key's
+ * ES256 (ECDSA on P-256 with SHA-256, RFC 7518 §3.4) verified natively ({@link NativeSignatures})
+ * where it loads, else with BouncyCastle's P-256 field arithmetic, never the JDK's: on Java 17 the
+ * JDK's verification costs about 1.8 ms on the machines we measure on, BouncyCastle's about 0.12 ms
+ * and the native one half that (BENCHMARKS.md, "Proofs of possession", "Native signatures"). The key's
  * point is validated once, on construction; BouncyCastle keeps its multiplication tables on the point,
  * so a verifier kept for a key gets faster with use. A signature is the JOSE form, R || S of 32 bytes
  * each; R and S outside [1, n-1] fail. Thread-safe.
@@ -36,14 +38,27 @@ public final class Es256JwsVerifier implements JWSVerifier {
 
     private final ECPublicKeyParameters publicKey;
     private final JCAContext jcaContext = new JCAContext();
+    /** The key as the native provider holds it; null: BouncyCastle verifies. */
+    private final java.security.PublicKey nativeKey;
 
     /** @throws IllegalArgumentException a key not on P-256, or whose point is not on the curve */
     public Es256JwsVerifier(ECKey key) {
+        this(key, NativeSignatures.provider() != null);
+    }
+
+    /** @param nativeCode verify natively (it must have loaded: {@link NativeSignatures#provider()}) rather than on
+     *                   BouncyCastle; the tests and benchmarks compare both */
+    public Es256JwsVerifier(ECKey key, boolean nativeCode) {
         if (!Curve.P_256.equals(key.getCurve())) {
             throw new IllegalArgumentException("ES256 needs a P-256 key");
         }
         ECPoint point = P256.getCurve().validatePoint(key.getX().decodeToBigInteger(), key.getY().decodeToBigInteger());
         this.publicKey = new ECPublicKeyParameters(point, DOMAIN);
+        try {
+            this.nativeKey = nativeCode ? NativeSignatures.ecPublic(key.toECPublicKey()) : null;
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalArgumentException("ES256 needs a P-256 key", e);
+        }
     }
 
     @Override
@@ -51,6 +66,13 @@ public final class Es256JwsVerifier implements JWSVerifier {
         byte[] sig = signature.decode();
         if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || sig.length != 64) {
             return false;
+        }
+        if (nativeKey != null) {
+            try {
+                return NativeSignatures.verifyEs256(nativeKey, signingInput, ECDSA.transcodeSignatureToDER(sig));
+            } catch (com.nimbusds.jose.JOSEException e) {
+                return false;
+            }
         }
         BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, 32));
         BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));

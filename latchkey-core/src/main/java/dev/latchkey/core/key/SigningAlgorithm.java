@@ -5,7 +5,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
@@ -80,8 +79,11 @@ public enum SigningAlgorithm {
         try {
             return switch (this) {
                 case EdDSA -> new Ed25519JwsSigner(privateKey.toOctetKeyPair().getDecodedD());
-                case ES256 -> new ECDSASigner(privateKey.toECKey());
-                case RS256 -> new RSASSASigner(privateKey.toRSAKey());
+                // Natively where the native code loads: the JDK takes about 0.6 ms (ES256) and 1 ms (RS256) a signature.
+                case ES256 -> NativeSignatures.provider() == null ? new ECDSASigner(privateKey.toECKey())
+                        : NativeSignatures.es256Signer(privateKey.toECKey());
+                case RS256 -> NativeSignatures.provider() == null ? new RSASSASigner(privateKey.toRSAKey())
+                        : NativeSignatures.rs256Signer(privateKey.toRSAKey());
             };
         } catch (JOSEException e) {
             throw new IllegalStateException("unusable " + name() + " key " + privateKey.getKeyID(), e);
@@ -92,8 +94,9 @@ public enum SigningAlgorithm {
         try {
             return switch (this) {
                 case EdDSA -> new Ed25519JwsVerifier(publicKey.toOctetKeyPair().getDecodedX());
-                case ES256 -> new ECDSAVerifier(publicKey.toECKey().toECPublicKey());
-                case RS256 -> new RSASSAVerifier(publicKey.toRSAKey().toRSAPublicKey());
+                case ES256 -> new Es256JwsVerifier(publicKey.toECKey());
+                case RS256 -> NativeSignatures.provider() == null ? new RSASSAVerifier(publicKey.toRSAKey())
+                        : NativeSignatures.rs256Verifier(publicKey.toRSAKey());
             };
         } catch (JOSEException e) {
             throw new IllegalStateException("unusable " + name() + " key " + publicKey.getKeyID(), e);
