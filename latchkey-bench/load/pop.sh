@@ -13,7 +13,8 @@
 # and CONNS connections (default 64) on the same two cores as the server. WARMUP (default 15 s, JIT)
 # once per variant at the start, then DURATION (default 10 s) per run. Prints requests/s, p50/p99,
 # non-2xx (a run with any is void) and the server's CPU time per request; then the medians and each
-# variant's ratio to basic (TLS: close / keep-alive). VARIANTS picks some of them; SERVER_JAVA_OPTS goes to the
+# variant's ratio to basic (TLS: close / keep-alive). ALG (ES256, RS256, EdDSA) is the assertions' and
+# proofs' algorithm (default ES256). VARIANTS picks some of them; SERVER_JAVA_OPTS goes to the
 # server's JVM only (a profiler: SERVER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/pop.jfr,settings=profile).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,7 +42,7 @@ register() { curl -sk "$base/oauth2/register" -H "Authorization: Bearer pop-init
   -H 'Content-Type: application/json' -d "$1"; }
 basic=$(register '{"scope":"read"}')
 AUTH=$(printf '%s' "$(jq -r .client_id <<<"$basic"):$(jq -r .client_secret <<<"$basic")" | base64 -w0)
-java -cp "$BENCH_JAR" dev.latchkey.bench.ProofFile key "$dir/key.json" "$dir/public.json"
+java -cp "$BENCH_JAR" dev.latchkey.bench.ProofFile key "$dir/key.json" "$dir/public.json" "${ALG:-ES256}"
 public_jwk=$(cat "$dir/public.json")
 asserting=$(register "{\"scope\":\"read\",\"token_endpoint_auth_method\":\"private_key_jwt\",\"jwks\":{\"keys\":[$public_jwk]}}")
 CLIENT_ID=$(jq -r .client_id <<<"$asserting")

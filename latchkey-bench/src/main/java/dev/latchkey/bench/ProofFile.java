@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -23,13 +24,13 @@ import java.util.stream.IntStream;
  * Writes single-use credentials for the load scripts (latchkey-bench/load/pop.sh), one per line, so
  * that wrk can send each once without signing anything itself:
  * <pre>
- *   ProofFile key KEY.json PUBLIC.json                       an EC P-256 key (private JWK, and its public JWK)
+ *   ProofFile key KEY.json PUBLIC.json [ALG]                 a key for ALG: ES256 (P-256, the default), EdDSA, RS256
  *   ProofFile dpop KEY.json URL COUNT FILES PREFIX           DPoP proofs for POST URL (RFC 9449)
  *   ProofFile assertion KEY.json URL CLIENT_ID COUNT FILES PREFIX   private_key_jwt assertions (RFC 7523)
  * </pre>
  * Lines go round robin to PREFIX.0 .. PREFIX.(FILES-1), one file per wrk thread. Proofs are dated 30 s
  * ahead (a server accepts 60 s either way), so a batch stays valid for 90 s from its making; assertions
- * live 4 minutes. Signing runs on every core.
+ * live 4 minutes. Each is signed with the algorithm of its key. Signing runs on every core.
  */
 public final class ProofFile {
 
@@ -39,23 +40,30 @@ public final class ProofFile {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "key" -> {
-                ECKey key = new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
+                String algorithm = args.length > 3 ? args[3] : "ES256";
+                JWK key = switch (algorithm) {
+                    case "ES256" -> new ECKeyGenerator(Curve.P_256).keyID("bench").generate();
+                    case "RS256" -> new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("bench").generate();
+                    case "EdDSA" -> new com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator(Curve.Ed25519).keyID("bench")
+                            .generate();
+                    default -> throw new IllegalArgumentException("ES256, RS256 or EdDSA, not " + algorithm);
+                };
                 Files.writeString(Path.of(args[1]), key.toJSONString());
                 Files.writeString(Path.of(args[2]), key.toPublicJWK().toJSONString());
             }
-            case "dpop" -> write(ECKey.parse(Files.readString(Path.of(args[1]))), Integer.parseInt(args[3]),
+            case "dpop" -> write(JWK.parse(Files.readString(Path.of(args[1]))), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), args[5], (key, i) -> dpop(key, args[2]));
-            case "assertion" -> write(ECKey.parse(Files.readString(Path.of(args[1]))), Integer.parseInt(args[4]),
+            case "assertion" -> write(JWK.parse(Files.readString(Path.of(args[1]))), Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]), args[6], (key, i) -> assertion(key, args[2], args[3]));
             default -> throw new IllegalArgumentException("key, dpop or assertion");
         }
     }
 
     private interface Maker {
-        String make(ECKey key, int index) throws Exception;
+        String make(JWK key, int index) throws Exception;
     }
 
-    private static void write(ECKey key, int count, int files, String prefix, Maker maker) throws IOException {
+    private static void write(JWK key, int count, int files, String prefix, Maker maker) throws IOException {
         List<String> lines = IntStream.range(0, count).parallel().mapToObj(i -> {
             try {
                 return maker.make(key, i);
@@ -77,8 +85,23 @@ public final class ProofFile {
         }
     }
 
-    private static String dpop(ECKey key, String url) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("dpop+jwt"))
+    private static JWSAlgorithm algorithm(JWK key) {
+        return key instanceof ECKey ? JWSAlgorithm.ES256 : key instanceof com.nimbusds.jose.jwk.RSAKey
+                ? JWSAlgorithm.RS256 : JWSAlgorithm.EdDSA;
+    }
+
+    private static com.nimbusds.jose.JWSSigner signer(JWK key) throws Exception {
+        if (key instanceof ECKey ec) {
+            return signer(ec);
+        }
+        if (key instanceof com.nimbusds.jose.jwk.RSAKey rsa) {
+            return new com.nimbusds.jose.crypto.RSASSASigner(rsa);
+        }
+        return new dev.latchkey.core.key.Ed25519JwsSigner(key.toOctetKeyPair().getDecodedD(), false);
+    }
+
+    private static String dpop(JWK key, String url) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm(key)).type(new JOSEObjectType("dpop+jwt"))
                 .jwk(key.toPublicJWK()).build(), new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
                 .claim("htm", "POST").claim("htu", url).issueTime(Date.from(Instant.now().plusSeconds(30))).build());
         jwt.sign(signer(key));
@@ -127,9 +150,9 @@ public final class ProofFile {
         };
     }
 
-    private static String assertion(ECKey key, String audience, String clientId) throws Exception {
+    private static String assertion(JWK key, String audience, String clientId) throws Exception {
         Instant now = Instant.now();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm(key)).keyID(key.getKeyID()).build(),
                 new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(audience)
                         .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now))
                         .expirationTime(Date.from(now.plusSeconds(240))).build());

@@ -5,7 +5,6 @@ import dev.latchkey.core.client.RegisteredClient;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -194,7 +193,7 @@ public final class ClientAssertions {
                 return Optional.of(new Es256JwsVerifier(ec));
             }
             if (key instanceof RSAKey rsa) {
-                return Optional.of(new RSASSAVerifier(rsa)); // RS256 and PS256
+                return Optional.of(dev.latchkey.core.key.NativeSignatures.rsaVerifier(rsa)); // RS256 and PS256
             }
         } catch (com.nimbusds.jose.JOSEException | IllegalArgumentException e) {
             return Optional.empty(); // a key that cannot verify: the signature fails

@@ -75,14 +75,39 @@ public final class NativeSignatures {
         return signer;
     }
 
-    /** A verifier of this server's own RS256 tokens (never a client's, which may be PS256). */
-    static com.nimbusds.jose.JWSVerifier rs256Verifier(com.nimbusds.jose.jwk.RSAKey key) throws com.nimbusds.jose.JOSEException {
+    /**
+     * A verifier of RSA signatures: RS256 natively (about twice as fast as the JDK), PS256 and anything
+     * else by the JDK, so that no algorithm depends on what the native provider names or offers.
+     */
+    public static com.nimbusds.jose.JWSVerifier rsaVerifier(com.nimbusds.jose.jwk.RSAKey key)
+            throws com.nimbusds.jose.JOSEException {
+        com.nimbusds.jose.crypto.RSASSAVerifier portable = new com.nimbusds.jose.crypto.RSASSAVerifier(key);
+        if (PROVIDER == null) {
+            return portable;
+        }
         byte[] encoded = key.toRSAPublicKey().getEncoded();
         PublicKey held = key(() -> KeyFactory.getInstance("RSA", PROVIDER).generatePublic(new X509EncodedKeySpec(encoded)));
-        com.nimbusds.jose.crypto.RSASSAVerifier verifier = new com.nimbusds.jose.crypto.RSASSAVerifier(
+        com.nimbusds.jose.crypto.RSASSAVerifier fast = new com.nimbusds.jose.crypto.RSASSAVerifier(
                 (java.security.interfaces.RSAPublicKey) held);
-        verifier.getJCAContext().setProvider(PROVIDER);
-        return verifier;
+        fast.getJCAContext().setProvider(PROVIDER);
+        return new com.nimbusds.jose.JWSVerifier() {
+            @Override
+            public boolean verify(com.nimbusds.jose.JWSHeader header, byte[] input, com.nimbusds.jose.util.Base64URL signature)
+                    throws com.nimbusds.jose.JOSEException {
+                return (com.nimbusds.jose.JWSAlgorithm.RS256.equals(header.getAlgorithm()) ? fast : portable)
+                        .verify(header, input, signature);
+            }
+
+            @Override
+            public java.util.Set<com.nimbusds.jose.JWSAlgorithm> supportedJWSAlgorithms() {
+                return portable.supportedJWSAlgorithms();
+            }
+
+            @Override
+            public com.nimbusds.jose.jca.JCAContext getJCAContext() {
+                return portable.getJCAContext();
+            }
+        };
     }
 
     static byte[] signEd25519(PrivateKey key, byte[] input) throws GeneralSecurityException {

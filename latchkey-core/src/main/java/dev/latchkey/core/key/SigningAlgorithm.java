@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -95,8 +94,7 @@ public enum SigningAlgorithm {
             return switch (this) {
                 case EdDSA -> new Ed25519JwsVerifier(publicKey.toOctetKeyPair().getDecodedX());
                 case ES256 -> new Es256JwsVerifier(publicKey.toECKey());
-                case RS256 -> NativeSignatures.provider() == null ? new RSASSAVerifier(publicKey.toRSAKey())
-                        : NativeSignatures.rs256Verifier(publicKey.toRSAKey());
+                case RS256 -> NativeSignatures.rsaVerifier(publicKey.toRSAKey());
             };
         } catch (JOSEException e) {
             throw new IllegalStateException("unusable " + name() + " key " + publicKey.getKeyID(), e);

@@ -135,6 +135,24 @@ class NativeSignaturesTest {
         }
     }
 
+    @Test
+    void aClientsRsaKeyVerifiesRs256NativelyAndPs256WithTheJdk() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate();
+        com.nimbusds.jose.JWSVerifier verifier = NativeSignatures.rsaVerifier(key.toPublicJWK());
+        com.nimbusds.jose.crypto.RSASSASigner signer = new com.nimbusds.jose.crypto.RSASSASigner(key);
+        byte[] message = "header.payload".getBytes(StandardCharsets.US_ASCII);
+        byte[] other = "header.payloaD".getBytes(StandardCharsets.US_ASCII);
+        for (JWSAlgorithm algorithm : new JWSAlgorithm[] {JWSAlgorithm.RS256, JWSAlgorithm.PS256}) {
+            JWSHeader header = new JWSHeader(algorithm);
+            Base64URL signature = signer.sign(header, message);
+            assertThat(verifier.verify(header, message, signature)).as(algorithm.getName()).isTrue();
+            assertThat(verifier.verify(header, other, signature)).as(algorithm + " over other bytes").isFalse();
+        }
+        Base64URL rs256 = signer.sign(new JWSHeader(JWSAlgorithm.RS256), message);
+        assertThat(verifier.verify(new JWSHeader(JWSAlgorithm.PS256), message, rs256))
+                .as("an RS256 signature is no PS256 one").isFalse();
+    }
+
     private static byte[] unsigned32(BigInteger value) {
         byte[] bytes = value.toByteArray();
         byte[] fixed = new byte[32];
