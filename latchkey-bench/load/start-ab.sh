@@ -6,8 +6,8 @@
 #   e.g. latchkey-bench/load/start-ab.sh -n 10 /tmp/old.jar latchkey-server/target/latchkey.jar
 #
 # Each start runs `java -jar JAR serve` on a data directory that already holds a client (made with
-# `client create` before the first start, so every start opens an existing store, as a restart
-# does), polls the token endpoint every 5 ms until a client_credentials token comes back, reads the
+# `client create` after one start of the first build, so every start opens an existing store, as a
+# restart does), polls the token endpoint every 5 ms until a client_credentials token comes back, reads the
 # process's CPU time at that moment and stops it. Prints, per build, the median, min and max wall
 # time, how many starts were under 1 s, and the median CPU time. STORE=postgresql starts on a schema
 # of its own in PostgreSQL (127.0.0.1:5432/test as postgres), dropped after the run.
@@ -25,6 +25,11 @@ if [ "${STORE:-sqlite}" = postgresql ]; then
   SCHEMA=lk_start_$$; psql_test "CREATE SCHEMA $SCHEMA"
   env+=("LATCHKEY_DB_URL=jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=$SCHEMA")
 fi
+# Only `serve` makes an installation: one start of the first build makes it, then the client is created.
+env "${env[@]}" java -jar "$1" serve > "$DIR/server.log" 2>&1 &
+PID=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/live"; do sleep 0.05; done
+kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
 created=$(env "${env[@]}" java -jar "$1" client create --scope read 2>/dev/null)
 auth=$(printf '%s' "$(jq -r .client_id <<<"$created"):$(jq -r .client_secret <<<"$created")" | base64 -w0)
 for _ in $(seq "$N"); do

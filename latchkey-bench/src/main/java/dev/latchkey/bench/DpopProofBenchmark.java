@@ -51,6 +51,7 @@ public class DpopProofBenchmark {
 
     @Setup
     public void setUp() throws Exception {
+        dev.latchkey.core.key.NativeSignatures.awaitProvider(); // measure the steady state, not the load
         now = Instant.now();
         JWK key;
         JWSSigner signer;

@@ -42,6 +42,7 @@ public class SigningBenchmark {
 
     @Setup
     public void setUp() throws Exception {
+        dev.latchkey.core.key.NativeSignatures.awaitProvider(); // measure the steady state, not the load
         input = ("eyJraWQiOiJhYmMiLCJ0eXAiOiJhdCtqd3QiLCJhbGciOiJFZERTQSJ9."
                 + "eyJzdWIiOiJjbGllbnQiLCJhdWQiOiJodHRwczovL2FwaS5leGFtcGxlLmNvbSIsInNjb3BlIjoicmVhZCB3cml0ZSIsImlzcyI6"
                 + "Imh0dHBzOi8vYXV0aC5leGFtcGxlLmNvbSIsImV4cCI6MTc2NzIyOTIwMCwiaWF0IjoxNzY3MjI1NjAwLCJqdGkiOiJhYmNkZWYi"

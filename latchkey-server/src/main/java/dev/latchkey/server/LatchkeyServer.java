@@ -101,6 +101,8 @@ public final class LatchkeyServer implements AutoCloseable {
                 issuer, config.dbUrl() == null ? config.dataDir().toAbsolutePath().normalize()
                         : "the configured database",
                 uptimeMillis());
+        // Now that it serves (BouncyCastle signing meanwhile): the native signatures load on a thread of their own.
+        dev.latchkey.core.key.NativeSignatures.startLoading();
         if (adminPort != null) {
             LOG.info("Dashboard and admin API on http://{}:{}{}/", config.host(), adminPort, Pages.BASE);
         }

@@ -5,8 +5,8 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Loads, on a second core, what the first token request will need while the main thread parses
- * the command line and opens the store: the database driver (SQLite's native library or pgjdbc), the JSON generator,
- * BouncyCastle's Ed25519 tables, the HTTP server's classes. A cold
+ * the command line and opens the store: the database driver (SQLite's native library or pgjdbc), BouncyCastle's
+ * Ed25519 tables (it signs until the native signatures have loaded), the JSON generator, the HTTP server's classes. A cold
  * JVM spends most of its first second loading classes one after the other; this overlaps them.
  * It changes nothing but timing: every class it touches would be loaded on first use anyway.
  */
@@ -63,10 +63,12 @@ public final class Warmup {
                 Class.forName("org.sqlite.JDBC", true, loader);
             }
             dev.latchkey.server.render.Json.bytes(Map.of("warm", 1));
-            Ed25519.precompute();
             for (String name : CLASSES) {
                 Class.forName(name, true, loader);
             }
+            // BouncyCastle signs until the native signatures have loaded (LatchkeyServer starts them once
+            // it listens), and for good where they do not: its tables are wanted either way.
+            Ed25519.precompute();
         } catch (Exception | LinkageError e) {
             // Only timing is at stake.
         }

@@ -26,19 +26,22 @@ public final class Ed25519JwsSigner implements JWSSigner {
     private final byte[] privateKey;
     private final byte[] publicKey;
     private final JCAContext jcaContext = new JCAContext();
-    /** The key as the native provider holds it; null: BouncyCastle signs. */
-    private final java.security.PrivateKey nativeKey;
+    /** The key as the native provider holds it, once it has loaded; null: BouncyCastle signs. */
+    private final java.util.function.Supplier<java.security.PrivateKey> nativeKey;
 
     public Ed25519JwsSigner(byte[] privateKeyBytes) {
-        this(privateKeyBytes, NativeSignatures.provider() != null);
+        this(privateKeyBytes, null);
     }
 
-    /** @param nativeCode sign natively (it must have loaded: {@link NativeSignatures#provider()}) rather than on
-     *                   BouncyCastle; the tests and benchmarks compare both */
-    public Ed25519JwsSigner(byte[] privateKeyBytes, boolean nativeCode) {
+    /**
+     * @param nativeCode true: natively (waits for the native code to load; fails if it does not), false: on
+     *                   BouncyCastle (the tests and benchmarks compare both), null: natively once it has loaded
+     */
+    public Ed25519JwsSigner(byte[] privateKeyBytes, Boolean nativeCode) {
         this.privateKey = privateKeyBytes.clone();
         this.publicKey = new Ed25519PrivateKeyParameters(privateKeyBytes, 0).generatePublicKey().getEncoded();
-        this.nativeKey = nativeCode ? NativeSignatures.ed25519Private(privateKey) : null;
+        this.nativeKey = Boolean.FALSE.equals(nativeCode) ? () -> null
+                : NativeSignatures.whenLoaded(() -> NativeSignatures.ed25519Private(privateKey), Boolean.TRUE.equals(nativeCode));
     }
 
     @Override
@@ -46,9 +49,10 @@ public final class Ed25519JwsSigner implements JWSSigner {
         if (!ALGORITHMS.contains(header.getAlgorithm())) {
             throw new JOSEException("Ed25519 keys sign only EdDSA, not " + header.getAlgorithm());
         }
-        if (nativeKey != null) {
+        java.security.PrivateKey fast = nativeKey.get();
+        if (fast != null) {
             try {
-                return Base64URL.encode(NativeSignatures.signEd25519(nativeKey, signingInput));
+                return Base64URL.encode(NativeSignatures.signEd25519(fast, signingInput));
             } catch (java.security.GeneralSecurityException e) {
                 throw new JOSEException("native Ed25519 signing failed", e);
             }

@@ -16,18 +16,21 @@ public final class Ed25519JwsVerifier implements JWSVerifier {
 
     private final Ed25519PublicKeyParameters publicKey;
     private final JCAContext jcaContext = new JCAContext();
-    /** The key as the native provider holds it; null: BouncyCastle verifies. */
-    private final java.security.PublicKey nativeKey;
+    /** The key as the native provider holds it, once it has loaded; null: BouncyCastle verifies. */
+    private final java.util.function.Supplier<java.security.PublicKey> nativeKey;
 
     public Ed25519JwsVerifier(byte[] publicKeyBytes) {
-        this(publicKeyBytes, NativeSignatures.provider() != null);
+        this(publicKeyBytes, null);
     }
 
-    /** @param nativeCode verify natively (it must have loaded: {@link NativeSignatures#provider()}) rather than on
-     *                   BouncyCastle; the tests and benchmarks compare both */
-    public Ed25519JwsVerifier(byte[] publicKeyBytes, boolean nativeCode) {
+    /**
+     * @param nativeCode true: natively (waits for the native code to load; fails if it does not), false: on
+     *                   BouncyCastle (the tests and benchmarks compare both), null: natively once it has loaded
+     */
+    public Ed25519JwsVerifier(byte[] publicKeyBytes, Boolean nativeCode) {
         this.publicKey = new Ed25519PublicKeyParameters(publicKeyBytes, 0);
-        this.nativeKey = nativeCode ? NativeSignatures.ed25519Public(publicKey.getEncoded()) : null;
+        this.nativeKey = Boolean.FALSE.equals(nativeCode) ? () -> null
+                : NativeSignatures.whenLoaded(() -> NativeSignatures.ed25519Public(publicKey.getEncoded()), Boolean.TRUE.equals(nativeCode));
     }
 
     @Override
@@ -36,8 +39,9 @@ public final class Ed25519JwsVerifier implements JWSVerifier {
         if (!ALGORITHMS.contains(header.getAlgorithm()) || sig.length != Ed25519.SIGNATURE_SIZE) {
             return false;
         }
-        if (nativeKey != null) {
-            return NativeSignatures.verifyEd25519(nativeKey, signingInput, sig);
+        java.security.PublicKey fast = nativeKey.get();
+        if (fast != null) {
+            return NativeSignatures.verifyEd25519(fast, signingInput, sig);
         }
         Ed25519Gate.enter();
         try {

@@ -38,27 +38,32 @@ public final class Es256JwsVerifier implements JWSVerifier {
 
     private final ECPublicKeyParameters publicKey;
     private final JCAContext jcaContext = new JCAContext();
-    /** The key as the native provider holds it; null: BouncyCastle verifies. */
-    private final java.security.PublicKey nativeKey;
+    /** The key as the native provider holds it, once it has loaded; null: BouncyCastle verifies. */
+    private final java.util.function.Supplier<java.security.PublicKey> nativeKey;
 
     /** @throws IllegalArgumentException a key not on P-256, or whose point is not on the curve */
     public Es256JwsVerifier(ECKey key) {
-        this(key, NativeSignatures.provider() != null);
+        this(key, null);
     }
 
-    /** @param nativeCode verify natively (it must have loaded: {@link NativeSignatures#provider()}) rather than on
-     *                   BouncyCastle; the tests and benchmarks compare both */
-    public Es256JwsVerifier(ECKey key, boolean nativeCode) {
+    /**
+     * @param nativeCode true: natively (waits for the native code to load; fails if it does not), false: on
+     *                   BouncyCastle (the tests and benchmarks compare both), null: natively once it has loaded
+     */
+    public Es256JwsVerifier(ECKey key, Boolean nativeCode) {
         if (!Curve.P_256.equals(key.getCurve())) {
             throw new IllegalArgumentException("ES256 needs a P-256 key");
         }
         ECPoint point = P256.getCurve().validatePoint(key.getX().decodeToBigInteger(), key.getY().decodeToBigInteger());
         this.publicKey = new ECPublicKeyParameters(point, DOMAIN);
+        java.security.PublicKey jdkKey;
         try {
-            this.nativeKey = nativeCode ? NativeSignatures.ecPublic(key.toECPublicKey()) : null;
+            jdkKey = key.toECPublicKey();
         } catch (com.nimbusds.jose.JOSEException e) {
             throw new IllegalArgumentException("ES256 needs a P-256 key", e);
         }
+        this.nativeKey = Boolean.FALSE.equals(nativeCode) ? () -> null
+                : NativeSignatures.whenLoaded(() -> NativeSignatures.ecPublic(jdkKey), Boolean.TRUE.equals(nativeCode));
     }
 
     @Override
@@ -67,9 +72,10 @@ public final class Es256JwsVerifier implements JWSVerifier {
         if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || sig.length != 64) {
             return false;
         }
-        if (nativeKey != null) {
+        java.security.PublicKey fast = nativeKey.get();
+        if (fast != null) {
             try {
-                return NativeSignatures.verifyEs256(nativeKey, signingInput, ECDSA.transcodeSignatureToDER(sig));
+                return NativeSignatures.verifyEs256(fast, signingInput, ECDSA.transcodeSignatureToDER(sig));
             } catch (com.nimbusds.jose.JOSEException e) {
                 return false;
             }

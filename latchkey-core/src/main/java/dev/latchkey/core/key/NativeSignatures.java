@@ -11,6 +11,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,13 @@ public final class NativeSignatures {
     /** DER prefixes that wrap a raw Ed25519 key as PKCS#8 and X.509 SubjectPublicKeyInfo (RFC 8410 §7, §4). */
     private static final byte[] ED25519_PKCS8 = HexFormat.of().parseHex("302e020100300506032b657004220420");
     private static final byte[] ED25519_X509 = HexFormat.of().parseHex("302a300506032b6570032100");
-    private static final Provider PROVIDER = load();
+    /**
+     * Loading the native library takes about a quarter of a second: it is loaded on a thread of its own
+     * ({@link #startLoading}), and until it is done everything is signed and verified the portable way
+     * (the same signatures).
+     */
+    private static final CompletableFuture<Provider> LOADED = new CompletableFuture<>();
+    private static final java.util.concurrent.atomic.AtomicBoolean STARTED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private static final ThreadLocal<Signature> ED25519 = ThreadLocal.withInitial(() -> signature("Ed25519"));
     private static final ThreadLocal<Signature> ES256 = ThreadLocal.withInitial(() -> signature("SHA256withECDSA"));
@@ -38,9 +45,59 @@ public final class NativeSignatures {
     private NativeSignatures() {
     }
 
-    /** The native provider, or null: use BouncyCastle. */
+    /** The native provider once it has loaded; null while it loads, and if it does not: use the portable code. */
     public static Provider provider() {
-        return PROVIDER;
+        return LOADED.getNow(null);
+    }
+
+    /**
+     * Starts loading the native code on a thread of its own, once; the server calls it when it is
+     * listening, so that neither its start nor its first token waits for the load (it costs about a
+     * quarter of a second of CPU, and the start has two cores' worth of its own to do).
+     */
+    public static void startLoading() {
+        if (STARTED.compareAndSet(false, true)) {
+            Thread loader = new Thread(() -> LOADED.complete(load()), "latchkey-native-signatures");
+            loader.setDaemon(true);
+            loader.start();
+        }
+    }
+
+    /** Loads the native code if no one has yet and waits for it (tests, benchmarks): the provider, or null. */
+    public static Provider awaitProvider() {
+        startLoading();
+        return LOADED.join();
+    }
+
+    /**
+     * What {@code make} builds with the native provider, once it has loaded: null before, and for good
+     * if it does not load. Built once, by whichever thread first finds the provider there.
+     *
+     * @param now wait for the load instead (a caller that asked for native code explicitly)
+     */
+    static <T> java.util.function.Supplier<T> whenLoaded(java.util.function.Supplier<T> make, boolean now) {
+        if (now) {
+            if (awaitProvider() == null) {
+                throw new IllegalStateException("the native signatures did not load here");
+            }
+            T made = make.get();
+            return () -> made;
+        }
+        return new java.util.function.Supplier<>() {
+            private volatile T made;
+
+            @Override
+            public T get() {
+                T known = made;
+                if (known != null || provider() == null) {
+                    return known;
+                }
+                // Two threads may both build it; either result is the same key, so the race is harmless.
+                known = make.get();
+                made = known;
+                return known;
+            }
+        };
     }
 
     // The native provider has no Ed25519 key factory: it takes the JDK's keys.
@@ -54,48 +111,86 @@ public final class NativeSignatures {
 
     /** A P-256 public key (already validated by the caller), as the native provider holds it. */
     static PublicKey ecPublic(PublicKey jdkKey) {
-        return key(() -> KeyFactory.getInstance("EC", PROVIDER).generatePublic(new X509EncodedKeySpec(jdkKey.getEncoded())));
-    }
-
-    /** A signer of this server's ES256 tokens, with the native provider (only for RS256 and ES256: it is not asked for PS256). */
-    static com.nimbusds.jose.JWSSigner es256Signer(com.nimbusds.jose.jwk.ECKey key) throws com.nimbusds.jose.JOSEException {
-        byte[] encoded = key.toECPrivateKey().getEncoded();
-        PrivateKey held = key(() -> KeyFactory.getInstance("EC", PROVIDER).generatePrivate(new PKCS8EncodedKeySpec(encoded)));
-        com.nimbusds.jose.crypto.ECDSASigner signer = new com.nimbusds.jose.crypto.ECDSASigner(held,
-                com.nimbusds.jose.jwk.Curve.P_256);
-        signer.getJCAContext().setProvider(PROVIDER);
-        return signer;
-    }
-
-    static com.nimbusds.jose.JWSSigner rs256Signer(com.nimbusds.jose.jwk.RSAKey key) throws com.nimbusds.jose.JOSEException {
-        byte[] encoded = key.toRSAPrivateKey().getEncoded();
-        PrivateKey held = key(() -> KeyFactory.getInstance("RSA", PROVIDER).generatePrivate(new PKCS8EncodedKeySpec(encoded)));
-        com.nimbusds.jose.crypto.RSASSASigner signer = new com.nimbusds.jose.crypto.RSASSASigner(held);
-        signer.getJCAContext().setProvider(PROVIDER);
-        return signer;
+        return key(() -> KeyFactory.getInstance("EC", provider()).generatePublic(new X509EncodedKeySpec(jdkKey.getEncoded())));
     }
 
     /**
-     * A verifier of RSA signatures: RS256 natively (about twice as fast as the JDK), PS256 and anything
-     * else by the JDK, so that no algorithm depends on what the native provider names or offers.
+     * {@code portable} until the native code has loaded, then what {@code fast} makes (built once):
+     * for this server's ES256 and RS256 token signatures (the native provider is never asked for PS256).
+     */
+    static com.nimbusds.jose.JWSSigner preferNative(com.nimbusds.jose.JWSSigner portable,
+            java.util.function.Supplier<com.nimbusds.jose.JWSSigner> fast) {
+        java.util.function.Supplier<com.nimbusds.jose.JWSSigner> loaded = whenLoaded(fast, false);
+        return new com.nimbusds.jose.JWSSigner() {
+            @Override
+            public com.nimbusds.jose.util.Base64URL sign(com.nimbusds.jose.JWSHeader header, byte[] input)
+                    throws com.nimbusds.jose.JOSEException {
+                com.nimbusds.jose.JWSSigner signer = loaded.get();
+                return (signer != null ? signer : portable).sign(header, input);
+            }
+
+            @Override
+            public java.util.Set<com.nimbusds.jose.JWSAlgorithm> supportedJWSAlgorithms() {
+                return portable.supportedJWSAlgorithms();
+            }
+
+            @Override
+            public com.nimbusds.jose.jca.JCAContext getJCAContext() {
+                return portable.getJCAContext();
+            }
+        };
+    }
+
+    /** A signer of ES256 with the native provider, which must have loaded. */
+    static com.nimbusds.jose.JWSSigner es256Signer(com.nimbusds.jose.jwk.ECKey key) {
+        try {
+            byte[] encoded = key.toECPrivateKey().getEncoded();
+            PrivateKey held = key(() -> KeyFactory.getInstance("EC", provider()).generatePrivate(new PKCS8EncodedKeySpec(encoded)));
+            com.nimbusds.jose.crypto.ECDSASigner signer = new com.nimbusds.jose.crypto.ECDSASigner(held,
+                    com.nimbusds.jose.jwk.Curve.P_256);
+            signer.getJCAContext().setProvider(provider());
+            return signer;
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalArgumentException("unusable ES256 key", e);
+        }
+    }
+
+    /** A signer of RS256 with the native provider, which must have loaded. */
+    static com.nimbusds.jose.JWSSigner rs256Signer(com.nimbusds.jose.jwk.RSAKey key) {
+        try {
+            byte[] encoded = key.toRSAPrivateKey().getEncoded();
+            PrivateKey held = key(() -> KeyFactory.getInstance("RSA", provider()).generatePrivate(new PKCS8EncodedKeySpec(encoded)));
+            com.nimbusds.jose.crypto.RSASSASigner signer = new com.nimbusds.jose.crypto.RSASSASigner(held);
+            signer.getJCAContext().setProvider(provider());
+            return signer;
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalArgumentException("unusable RS256 key", e);
+        }
+    }
+
+    /**
+     * A verifier of RSA signatures: RS256 natively once the native code has loaded (about twice as fast
+     * as the JDK), PS256 and anything else by the JDK, so that no algorithm depends on what the native
+     * provider names or offers.
      */
     public static com.nimbusds.jose.JWSVerifier rsaVerifier(com.nimbusds.jose.jwk.RSAKey key)
             throws com.nimbusds.jose.JOSEException {
         com.nimbusds.jose.crypto.RSASSAVerifier portable = new com.nimbusds.jose.crypto.RSASSAVerifier(key);
-        if (PROVIDER == null) {
-            return portable;
-        }
         byte[] encoded = key.toRSAPublicKey().getEncoded();
-        PublicKey held = key(() -> KeyFactory.getInstance("RSA", PROVIDER).generatePublic(new X509EncodedKeySpec(encoded)));
-        com.nimbusds.jose.crypto.RSASSAVerifier fast = new com.nimbusds.jose.crypto.RSASSAVerifier(
-                (java.security.interfaces.RSAPublicKey) held);
-        fast.getJCAContext().setProvider(PROVIDER);
+        java.util.function.Supplier<com.nimbusds.jose.crypto.RSASSAVerifier> fast = whenLoaded(() -> {
+            PublicKey held = key(() -> KeyFactory.getInstance("RSA", provider()).generatePublic(new X509EncodedKeySpec(encoded)));
+            com.nimbusds.jose.crypto.RSASSAVerifier verifier = new com.nimbusds.jose.crypto.RSASSAVerifier(
+                    (java.security.interfaces.RSAPublicKey) held);
+            verifier.getJCAContext().setProvider(provider());
+            return verifier;
+        }, false);
         return new com.nimbusds.jose.JWSVerifier() {
             @Override
             public boolean verify(com.nimbusds.jose.JWSHeader header, byte[] input, com.nimbusds.jose.util.Base64URL signature)
                     throws com.nimbusds.jose.JOSEException {
-                return (com.nimbusds.jose.JWSAlgorithm.RS256.equals(header.getAlgorithm()) ? fast : portable)
-                        .verify(header, input, signature);
+                com.nimbusds.jose.crypto.RSASSAVerifier loaded =
+                        com.nimbusds.jose.JWSAlgorithm.RS256.equals(header.getAlgorithm()) ? fast.get() : null;
+                return (loaded != null ? loaded : portable).verify(header, input, signature);
             }
 
             @Override
@@ -150,7 +245,7 @@ public final class NativeSignatures {
 
     private static Signature signature(String algorithm) {
         try {
-            return Signature.getInstance(algorithm, PROVIDER);
+            return Signature.getInstance(algorithm, provider());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the native provider lost " + algorithm, e);
         }

@@ -33,7 +33,7 @@ class NativeSignaturesTest {
             new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
     private static boolean nativeLoaded() {
-        return NativeSignatures.provider() != null;
+        return NativeSignatures.awaitProvider() != null;
     }
 
     @Test
@@ -41,7 +41,7 @@ class NativeSignaturesTest {
         assumeThat(System.getProperty("os.name")).isEqualTo("Linux");
         assumeThat(System.getProperty("os.arch")).isIn("amd64", "x86_64");
         assumeThat(System.getenv("LATCHKEY_NATIVE_CRYPTO")).isNotEqualToIgnoringCase("false");
-        assertThat(NativeSignatures.provider()).as("AWS-LC through ACCP").isNotNull();
+        assertThat(NativeSignatures.awaitProvider()).as("AWS-LC through ACCP").isNotNull();
     }
 
     @Property(tries = 200)
@@ -111,6 +111,17 @@ class NativeSignaturesTest {
                         .verify(ES256, message, Base64URL.encode(signature))).as("another key").isFalse();
             }
         }
+    }
+
+    @Test
+    void whileTheNativeCodeLoadsTheSameSignaturesComeFromThePortableCode() throws Exception {
+        assumeThat(nativeLoaded()).isTrue();
+        byte[] seed = new byte[32];
+        new SecureRandom().nextBytes(seed);
+        byte[] message = "header.payload".getBytes(StandardCharsets.US_ASCII);
+        // Made before and used after the load: natively now, the very signature BouncyCastle gives.
+        Ed25519JwsSigner automatic = new Ed25519JwsSigner(seed);
+        assertThat(automatic.sign(EDDSA, message)).isEqualTo(new Ed25519JwsSigner(seed, false).sign(EDDSA, message));
     }
 
     @Test
