@@ -38,7 +38,8 @@ public final class ClientAssertions {
     public static final String TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     public static final List<JWSAlgorithm> ALGORITHMS =
             List.of(JWSAlgorithm.EdDSA, JWSAlgorithm.ES256, JWSAlgorithm.PS256, JWSAlgorithm.RS256);
-    static final Duration LEEWAY = Duration.ofSeconds(60);
+    /** The clock skew allowed either way on the times of a JWT Latchkey receives (also {@code ExternalJwts}). */
+    public static final Duration LEEWAY = Duration.ofSeconds(60);
     static final Duration MAX_LIFETIME = Duration.ofMinutes(5);
 
     /** A valid assertion: its {@code jti}, hashed, and until when it must be remembered as spent. */

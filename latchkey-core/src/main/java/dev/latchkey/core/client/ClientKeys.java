@@ -97,13 +97,17 @@ public record ClientKeys(String jwks, URI jwksUri, TlsClientIdentity tlsIdentity
             if (key.isPrivate()) {
                 throw invalid("jwks must hold public keys only: a private key was given");
             }
-            boolean allowed = key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())
-                    || key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())
-                    || key instanceof RSAKey rsa && rsa.size() >= 2048;
-            if (!allowed) {
+            if (!isAcceptedKind(key)) {
                 throw invalid("jwks keys must be EC P-256, Ed25519 or RSA of at least 2048 bits");
             }
         }
+    }
+
+    /** A key of a kind the allowed algorithms use: EC P-256 (ES256), Ed25519 (EdDSA), RSA of 2048 bits or more. */
+    public static boolean isAcceptedKind(JWK key) {
+        return key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())
+                || key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())
+                || key instanceof RSAKey rsa && rsa.size() >= 2048;
     }
 
     private static URI jwksUri(String text) {

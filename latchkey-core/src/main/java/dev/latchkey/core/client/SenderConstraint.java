@@ -15,11 +15,6 @@ public record SenderConstraint(boolean dpopBoundAccessTokens, boolean requireDpo
 
     public static final SenderConstraint NONE = new SenderConstraint(false, false, false);
 
-    /** Without certificate binding. */
-    public SenderConstraint(boolean dpopBoundAccessTokens, boolean requireDpopNonce) {
-        this(dpopBoundAccessTokens, requireDpopNonce, false);
-    }
-
     static SenderConstraint parse(Map<String, ?> json) {
         return new SenderConstraint(bool(json, "dpop_bound_access_tokens"), bool(json, "require_dpop_nonce"),
                 bool(json, "tls_client_certificate_bound_access_tokens"));

@@ -24,7 +24,7 @@ import java.util.Optional;
  */
 public final class ExternalJwts {
 
-    static final Duration LEEWAY = Duration.ofSeconds(60);
+    private static final Duration LEEWAY = ClientAssertions.LEEWAY;
 
     private ExternalJwts() {
     }

@@ -40,8 +40,7 @@ public final class Ed25519JwsSigner implements JWSSigner {
     public Ed25519JwsSigner(byte[] privateKeyBytes, Boolean nativeCode) {
         this.privateKey = privateKeyBytes.clone();
         this.publicKey = new Ed25519PrivateKeyParameters(privateKeyBytes, 0).generatePublicKey().getEncoded();
-        this.nativeKey = Boolean.FALSE.equals(nativeCode) ? () -> null
-                : NativeSignatures.whenLoaded(() -> NativeSignatures.ed25519Private(privateKey), Boolean.TRUE.equals(nativeCode));
+        this.nativeKey = NativeSignatures.whenLoaded(() -> NativeSignatures.ed25519Private(privateKey), nativeCode);
     }
 
     @Override

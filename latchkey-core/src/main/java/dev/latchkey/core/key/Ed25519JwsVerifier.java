@@ -29,8 +29,7 @@ public final class Ed25519JwsVerifier implements JWSVerifier {
      */
     public Ed25519JwsVerifier(byte[] publicKeyBytes, Boolean nativeCode) {
         this.publicKey = new Ed25519PublicKeyParameters(publicKeyBytes, 0);
-        this.nativeKey = Boolean.FALSE.equals(nativeCode) ? () -> null
-                : NativeSignatures.whenLoaded(() -> NativeSignatures.ed25519Public(publicKey.getEncoded()), Boolean.TRUE.equals(nativeCode));
+        this.nativeKey = NativeSignatures.whenLoaded(() -> NativeSignatures.ed25519Public(publicKey.getEncoded()), nativeCode);
     }
 
     @Override

@@ -62,8 +62,7 @@ public final class Es256JwsVerifier implements JWSVerifier {
         } catch (com.nimbusds.jose.JOSEException e) {
             throw new IllegalArgumentException("ES256 needs a P-256 key", e);
         }
-        this.nativeKey = Boolean.FALSE.equals(nativeCode) ? () -> null
-                : NativeSignatures.whenLoaded(() -> NativeSignatures.ecPublic(jdkKey), Boolean.TRUE.equals(nativeCode));
+        this.nativeKey = NativeSignatures.whenLoaded(() -> NativeSignatures.ecPublic(jdkKey), nativeCode);
     }
 
     @Override

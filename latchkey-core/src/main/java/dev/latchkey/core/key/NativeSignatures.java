@@ -16,14 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ed25519 signatures and ES256 verification in native code: AWS-LC, through the Amazon Corretto
- * Crypto Provider, used for these operations only (it is never installed as a JCA provider, so TLS
+ * Signatures in native code: AWS-LC, through the Amazon Corretto Crypto Provider, for Ed25519
+ * signing and verification, ES256 verification, RS256 verification, and this server's ES256 and RS256
+ * token signatures; used for these operations only (it is never installed as a JCA provider, so TLS
  * and everything else keep the JDK's). About three times faster than BouncyCastle at signing an
  * access token and twice as fast at checking a client assertion or DPoP proof (BENCHMARKS.md, "Native
- * signatures"). Where its library does not load (another OS or CPU, a read-only temporary directory),
- * fails its start-up self test (RFC 8032 §7.1, test 1), or {@code LATCHKEY_NATIVE_CRYPTO=false} turns it
- * off, {@link #provider()} is null and the callers use BouncyCastle. Thread-safe: each thread has its
- * own {@link Signature} objects.
+ * signatures"). Until it has loaded ({@link #startLoading}), and for good where its library does not
+ * load (another OS or CPU, a read-only temporary directory), fails its self test (RFC 8032 §7.1, test
+ * 1), or {@code LATCHKEY_NATIVE_CRYPTO=false} turns it off, {@link #provider()} is null and the callers
+ * use BouncyCastle and the JDK. Thread-safe: each thread has its own {@link Signature} objects.
  */
 public final class NativeSignatures {
 
@@ -73,10 +74,14 @@ public final class NativeSignatures {
      * What {@code make} builds with the native provider, once it has loaded: null before, and for good
      * if it does not load. Built once, by whichever thread first finds the provider there.
      *
-     * @param now wait for the load instead (a caller that asked for native code explicitly)
+     * @param nativeCode null: as above; true: now, waiting for the load (a caller that asked for native
+     *                   code explicitly; fails if it does not load); false: never (always null)
      */
-    static <T> java.util.function.Supplier<T> whenLoaded(java.util.function.Supplier<T> make, boolean now) {
-        if (now) {
+    static <T> java.util.function.Supplier<T> whenLoaded(java.util.function.Supplier<T> make, Boolean nativeCode) {
+        if (Boolean.FALSE.equals(nativeCode)) {
+            return () -> null;
+        }
+        if (nativeCode != null) {
             if (awaitProvider() == null) {
                 throw new IllegalStateException("the native signatures did not load here");
             }
@@ -120,7 +125,7 @@ public final class NativeSignatures {
      */
     static com.nimbusds.jose.JWSSigner preferNative(com.nimbusds.jose.JWSSigner portable,
             java.util.function.Supplier<com.nimbusds.jose.JWSSigner> fast) {
-        java.util.function.Supplier<com.nimbusds.jose.JWSSigner> loaded = whenLoaded(fast, false);
+        java.util.function.Supplier<com.nimbusds.jose.JWSSigner> loaded = whenLoaded(fast, null);
         return new com.nimbusds.jose.JWSSigner() {
             @Override
             public com.nimbusds.jose.util.Base64URL sign(com.nimbusds.jose.JWSHeader header, byte[] input)
@@ -183,7 +188,7 @@ public final class NativeSignatures {
                     (java.security.interfaces.RSAPublicKey) held);
             verifier.getJCAContext().setProvider(provider());
             return verifier;
-        }, false);
+        }, null);
         return new com.nimbusds.jose.JWSVerifier() {
             @Override
             public boolean verify(com.nimbusds.jose.JWSHeader header, byte[] input, com.nimbusds.jose.util.Base64URL signature)
@@ -285,7 +290,7 @@ public final class NativeSignatures {
         byte[] expected = hex.parseHex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
                 + "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
         Signature signer = Signature.getInstance("Ed25519", provider);
-        signer.initSign(KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(concat(ED25519_PKCS8, seed))));
+        signer.initSign(ed25519Private(seed));
         if (!Arrays.equals(signer.sign(), expected)) {
             throw new GeneralSecurityException("the native Ed25519 signature differs from RFC 8032's test vector");
         }

@@ -7,6 +7,7 @@ import dev.latchkey.core.federation.Federation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -52,53 +53,47 @@ public final class FederationFile implements Supplier<Federation> {
     @Override
     public Federation get() {
         Loaded current = loaded;
-        try {
-            if (!Files.getLastModifiedTime(file).equals(current.modified()) || Files.size(file) != current.size()) {
-                synchronized (this) {
-                    if (loaded == current) {
-                        loaded = load();
-                        LOG.info("Federation file {} read again: {} trusted issuer(s)", file,
-                                loaded.federation().issuers().size());
-                    }
-                }
+        BasicFileAttributes now = attributesOrNull();
+        boolean unchanged = now == null ? current.modified() == null
+                : now.lastModifiedTime().equals(current.modified()) && now.size() == current.size();
+        if (unchanged) {
+            return current.federation();
+        }
+        synchronized (this) {
+            if (loaded != current) {
+                return loaded.federation();
             }
-        } catch (IOException | IllegalArgumentException e) {
-            FileTime modified = modifiedOrNull();
-            long size = sizeOrMinusOne();
-            synchronized (this) {
-                if (loaded == current && (!java.util.Objects.equals(modified, current.modified())
-                        || size != current.size())) {
+            try {
+                loaded = load();
+                LOG.info("Federation file {} read again: {} trusted issuer(s)", file, loaded.federation().issuers().size());
+            } catch (IOException | IllegalArgumentException e) {
+                FileTime modified = now == null ? null : now.lastModifiedTime();
+                long size = now == null ? -1 : now.size();
+                if (!java.util.Objects.equals(modified, current.modified()) || size != current.size()) {
                     // Said once per version of the file (or its absence): remember its time and size with the old trust.
                     loaded = new Loaded(current.federation(), modified, size);
                     LOG.error("Federation file {} changed but cannot be used, the previous trust is kept: {}", file,
                             e.getMessage());
                 }
             }
+            return loaded.federation();
         }
-        return loaded.federation();
     }
 
     private Loaded load() throws IOException {
         // Time and size first: a write racing this read is seen as another change next time.
-        FileTime modified = Files.getLastModifiedTime(file);
-        long size = Files.size(file);
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         Map<String, Object> json = JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() { });
-        return new Loaded(Federation.parse(json == null ? Map.of() : json), modified, size);
+        return new Loaded(Federation.parse(json == null ? Map.of() : json), attributes.lastModifiedTime(),
+                attributes.size());
     }
 
-    private FileTime modifiedOrNull() {
+    /** One stat of the file: its time and size, or null if it cannot be read. */
+    private BasicFileAttributes attributesOrNull() {
         try {
-            return Files.getLastModifiedTime(file);
+            return Files.readAttributes(file, BasicFileAttributes.class);
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    private long sizeOrMinusOne() {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return -1;
         }
     }
 }

@@ -74,6 +74,17 @@ public final class ClientAuthentication {
         return new ClientCredentials(bodyId, new ClientSecret(bodySecret), AuthMethod.CLIENT_SECRET_POST);
     }
 
+    /**
+     * The same, except that a request presenting no credentials at all (no Authorization header, no
+     * client_id, client_secret or client assertion) is {@link ClientCredentials#ABSENT}: for the grant
+     * that identifies its client itself (RFC 7523 §3.1, the JWT bearer grant).
+     */
+    public static ClientCredentials parseOptional(String authorization, Form form, java.util.List<String> audiences) {
+        boolean none = authorization == null && form.single("client_id") == null && form.single("client_secret") == null
+                && form.single("client_assertion") == null && form.single("client_assertion_type") == null;
+        return none ? ClientCredentials.ABSENT : parse(authorization, form, audiences);
+    }
+
     static ClientCredentials basic(String authorization) {
         String header = authorization.trim();
         int space = header.indexOf(' ');

@@ -57,10 +57,8 @@ public final class TokenRequests {
                     + " urn:ietf:params:oauth:grant-type:token-exchange or urn:ietf:params:oauth:grant-type:jwt-bearer");
         };
         // RFC 7523 §3.1: with the JWT bearer grant, client authentication is optional.
-        boolean anonymous = grant instanceof JwtBearerGrant && authorization == null && form.single("client_id") == null
-                && form.single("client_secret") == null && form.single("client_assertion") == null
-                && form.single("client_assertion_type") == null;
-        return new TokenRequest(anonymous ? ClientCredentials.ABSENT
+        return new TokenRequest(grant instanceof JwtBearerGrant
+                ? ClientAuthentication.parseOptional(authorization, form, audiences)
                 : ClientAuthentication.parse(authorization, form, audiences), grant);
     }
 

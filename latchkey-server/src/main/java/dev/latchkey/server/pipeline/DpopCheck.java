@@ -65,14 +65,7 @@ public final class DpopCheck {
             return CompletableFuture.failedFuture(refused);
         }
         return store.spendAssertionAsync(verified.jti(), client.clientId(), verified.rememberUntil(), now)
-                .thenApply(spent -> {
-                    if (!spent) {
-                        // RFC 9449 §11.1: a proof is used once.
-                        throw OAuthError.INVALID_DPOP_PROOF.toException("The DPoP proof was used before: its jti"
-                                + " is single use");
-                    }
-                    return verified.key();
-                });
+                .thenApply(spent -> spent(spent, verified));
     }
 
     /**
@@ -85,7 +78,12 @@ public final class DpopCheck {
     public Confirmation resource(String proof, String method, URI target, String accessToken) {
         Instant now = clock.instant();
         DpopProofs.Verified verified = DpopProofs.verify(proof, method, target, null, accessToken, now);
-        if (!store.spendAssertion(verified.jti(), "resource", verified.rememberUntil(), now)) {
+        return spent(store.spendAssertion(verified.jti(), "resource", verified.rememberUntil(), now), verified);
+    }
+
+    /** RFC 9449 §11.1: a proof is used once; its key, if this was its first use. */
+    private static Confirmation spent(boolean first, DpopProofs.Verified verified) {
+        if (!first) {
             throw OAuthError.INVALID_DPOP_PROOF.toException("The DPoP proof was used before: its jti is single use");
         }
         return verified.key();

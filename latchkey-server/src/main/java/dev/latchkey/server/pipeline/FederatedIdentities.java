@@ -1,12 +1,8 @@
 package dev.latchkey.server.pipeline;
 
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 import dev.latchkey.core.error.OAuthError;
 import dev.latchkey.core.federation.ExternalJwts;
 import dev.latchkey.core.grant.FederatedIdentity;
@@ -64,9 +60,7 @@ public final class FederatedIdentities {
     private static JWKSet usable(JWKSet fetched) {
         List<JWK> keys = fetched.getKeys().stream().limit(MAX_KEYS)
                 .filter(key -> key.getKeyUse() == null || KeyUse.SIGNATURE.equals(key.getKeyUse()))
-                .filter(key -> key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())
-                        || key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())
-                        || key instanceof RSAKey rsa && rsa.size() >= 2048)
+                .filter(dev.latchkey.core.client.ClientKeys::isAcceptedKind)
                 .map(JWK::toPublicJWK).toList();
         if (keys.isEmpty()) {
             throw OAuthError.INVALID_GRANT.toException("the trusted issuer's jwks_uri holds no key Latchkey accepts");

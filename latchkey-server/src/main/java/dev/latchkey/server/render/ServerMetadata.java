@@ -43,10 +43,6 @@ public final class ServerMetadata {
                 Json.bytes(document(issuer, endpoints, requirePushed, mtlsMethods, federation)));
     }
 
-    public static Map<String, Object> document(String issuer, Map<String, String> endpoints, boolean requirePushed) {
-        return document(issuer, endpoints, requirePushed, List.of(), false);
-    }
-
     public static Map<String, Object> document(String issuer, Map<String, String> endpoints, boolean requirePushed,
             List<String> mtlsMethods, boolean federation) {
         Map<String, Object> metadata = new LinkedHashMap<>();

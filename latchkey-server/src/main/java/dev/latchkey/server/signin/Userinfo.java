@@ -32,7 +32,9 @@ public final class Userinfo {
         Confirmation check(String proof, String method, String accessToken);
     }
 
-    private static final String DPOP_ALGS = "algs=\"EdDSA ES256 PS256 RS256\"";
+    /** RFC 9449 §7.1 {@code algs}: the algorithms a proof may use, as the metadata lists them. */
+    private static final String DPOP_ALGS = "algs=\"" + String.join(" ",
+            dev.latchkey.core.assertion.ClientAssertions.ALGORITHMS.stream().map(com.nimbusds.jose.JWSAlgorithm::getName).toList()) + "\"";
 
     private final Function<String, CompletableFuture<Introspection>> bearer;
     private final Supplier<AccountStore> accounts;
@@ -46,14 +48,10 @@ public final class Userinfo {
     }
 
     /**
-     * @param proof the {@code DPoP} header, or null
-     * @param body  the POST body (form-encoded, may carry {@code access_token}), or null for GET
+     * @param proof       the {@code DPoP} header, or null
+     * @param certificate the thumbprint of the connection's client certificate (mutual TLS), or null
+     * @param body        the POST body (form-encoded, may carry {@code access_token}), or null for GET
      */
-    public Reply reply(String method, String authorization, String proof, byte[] body) {
-        return reply(method, authorization, proof, null, body);
-    }
-
-    /** @param certificate the thumbprint of the connection's client certificate (mutual TLS), or null */
     public Reply reply(String method, String authorization, String proof, Confirmation certificate, byte[] body) {
         String token = null;
         boolean dpop = authorization != null && authorization.regionMatches(true, 0, "DPoP ", 0, 5);

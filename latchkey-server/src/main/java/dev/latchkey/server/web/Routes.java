@@ -213,9 +213,8 @@ public final class Routes implements AutoCloseable {
                             request.credentials().withCertificates(certificates(call));
                     String origin = call.headers().get("Origin");
                     String proof = dpopProof(call);
-                    return anonymousFailures(credentials, call.source(), logFailedAuthentication(TOKEN,
-                            request.credentials().clientId(), call.source(), () ->
-                            assembly.join().pipelines().tokens().token(credentials, request.grant(), proof)))
+                    return logFailedAuthentication(TOKEN, credentials, call.source(), () ->
+                            assembly.join().pipelines().tokens().token(credentials, request.grant(), proof))
                             .thenApply(result -> {
                                 metrics.issued(request.grant(), result.tokens().format(), result.client().clientId());
                                 Reply reply = request.grant() instanceof dev.latchkey.core.grant.TokenExchangeGrant
@@ -289,7 +288,7 @@ public final class Routes implements AutoCloseable {
                     refuseFailingAddress(call);
                     TokenHintRequest request = TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION),
                             call.form(bodies), List.of(issuer, issuer + INTROSPECT));
-                    return logFailedAuthentication(INTROSPECT, request.credentials().clientId(), call.source(), () ->
+                    return logFailedAuthentication(INTROSPECT, request.credentials(), call.source(), () ->
                             assembly.join().pipelines().introspection().introspect(
                                     request.credentials().withCertificates(certificates(call)), request.token(),
                                     request.tokenTypeHint()))
@@ -304,7 +303,7 @@ public final class Routes implements AutoCloseable {
                     refuseFailingAddress(call);
                     TokenHintRequest request = TokenHintRequests.parse(call.header(HttpHeader.AUTHORIZATION),
                             call.form(bodies), List.of(issuer, issuer + REVOKE));
-                    return logFailedAuthentication(REVOKE, request.credentials().clientId(), call.source(), () ->
+                    return logFailedAuthentication(REVOKE, request.credentials(), call.source(), () ->
                             assembly.join().pipelines().revocation().revoke(
                                     request.credentials().withCertificates(certificates(call)), request.token(),
                                     request.tokenTypeHint()))
@@ -363,22 +362,6 @@ public final class Routes implements AutoCloseable {
                 .route(HttpMethod.OPTIONS, JWKS, Router.immediate(call -> Cors.preflight("*")));
     }
 
-    /**
-     * A request without client credentials (the JWT bearer grant, RFC 7523 §3.1) whose assertion
-     * failed counts against its source address as a failed client authentication would.
-     */
-    private <T> CompletableFuture<T> anonymousFailures(dev.latchkey.core.client.ClientCredentials credentials,
-            String source, CompletableFuture<T> answer) {
-        if (!credentials.isAbsent()) {
-            return answer;
-        }
-        return answer.whenComplete((result, failure) -> {
-            if (refusedWith(failure, "invalid_grant")) {
-                failedAttempts.failed(source);
-            }
-        });
-    }
-
     /** Whether a request failed with the OAuth error {@code code} (unwrapped from its future's exception). */
     private static boolean refusedWith(Throwable failure, String code) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException wrapped
@@ -386,9 +369,13 @@ public final class Routes implements AutoCloseable {
         return cause instanceof dev.latchkey.core.error.OAuthException refused && refused.error().code().equals(code);
     }
 
-    /** Logs a request whose client failed to authenticate (AuthenticationFailures), and passes the answer on. */
-    private <T> CompletableFuture<T> logFailedAuthentication(String endpoint, String clientId, String source,
-            Supplier<CompletableFuture<T>> request) {
+    /**
+     * Logs a request whose client failed to authenticate (AuthenticationFailures), and passes the answer
+     * on. A request without client credentials (the JWT bearer grant, RFC 7523 §3.1) whose assertion
+     * failed counts against its source address as a failed client authentication does.
+     */
+    private <T> CompletableFuture<T> logFailedAuthentication(String endpoint,
+            dev.latchkey.core.client.ClientCredentials credentials, String source, Supplier<CompletableFuture<T>> request) {
         CompletableFuture<T> answer;
         // The request's id, for the log line, which may be written on whichever thread failed it.
         String requestId = org.slf4j.MDC.get(Router.REQUEST_ID_MDC);
@@ -398,6 +385,9 @@ public final class Routes implements AutoCloseable {
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.whenComplete((result, failure) -> {
+            if (credentials.isAbsent() && refusedWith(failure, "invalid_grant")) {
+                failedAttempts.failed(source);
+            }
             if (refusedWith(failure, "invalid_client")) {
                 failedAttempts.failed(source);
                 String before = org.slf4j.MDC.get(Router.REQUEST_ID_MDC);
@@ -405,7 +395,7 @@ public final class Routes implements AutoCloseable {
                     org.slf4j.MDC.put(Router.REQUEST_ID_MDC, requestId);
                 }
                 try {
-                    authenticationFailures.failed(endpoint, clientId, source);
+                    authenticationFailures.failed(endpoint, credentials.clientId(), source);
                 } finally {
                     if (before == null) {
                         org.slf4j.MDC.remove(Router.REQUEST_ID_MDC);
