@@ -30,7 +30,7 @@ public final class LogCapture implements AutoCloseable {
 
     /** Each event as it would be written: the formatted message plus any stack trace. */
     public List<String> lines() {
-        return appender.list.stream()
+        return snapshot().stream()
                 .map(event -> event.getLoggerName() + " " + event.getFormattedMessage()
                         + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy())))
                 .toList();
@@ -38,15 +38,25 @@ public final class LogCapture implements AutoCloseable {
 
     /** The events themselves, as captured (for a layout to format). */
     public List<ILoggingEvent> events() {
-        return List.copyOf(appender.list);
+        return snapshot();
     }
 
     /** {@link #lines()} of the events at WARN or above. */
     public List<String> warnings() {
-        return appender.list.stream()
+        return snapshot().stream()
                 .filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
                 .map(event -> event.getLevel() + " " + event.getLoggerName() + " " + event.getFormattedMessage())
                 .toList();
+    }
+
+    /**
+     * The events so far. Other threads log while a test reads (the native signatures' loader, the store
+     * workers); logback appends under the appender's lock, so the copy is taken under it too.
+     */
+    private List<ILoggingEvent> snapshot() {
+        synchronized (appender) {
+            return List.copyOf(appender.list);
+        }
     }
 
     @Override
