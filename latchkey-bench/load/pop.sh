@@ -49,23 +49,30 @@ CLIENT_ID=$(jq -r .client_id <<<"$asserting")
 URL=$base/oauth2/token
 
 cpu() { awk '{print $14+$15}' "/proc/$PID/stat"; }
+written() { awk '/^write_bytes/{print $2}' "/proc/$PID/io"; }
+commits() { # group commits and the writes they carried, from /metrics
+  curl -sk "$base/metrics" | awk '/^latchkey_db_group_commits_total/{c=$2} /^latchkey_db_group_commit_writes_total/{w=$2} END{print c+0, w+0}'; }
 measure() { # label seconds script [env...] -> one result line (seconds 0: warm-up, no line)
   local label=$1 seconds=$2 script=$3; shift 3
   local extra=()
   [ "$label" = tls-close ] && extra=(-H "Connection: close")
-  local t0 t1 out
-  t0=$(cpu)
+  local t0 t1 out c0 c1 w0 w1
+  c0=$(commits); t0=$(cpu); w0=$(written)
   out=$(env AUTH="$AUTH" BODY=grant_type=client_credentials CLIENT_ID="$CLIENT_ID" "$@" \
     wrk -t2 -c"$CONNS" -d"${seconds}s" --timeout 10s --latency "${extra[@]}" -s "$script" "$URL")
-  t1=$(cpu)
+  t1=$(cpu); c1=$(commits); w1=$(written)
   [ "${QUIET:-}" = 1 ] && return 0
   local requests rps p50 p99 non2xx errors
   requests=$(awk '/requests in/{print $1}' <<<"$out")
   rps=$(awk '/^Requests\/sec/{printf "%d", $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out"); p99=$(awk '$1=="99%"{print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/{print $5}' <<<"$out"); errors=$(awk '/Socket errors/{print $0}' <<<"$out")
-  printf '%-16s %7s req/s  p50 %-8s p99 %-8s non2xx %-5s cpu %4s us/req %s\n' "$label" "$rps" "$p50" "$p99" \
-    "${non2xx:-0}" "$(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / requests ))" "$errors"
+  local batches writes
+  read -r batches writes <<<"$(awk -v a="$c0" -v b="$c1" 'BEGIN{split(a,x," "); split(b,y," "); print y[1]-x[1], y[2]-x[2]}')"
+  printf '%-16s %7s req/s  p50 %-8s p99 %-8s non2xx %-5s cpu %4s us/req  disk %5s B/req  commits %6s/s (%s writes each) %s\n' \
+    "$label" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / requests ))" \
+    "$(( (w1 - w0) / requests ))" \
+    "$(( batches / seconds ))" "$( [ "$batches" -gt 0 ] && echo "scale=1; $writes / $batches" | bc || echo 0)" "$errors"
 }
 lines() { # kind seconds -> proofs for that many seconds at up to PROOF_RATE/s (default 20,000), in $dir/lines.*
   local count=$(( $2 * ${PROOF_RATE:-20000} ))

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       Reported: sign-ins per second, and how many were turned away.</li>
  * </ul>
  * Usage: {@code java -cp latchkey-bench/target/benchmarks.jar dev.latchkey.bench.CodeFlowLoad
- * code|code-wrk|cc|cc-wrk|signin [THREADS] [SECONDS]} (defaults 16 threads, 20 s after 5 s of warm-up).
+ * code|code-wrk|cc|cc-wrk|signin [THREADS] [SECONDS]} (defaults 16 threads, 20 s after 5 s of warm-up;
+ * the wrk modes warm up for WARMUP seconds, default 15).
  */
 public final class CodeFlowLoad {
 
@@ -100,12 +101,14 @@ public final class CodeFlowLoad {
 
     /**
      * The code round trip under wrk (latchkey-bench/load/code.lua), which costs the machine far less
-     * per request than a Java client: 2 threads, 64 connections, 5 s of warm-up, then measured.
+     * per request than a Java client: 2 threads, 64 connections, WARMUP seconds of warm-up (default
+     * 15, as pop.sh: with 5, C2 was still compiling through the measured run), then measured.
      */
     private static void wrk(String base, String script, int seconds, Map<String, String> environment)
             throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        for (int duration : new int[] {5, seconds}) {
+        int warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "15"));
+        for (int duration : new int[] {warmup, seconds}) {
             ProcessBuilder wrk = new ProcessBuilder("wrk", "-t2", "-c" + System.getenv().getOrDefault("CONNS", "64"), "-d" + duration + "s", "-s",
                     "latchkey-bench/load/" + script, base + (script.equals("post.lua") ? "/oauth2/token" : ""))
                     .redirectErrorStream(true);
