@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import dev.latchkey.core.secret.TokenHash;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -106,6 +107,28 @@ class PrivateKeyJwtTest {
         assertThat(replayed.indicatesSuccess()).as("the same jti again").isFalse();
         assertThat(replayed.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_client");
         assertThat(replayed.toErrorResponse().getErrorObject().getHTTPStatusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void spentJtiAreKeptForTheClockMarginThenPurgedHoweverManyThereAre() {
+        var spent = SERVER.server().assembly().stores().authorizations();
+        Instant until = SERVER.clock().instant().plusSeconds(10);
+        TokenHash one = TokenHash.of("purged-client\u0000one");
+        assertThat(spent.spendAssertion(one, "purged-client", until)).isTrue();
+        for (int i = 0; i < 2_500; i++) { // more than one purge batch: a busy minute's jti
+            spent.spendAssertion(TokenHash.of("purged-client\u0000" + i), "purged-client", until);
+        }
+        SERVER.clock().advance(Duration.ofSeconds(10).plus(Assembly.SPENT_JTI_MARGIN).minusSeconds(5));
+        SERVER.server().assembly().purge();
+        assertThat(spent.spendAssertion(one, "purged-client", until)).as("within the margin for a slow clock").isFalse();
+
+        SERVER.clock().advance(Duration.ofSeconds(10));
+        SERVER.server().assembly().purge();
+        assertThat(spent.spendAssertion(one, "purged-client", until)).as("purged").isTrue();
+        assertThat(spent.spendAssertion(TokenHash.of("purged-client\u00002499"), "purged-client", until))
+                .as("purged too, past the first batch").isTrue();
+        assertThat(spent.purgeAssertions(SERVER.clock().instant().minus(Assembly.SPENT_JTI_MARGIN), 10_000))
+                .as("only the two spent again were left").isEqualTo(2);
     }
 
     @Test

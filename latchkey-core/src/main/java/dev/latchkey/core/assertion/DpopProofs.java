@@ -145,9 +145,10 @@ public final class DpopProofs {
             }
         }
         // jti is unique per key (RFC 9449 §11.1): spent under the thumbprint, so no other key's proof collides.
-        Instant latest = issued.isAfter(now) ? issued : now;
+        // Remembered while some node could accept the proof: until WINDOW after its iat (the same for a
+        // replay, whenever it comes; the purge allows for the nodes' clocks).
         return new Verified(key.confirmation(), TokenHash.of("dpop\u0000" + key.confirmation().thumbprint() + "\u0000"
-                + jti), latest.plus(WINDOW).plusSeconds(1));
+                + jti), issued.plus(WINDOW).plusSeconds(1));
     }
 
     /**

@@ -57,10 +57,13 @@ public interface AuthorizationStore {
     void pollDevice(TokenHash hash, Instant now, int interval);
 
     /**
-     * Records a client assertion's {@code jti} (hashed with its client id) as spent until {@code until},
-     * for every node: false if it was spent already and has not expired (a replay, RFC 7523 §3).
+     * Records a client assertion's or a DPoP proof's {@code jti} (hashed with its client id or key) as
+     * spent until {@code until}, for every node: false if that {@code jti} was spent with that same
+     * {@code until} before (a replay, RFC 7523 §3, RFC 9449 §11.1). {@code until} must follow from the
+     * signed JWT alone (its exp, its iat), never from the time it arrived: a replay then meets its own
+     * record, and the records are kept in the order of that time.
      */
-    boolean spendAssertion(TokenHash jti, String clientId, Instant until, Instant now);
+    boolean spendAssertion(TokenHash jti, String clientId, Instant until);
 
     /**
      * {@link #spendAssertion} without waiting: a DPoP proof's or an assertion's {@code jti}, spent
@@ -68,9 +71,9 @@ public interface AuthorizationStore {
      * on the thread that completes it (the writer's, after its commit): keep it short.
      */
     default java.util.concurrent.CompletableFuture<Boolean> spendAssertionAsync(TokenHash jti, String clientId,
-            Instant until, Instant now) {
+            Instant until) {
         try {
-            return java.util.concurrent.CompletableFuture.completedFuture(spendAssertion(jti, clientId, until, now));
+            return java.util.concurrent.CompletableFuture.completedFuture(spendAssertion(jti, clientId, until));
         } catch (RuntimeException e) {
             return java.util.concurrent.CompletableFuture.failedFuture(e);
         }

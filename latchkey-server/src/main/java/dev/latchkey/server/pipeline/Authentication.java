@@ -98,7 +98,7 @@ final class Authentication {
                     : clients.find(credentials.clientId()), null, now), workers);
         }
         return checked.thenCompose(asserted -> assertions.spendAssertionAsync(asserted.verified().jti(),
-                asserted.client().clientId(), asserted.verified().rememberUntil(), now)
+                asserted.client().clientId(), asserted.verified().rememberUntil())
                 .thenApplyAsync(spent -> spent(asserted.client(), spent), workers));
     }
 
@@ -136,7 +136,7 @@ final class Authentication {
         java.time.Instant now = clock.instant();
         Asserted asserted = check(credentials, named, null, now);
         return spent(asserted.client(), assertions.spendAssertion(asserted.verified().jti(),
-                asserted.client().clientId(), asserted.verified().rememberUntil(), now));
+                asserted.client().clientId(), asserted.verified().rememberUntil()));
     }
 
     /** Mutual-TLS client authentication (RFC 8705 §2): the connection's certificate against what the client registered. */

@@ -64,7 +64,7 @@ public final class DpopCheck {
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
-        return store.spendAssertionAsync(verified.jti(), client.clientId(), verified.rememberUntil(), now)
+        return store.spendAssertionAsync(verified.jti(), client.clientId(), verified.rememberUntil())
                 .thenApply(spent -> spent(spent, verified));
     }
 
@@ -78,7 +78,7 @@ public final class DpopCheck {
     public Confirmation resource(String proof, String method, URI target, String accessToken) {
         Instant now = clock.instant();
         DpopProofs.Verified verified = DpopProofs.verify(proof, method, target, null, accessToken, now);
-        return spent(store.spendAssertion(verified.jti(), "resource", verified.rememberUntil(), now), verified);
+        return spent(store.spendAssertion(verified.jti(), "resource", verified.rememberUntil()), verified);
     }
 
     /** RFC 9449 §11.1: a proof is used once; its key, if this was its first use. */

@@ -246,25 +246,24 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
     }
 
     /**
-     * One statement: the jti is inserted, or takes over a row whose time is over; a row still live
-     * makes it change nothing, and that is a replay. Both dialects have this upsert.
+     * One statement: the jti is inserted under its time, and a row already there (the same JWT
+     * again) makes it change nothing, which is a replay. Both dialects have {@code ON CONFLICT DO
+     * NOTHING}.
      */
     @Override
-    public boolean spendAssertion(TokenHash jti, String clientId, java.time.Instant until, java.time.Instant now) {
-        return Futures.join(spendAssertionAsync(jti, clientId, until, now));
+    public boolean spendAssertion(TokenHash jti, String clientId, java.time.Instant until) {
+        return Futures.join(spendAssertionAsync(jti, clientId, until));
     }
 
     @Override
     public java.util.concurrent.CompletableFuture<Boolean> spendAssertionAsync(TokenHash jti, String clientId,
-            java.time.Instant until, java.time.Instant now) {
+            java.time.Instant until) {
         return db.writeAsync(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO client_assertions (jti_hash, client_id,"
-                    + " expires_at) VALUES (?, ?, ?) ON CONFLICT (jti_hash) DO UPDATE SET client_id = excluded.client_id,"
-                    + " expires_at = excluded.expires_at WHERE client_assertions.expires_at < ?")) {
-                ps.setString(1, jti.value());
-                ps.setString(2, clientId);
-                ps.setLong(3, until.getEpochSecond());
-                ps.setLong(4, now.getEpochSecond());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO spent_jtis (expires_at, jti_hash, client_id)"
+                    + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setLong(1, until.getEpochSecond());
+                ps.setString(2, jti.value());
+                ps.setString(3, clientId);
                 return ps.executeUpdate() == 1;
             }
         });
@@ -273,11 +272,18 @@ final class JdbcAuthorizationStore implements AuthorizationStore {
     @Override
     public int purgeAssertions(java.time.Instant now, int batchSize) {
         return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM client_assertions WHERE jti_hash IN"
+            // The oldest first, from the start of the key order (no row in between is touched).
+            try (PreparedStatement spent = c.prepareStatement("DELETE FROM spent_jtis WHERE (expires_at, jti_hash) IN"
+                    + " (SELECT expires_at, jti_hash FROM spent_jtis WHERE expires_at < ? ORDER BY expires_at LIMIT ?)");
+                    PreparedStatement before = c.prepareStatement("DELETE FROM client_assertions WHERE jti_hash IN"
                     + " (SELECT jti_hash FROM client_assertions WHERE expires_at < ? LIMIT ?)")) {
-                ps.setLong(1, now.getEpochSecond());
-                ps.setInt(2, batchSize);
-                return ps.executeUpdate();
+                spent.setLong(1, now.getEpochSecond());
+                spent.setInt(2, batchSize);
+                int purged = spent.executeUpdate();
+                // What nodes before spent_jtis wrote (V13), until they are all gone.
+                before.setLong(1, now.getEpochSecond());
+                before.setInt(2, batchSize);
+                return purged + before.executeUpdate();
             }
         });
     }

@@ -183,7 +183,7 @@ public final class JdbcStores implements Stores {
     }
 
     /** The newest migration this binary carries, the same for both dialects (checked by a test). */
-    static final int SCHEMA_VERSION = 12;
+    static final int SCHEMA_VERSION = 13;
 
     static void migrate(String jdbcUrl, Dialect dialect) {
         if (isCurrent(jdbcUrl)) {

@@ -215,16 +215,27 @@ interface UserFlowStoreContract {
     }
 
     @Test
-    default void aClientAssertionIsSpentOnceUntilItsTimeIsOver() {
+    default void aJtiIsSpentOnceUntilItsTimeIsOver() {
         TokenHash jti = TokenHash.of("client-1\u0000jti-1");
-        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(300), T0)).isTrue();
-        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(300), T0.plusSeconds(10)))
-                .as("a replay").isFalse();
-        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(900), T0.plusSeconds(301)))
-                .as("after its time a jti may be seen again (its assertion has expired anyway)").isTrue();
-        assertThat(codes().spendAssertion(TokenHash.of("client-1\u0000jti-2"), "client-1", T0.plusSeconds(5), T0))
-                .isTrue();
-        assertThat(codes().purgeAssertions(T0.plusSeconds(60), 100)).isEqualTo(1);
-        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(900), T0.plusSeconds(302))).isFalse();
+        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(300))).isTrue();
+        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(300))).as("a replay").isFalse();
+        assertThat(codes().spendAssertion(TokenHash.of("client-2\u0000jti-1"), "client-2", T0.plusSeconds(300)))
+                .as("the same jti of another client (hashed with its id)").isTrue();
+        assertThat(codes().purgeAssertions(T0.plusSeconds(299), 100)).as("nothing is over yet").isZero();
+        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(300))).as("kept by the purge").isFalse();
+        assertThat(codes().purgeAssertions(T0.plusSeconds(301), 100)).isEqualTo(2);
+        assertThat(codes().spendAssertion(jti, "client-1", T0.plusSeconds(300)))
+                .as("forgotten once its time is over (its JWT is refused as expired by then)").isTrue();
+    }
+
+    @Test
+    default void spentJtiArePurgedOldestFirstInBatches() {
+        for (int second = 1; second <= 5; second++) {
+            assertThat(codes().spendAssertion(TokenHash.of("c\u0000" + second), "c", T0.plusSeconds(second))).isTrue();
+        }
+        assertThat(codes().purgeAssertions(T0.plusSeconds(100), 2)).isEqualTo(2);
+        assertThat(codes().spendAssertion(TokenHash.of("c\u00001"), "c", T0.plusSeconds(1))).as("purged").isTrue();
+        assertThat(codes().spendAssertion(TokenHash.of("c\u00003"), "c", T0.plusSeconds(3))).as("kept").isFalse();
+        assertThat(codes().purgeAssertions(T0.plusSeconds(100), 100)).isEqualTo(4);
     }
 }

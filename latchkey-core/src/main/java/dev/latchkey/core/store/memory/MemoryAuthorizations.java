@@ -21,7 +21,8 @@ final class MemoryAuthorizations implements AuthorizationStore {
     private final Map<String, Consent> consents = new HashMap<>();
     private final Map<TokenHash, PushedRequest> pushed = new HashMap<>();
     private final Map<TokenHash, DeviceAuthorization> devices = new HashMap<>();
-    private final Map<TokenHash, java.time.Instant> assertions = new HashMap<>();
+    private final java.util.NavigableSet<SpentJti> assertions = new java.util.TreeSet<>(java.util.Comparator
+            .comparing(SpentJti::until).thenComparing(spent -> spent.jti().value()));
 
     MemoryAuthorizations(Object lock) {
         this.lock = lock;
@@ -168,23 +169,24 @@ final class MemoryAuthorizations implements AuthorizationStore {
     }
 
     @Override
-    public boolean spendAssertion(TokenHash jti, String clientId, java.time.Instant until, java.time.Instant now) {
+    public boolean spendAssertion(TokenHash jti, String clientId, java.time.Instant until) {
         synchronized (lock) {
-            java.time.Instant spent = assertions.get(jti);
-            if (spent != null && !spent.isBefore(now)) {
-                return false;
-            }
-            assertions.put(jti, until);
-            return true;
+            return assertions.add(new SpentJti(until, jti));
         }
     }
 
     @Override
     public int purgeAssertions(java.time.Instant now, int batchSize) {
         synchronized (lock) {
-            int before = assertions.size();
-            assertions.values().removeIf(until -> until.isBefore(now));
-            return before - assertions.size();
+            int purged = 0;
+            while (purged < batchSize && !assertions.isEmpty() && assertions.first().until().isBefore(now)) {
+                assertions.pollFirst();
+                purged++;
+            }
+            return purged;
         }
+    }
+
+    private record SpentJti(java.time.Instant until, TokenHash jti) {
     }
 }
