@@ -162,12 +162,14 @@ public final class Authorizations {
 
     /**
      * A new code for the request, bound to the client, the redirect URI and the PKCE challenge:
-     * 256 random bits, of which only the SHA-256 is stored; it lives {@link AuthorizationCode#TTL}.
+     * 256 random bits after its issue time ({@link Secrets#timeOrdered256}: codes written together
+     * sit together in the store's index, as refresh tokens do), of which only the SHA-256 is stored;
+     * it lives {@link AuthorizationCode#TTL}.
      */
     public String issueCode(Account user, Instant authTime, AuthorizationRequest request) {
         spend(request);
-        String value = Secrets.random256();
         Instant now = now();
+        String value = Secrets.timeOrdered256(now);
         store.saveCode(new AuthorizationCode(TokenHash.of(value), request.client().clientId(), user.accountId(),
                 request.redirectUri(), request.codeChallenge(), request.scope(), request.resources(), request.nonce(),
                 authTime.truncatedTo(ChronoUnit.SECONDS), now, now.plus(AuthorizationCode.TTL), null, null,

@@ -71,7 +71,7 @@ public final class ClientCredentialsDecision {
             return new GrantOutcome.Issue(issued, access.record() == null ? new TokenWrite.Nothing()
                     : new TokenWrite.SaveAccessToken(access.record()));
         }
-        String familyId = Secrets.random128();
+        String familyId = Secrets.timeOrdered128(precise);
         MintedAccessToken access = minter.mint(client, null, scope, audience, familyId, proven, precise);
         RefreshToken refresh = RefreshToken.generate(precise);
         Duration absolute = client.metadata().refreshTokenAbsoluteTtl();

@@ -47,7 +47,7 @@ final class UserTokens {
     Issued issue(RegisteredClient client, String subject, Scope scope, List<URI> resources, Instant authTime,
             String nonce, Confirmation proven, Instant precise) {
         Instant now = precise.truncatedTo(ChronoUnit.SECONDS);
-        String familyId = Secrets.random128();
+        String familyId = Secrets.timeOrdered128(precise);
         MintedAccessToken access = minter.mint(client, subject, scope, audiences.audience(resources), familyId, proven,
                 precise);
         boolean openId = scope.values().contains("openid");

@@ -63,6 +63,16 @@ public final class Secrets {
         return randomBase64(16);
     }
 
+    /**
+     * An identifier the store indexes as it is written (token families): 48 bits of epoch
+     * milliseconds in hex, so that it sorts as text in every collation, then {@link #random128}; 34
+     * characters. Identifiers made together then share the few index pages at the end of the order
+     * instead of one random page each (BENCHMARKS.md, "Time-ordered family ids").
+     */
+    public static String timeOrdered128(java.time.Instant madeAt) {
+        return java.util.HexFormat.of().toHexDigits(madeAt.toEpochMilli()).substring(4) + random128();
+    }
+
     public static byte[] randomBytes(int count) {
         byte[] bytes = new byte[count];
         RANDOM.get().nextBytes(bytes);

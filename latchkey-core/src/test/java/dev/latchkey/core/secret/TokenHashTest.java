@@ -45,6 +45,23 @@ class TokenHashTest {
     }
 
     @Test
+    void timeOrderedIdsSortByTimeAsTextAndCarry128RandomBits() {
+        Instant start = Instant.parse("2026-12-02T10:15:30Z");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(Secrets.timeOrdered128(start.plusMillis(2L * i)));
+        }
+        assertThat(ids).isSorted();
+        assertThat(ids.get(0)).as("no dot: a JWT's jti is the family id, a dot, a random part")
+                .matches("[0-9a-f]{12}[A-Za-z0-9_-]{22}").startsWith(String.format("%012x", start.toEpochMilli()));
+        Set<String> randomParts = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            randomParts.add(Secrets.timeOrdered128(start).substring(12));
+        }
+        assertThat(randomParts).as("no repeats in the random part").hasSize(1000);
+    }
+
+    @Test
     void theStoredFormEndsWithTheSha256OfTheWholeTokenSoItCannotBeReplayed() {
         String token = Secrets.timeOrdered256(Instant.now());
 
