@@ -4,11 +4,14 @@
 -- together sit together at the end of the key order. One index instead of client_assertions' three
 -- (rowid, random hash, expiry), and the purge deletes from the start of the key order: about half the
 -- disk writes per jti (BENCHMARKS.md, "Spent jti by time").
--- client_assertions stays while older nodes may still write it (migrations only add); the purge
--- empties it.
+-- What client_assertions holds unexpired is copied, so an assertion spent before the upgrade stays spent (its time was
+-- its exp plus the leeway, as now). client_assertions stays while older nodes may still write it (migrations
+-- only add); the purge empties it.
 CREATE TABLE spent_jtis (
     expires_at BIGINT NOT NULL,
     jti_hash   TEXT   NOT NULL,
     client_id  TEXT   NOT NULL,
     PRIMARY KEY (expires_at, jti_hash)
 );
+INSERT INTO spent_jtis (expires_at, jti_hash, client_id) SELECT expires_at, jti_hash, client_id FROM client_assertions
+    WHERE expires_at >= EXTRACT(EPOCH FROM now());

@@ -35,6 +35,48 @@ class UpgradeTest {
         }
     }
 
+    @Test
+    void aSqliteAssertionSpentBeforeVersion13StaysSpent() throws Exception {
+        spentBefore13("jdbc:sqlite:" + dir.resolve("v12.db"));
+    }
+
+    @Test
+    void aPostgresAssertionSpentBeforeVersion13StaysSpent() throws Exception {
+        try (PostgresDatabase database = PostgresDatabase.create()) {
+            spentBefore13(database.url());
+        }
+    }
+
+    /** V13 moved spent jti to spent_jtis: what client_assertions held comes along, under the same time. */
+    private static void spentBefore13(String url) throws Exception {
+        Flyway.configure().dataSource(url, null, null).locations(Dialect.of(url).migrations()).target("12").load()
+                .migrate();
+        java.time.Instant until = java.time.Instant.now().plusSeconds(300);
+        dev.latchkey.core.secret.TokenHash jti = dev.latchkey.core.secret.TokenHash.of("old-client\u0000jti-1");
+        java.time.Instant over = java.time.Instant.now().minusSeconds(60);
+        dev.latchkey.core.secret.TokenHash expired = dev.latchkey.core.secret.TokenHash.of("old-client\u0000jti-0");
+        try (Connection c = DriverManager.getConnection(url);
+             PreparedStatement ps = c.prepareStatement("INSERT INTO client_assertions (jti_hash, client_id, expires_at)"
+                     + " VALUES (?, ?, ?)")) {
+            ps.setString(1, jti.value());
+            ps.setString(2, "old-client");
+            ps.setLong(3, until.getEpochSecond());
+            ps.executeUpdate();
+            ps.setString(1, expired.value());
+            ps.setLong(3, over.getEpochSecond());
+            ps.executeUpdate();
+        }
+
+        try (JdbcStores stores = JdbcStores.open(url)) {
+            assertThat(stores.authorizations().spendAssertion(jti, "old-client", until)).as("a replay across the upgrade")
+                    .isFalse();
+            assertThat(stores.authorizations().spendAssertion(expired, "old-client", over))
+                    .as("what was over is not copied").isTrue();
+            assertThat(stores.authorizations().purgeAssertions(until.plusSeconds(1), 100))
+                    .as("the copy, the expired one spent again, and the old table's two rows").isEqualTo(4);
+        }
+    }
+
     private static void upgrade(String url) throws Exception {
         Flyway.configure().dataSource(url, null, null).locations(Dialect.of(url).migrations()).target("2").load()
                 .migrate();
