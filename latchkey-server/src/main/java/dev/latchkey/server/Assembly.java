@@ -301,18 +301,13 @@ public final class Assembly implements AutoCloseable {
     /** Deletes expired rows in small batches until none are left; safe on every node at once. */
     void purge() {
         try {
-            int touched;
-            do {
-                touched = stores.tokens().purgeExpired(clock.instant(), PURGE_BATCH);
-            } while (touched >= PURGE_BATCH);
+            untilShort(() -> stores.tokens().purgeExpired(clock.instant(), PURGE_BATCH));
             revocations.prune(clock.instant());
             Instant now = clock.instant();
             stores.accounts().purgeSessions(now, PURGE_BATCH);
             // Spent jti arrive as fast as tokens (one per private_key_jwt or DPoP request), so they are
             // purged until none are left too; kept SPENT_JTI_MARGIN longer, for a node whose clock is behind.
-            do {
-                touched = stores.authorizations().purgeAssertions(now.minus(SPENT_JTI_MARGIN), PURGE_BATCH);
-            } while (touched >= PURGE_BATCH);
+            untilShort(() -> stores.authorizations().purgeAssertions(now.minus(SPENT_JTI_MARGIN), PURGE_BATCH));
             if (Duration.between(lastUsagePurge, now).toHours() >= 1) {
                 stores.usage().purge(now.minus(USAGE_KEPT), PURGE_BATCH);
                 lastUsagePurge = now;
@@ -322,6 +317,14 @@ public final class Assembly implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Purge of expired tokens failed; will retry: {}", e.toString());
         }
+    }
+
+    /** Runs a purge of PURGE_BATCH rows again and again until one touches fewer: nothing left to purge. */
+    private static void untilShort(java.util.function.IntSupplier purgeOneBatch) {
+        int touched;
+        do {
+            touched = purgeOneBatch.getAsInt();
+        } while (touched >= PURGE_BATCH);
     }
 
     public ServerConfig config() {
